@@ -1,0 +1,212 @@
+import { type ParseArgsConfig, parseArgs } from 'node:util';
+import { type Config, loadConfig, readEnv, secretValues } from '../config.js';
+import { ConfigError, KithError } from '../errors.js';
+import { createLogger, type Logger, redact } from '../log.js';
+import { ensureSecret } from '../secret-file.js';
+
+/** What a command gets: parsed flags and positionals, settings and a logger. */
+interface CommandContext {
+  readonly values: Record<string, string | boolean | undefined>;
+  readonly positionals: readonly string[];
+  config(): Config;
+  readonly logger: () => Logger;
+  readonly out: (text: string) => void;
+}
+
+interface Command {
+  readonly summary: string;
+  readonly usage: string;
+  readonly options: NonNullable<ParseArgsConfig['options']>;
+  readonly minArgs?: number;
+  readonly maxArgs?: number;
+  run(ctx: CommandContext): Promise<number>;
+}
+
+const COMMANDS: Record<string, Command> = {
+  serve: {
+    summary: 'start kith: web UI, inbox watcher and scheduler',
+    usage: 'kith serve',
+    options: {},
+    maxArgs: 0,
+    async run(ctx) {
+      const { startKith } = await import('../main.js');
+      const running = await startKith(ctx.config(), ctx.logger());
+      await new Promise<void>((resolve) => {
+        const stop = () => resolve();
+        process.once('SIGINT', stop);
+        process.once('SIGTERM', stop);
+      });
+      ctx.logger().info('stopping');
+      await running.stop();
+      return 0;
+    },
+  },
+  migrate: {
+    summary: 'apply pending database migrations (serve does this too)',
+    usage: 'kith migrate',
+    options: {},
+    maxArgs: 0,
+    async run(ctx) {
+      const { databasePath, migrateToLatest, openDatabase } = await import('../db/database.js');
+      const db = openDatabase(databasePath(ctx.config().dataDir));
+      try {
+        const results = await migrateToLatest(db);
+        ctx.out(
+          results.length === 0
+            ? 'database is up to date'
+            : results
+                .map((r) => `${r.status === 'Success' ? 'applied' : r.status} ${r.migrationName}`)
+                .join('\n'),
+        );
+      } finally {
+        await db.destroy();
+      }
+      return 0;
+    },
+  },
+  export: {
+    summary: 'print all contacts as json, csv or vcard',
+    usage: 'kith export [--format json|csv|vcard]',
+    options: { format: { type: 'string', short: 'f', default: 'json' } },
+    maxArgs: 0,
+    async run(ctx) {
+      const format = String(ctx.values.format);
+      if (!['json', 'csv', 'vcard'].includes(format)) {
+        throw new UsageError(`unknown format "${format}": use json, csv or vcard`);
+      }
+      const { withDatabase } = await import('../db/open-for-command.js');
+      const { exportContacts } = await import('../exchange/export.js');
+      await withDatabase(ctx.config(), async (db) => {
+        ctx.out(await exportContacts(db, format as 'json' | 'csv' | 'vcard'));
+      });
+      return 0;
+    },
+  },
+  import: {
+    summary: 'add prospects from a LinkedIn export, a CSV or a vCard file',
+    usage: 'kith import linkedin|csv|vcard <file>',
+    options: {},
+    minArgs: 2,
+    maxArgs: 2,
+    async run(ctx) {
+      const [kind, file] = ctx.positionals as [string, string];
+      if (!['linkedin', 'csv', 'vcard'].includes(kind)) {
+        throw new UsageError(`unknown import kind "${kind}": use linkedin, csv or vcard`);
+      }
+      const { withDatabase } = await import('../db/open-for-command.js');
+      const { importFile } = await import('../exchange/import.js');
+      let failed = 0;
+      await withDatabase(ctx.config(), async (db) => {
+        const report = await importFile(db, kind as 'linkedin' | 'csv' | 'vcard', file, new Date());
+        for (const error of report.errors)
+          ctx.out(`line ${error.line}: ${error.message} (skipped)`);
+        ctx.out(
+          `${report.created} created, ${report.merged} merged, ${report.errors.length} skipped`,
+        );
+        failed = report.errors.length;
+      });
+      return failed > 0 ? 1 : 0;
+    },
+  },
+};
+
+class UsageError extends Error {}
+
+function generalUsage(): string {
+  const width = Math.max(...Object.keys(COMMANDS).map((n) => n.length));
+  return [
+    'usage: kith <command> [options]',
+    '',
+    'commands:',
+    ...Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`),
+    '',
+    'Run `kith <command> --help` for a command’s options. Settings come from the',
+    'environment and .env; see .env.example.',
+  ].join('\n');
+}
+
+function commandUsage(name: string, command: Command): string {
+  const flags = Object.entries(command.options).map(
+    ([flag, o]) =>
+      `  --${flag}${o.type === 'string' ? ' <value>' : ''}${o.default !== undefined ? ` (default ${String(o.default)})` : ''}`,
+  );
+  return [
+    `usage: ${command.usage}`,
+    '',
+    `${name}: ${command.summary}`,
+    ...(flags.length ? ['', 'options:', ...flags] : []),
+  ].join('\n');
+}
+
+/** Runs kith with `argv` (without node and script); returns the exit code. */
+export async function main(
+  argv: readonly string[],
+  env = process.env,
+  cwd = process.cwd(),
+): Promise<number> {
+  const out = (text: string) => process.stdout.write(`${text}\n`);
+  const err = (text: string) => process.stderr.write(`${text}\n`);
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    (name === undefined ? err : out)(generalUsage());
+    return name === undefined ? 2 : 0;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    err(`kith: unknown command "${name}"\n\n${generalUsage()}`);
+    return 2;
+  }
+  let parsed: ReturnType<typeof parseArgs>;
+  try {
+    parsed = parseArgs({
+      args: [...rest],
+      options: { ...command.options, help: { type: 'boolean', short: 'h' } },
+      allowPositionals: true,
+      strict: true,
+    });
+  } catch (error) {
+    err(`kith ${name}: ${(error as Error).message}\n\n${commandUsage(name, command)}`);
+    return 2;
+  }
+  if (parsed.values.help) {
+    out(commandUsage(name, command));
+    return 0;
+  }
+  const count = parsed.positionals.length;
+  if (count < (command.minArgs ?? 0) || count > (command.maxArgs ?? Number.POSITIVE_INFINITY)) {
+    err(`kith ${name}: wrong number of arguments\n\n${commandUsage(name, command)}`);
+    return 2;
+  }
+
+  let config: Config | undefined;
+  let logger: Logger | undefined;
+  const getConfig = () => {
+    config ??= ensureSecret(loadConfig(readEnv(env, cwd), { cwd }));
+    return config;
+  };
+  const getLogger = () => {
+    logger ??= createLogger({ secrets: config ? secretValues(config) : [] });
+    return logger;
+  };
+  try {
+    return await command.run({
+      values: parsed.values as Record<string, string | boolean | undefined>,
+      positionals: parsed.positionals,
+      config: getConfig,
+      logger: getLogger,
+      out,
+    });
+  } catch (error) {
+    if (error instanceof UsageError) {
+      err(`kith ${name}: ${error.message}\n\n${commandUsage(name, command)}`);
+      return 2;
+    }
+    const secrets = config ? secretValues(config) : [];
+    if (error instanceof ConfigError || error instanceof KithError) {
+      err(redact(error.message, secrets));
+      return 1;
+    }
+    err(redact(`kith ${name} failed: ${(error as Error).stack ?? String(error)}`, secrets));
+    return 1;
+  }
+}

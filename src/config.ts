@@ -1,0 +1,410 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parseEnv } from 'node:util';
+import { z } from 'zod';
+import { ConfigError } from './errors.js';
+
+/**
+ * The only reader of process.env. Every setting is declared once in SETTINGS
+ * (name, default, meaning, validator) so the .env.example, the README table
+ * and the validation can never drift apart.
+ */
+
+const port = z.coerce.number().int().min(1).max(65535);
+const bool = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .refine((v) => ['true', 'false', '1', '0', 'yes', 'no'].includes(v), 'must be true or false')
+  .transform((v) => ['true', '1', 'yes'].includes(v));
+const positiveInt = z.coerce.number().int().positive();
+const hour = z.coerce.number().int().min(0).max(23);
+const text = z.string().trim();
+const emailPattern = /^[^\s@<>(),;:"]+@[^\s@<>(),;:"]+\.[^\s@<>(),;:"]+$/;
+const email = text
+  .toLowerCase()
+  .regex(emailPattern, 'must be an email address like you@example.org');
+const emailList = z
+  .string()
+  .transform((v) =>
+    v
+      .split(',')
+      .map((s) => s.trim().toLowerCase())
+      .filter(Boolean),
+  )
+  .pipe(z.array(z.string().regex(emailPattern, 'each entry must be an email address')).min(1));
+const timeZone = text.refine(
+  (tz) => isValidTimeZone(tz),
+  'must be an IANA time zone such as Europe/Berlin',
+);
+const host = text.min(1);
+
+function isValidTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** One documented setting. `secret` values are never printed. */
+export interface SettingSpec {
+  readonly name: string;
+  readonly description: string;
+  /** Shown in docs; `undefined` means "not set" (feature off or derived). */
+  readonly default: string | undefined;
+  readonly schema: z.ZodType;
+  readonly secret?: boolean;
+}
+
+const spec = (s: SettingSpec) => s;
+
+/** Every setting kith reads, in the order the docs list them. */
+export const SETTINGS = [
+  spec({
+    name: 'KITH_DATA_DIR',
+    default: './data',
+    schema: text.min(1),
+    description:
+      'Folder for the database, the local Maildir, the outbox .eml files and the generated secret.',
+  }),
+  spec({
+    name: 'KITH_OWNER_EMAIL',
+    default: undefined,
+    schema: emailList,
+    description:
+      'Your address(es), comma-separated; the first is primary. Mail from these is yours.',
+  }),
+  spec({
+    name: 'KITH_OWNER_NAME',
+    default: undefined,
+    schema: text.min(1),
+    description: 'Your name, used in drafts and greetings.',
+  }),
+  spec({
+    name: 'KITH_SERVICE_ADDRESS',
+    default: undefined,
+    schema: email,
+    description:
+      'The address you BCC on outreach (a plus-address such as you+kith@example.org, or a second mailbox).',
+  }),
+  spec({
+    name: 'KITH_TIMEZONE',
+    default: 'the system zone',
+    schema: timeZone,
+    description: 'Your IANA time zone; every reminder is timed in it.',
+  }),
+  spec({
+    name: 'KITH_SECRET',
+    default: 'generated into KITH_DATA_DIR/secret',
+    schema: text.min(32, 'must be at least 32 characters'),
+    secret: true,
+    description:
+      'Instance secret that signs the Message-IDs of mail kith sends you, and web sessions.',
+  }),
+  spec({
+    name: 'KITH_BACKFILL_DAYS',
+    default: '90',
+    schema: positiveInt,
+    description: 'On first start, how many days of existing mail to read.',
+  }),
+  spec({
+    name: 'KITH_MAX_MESSAGE_BYTES',
+    default: '26214400',
+    schema: positiveInt,
+    description: 'Mail larger than this is not parsed but put aside in quarantine.',
+  }),
+  spec({
+    name: 'IMAP_HOST',
+    default: undefined,
+    schema: host,
+    description:
+      'IMAP server. When unset, kith reads the local Maildir under KITH_DATA_DIR/maildir.',
+  }),
+  spec({ name: 'IMAP_PORT', default: '993', schema: port, description: 'IMAP port.' }),
+  spec({
+    name: 'IMAP_SECURE',
+    default: 'true',
+    schema: bool,
+    description: 'Use TLS from the start (port 993). false means plain or STARTTLS.',
+  }),
+  spec({
+    name: 'IMAP_USER',
+    default: undefined,
+    schema: text.min(1),
+    description: 'IMAP login name.',
+  }),
+  spec({
+    name: 'IMAP_PASS',
+    default: undefined,
+    schema: z.string().min(1),
+    secret: true,
+    description: 'IMAP password or app password.',
+  }),
+  spec({
+    name: 'IMAP_MAILBOXES',
+    default: 'INBOX and the \\Sent folder',
+    schema: z
+      .string()
+      .transform((v) =>
+        v
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean),
+      )
+      .pipe(z.array(z.string()).min(1)),
+    description: 'Comma-separated mailboxes to watch.',
+  }),
+  spec({
+    name: 'SMTP_HOST',
+    default: undefined,
+    schema: host,
+    description: 'SMTP server. When unset, mail is written as .eml files to KITH_DATA_DIR/outbox.',
+  }),
+  spec({ name: 'SMTP_PORT', default: '465', schema: port, description: 'SMTP port.' }),
+  spec({
+    name: 'SMTP_SECURE',
+    default: 'true',
+    schema: bool,
+    description: 'Use TLS from the start (port 465). false means STARTTLS when offered.',
+  }),
+  spec({
+    name: 'SMTP_USER',
+    default: undefined,
+    schema: text.min(1),
+    description: 'SMTP login name.',
+  }),
+  spec({
+    name: 'SMTP_PASS',
+    default: undefined,
+    schema: z.string().min(1),
+    secret: true,
+    description: 'SMTP password or app password.',
+  }),
+  spec({
+    name: 'WEB_HOST',
+    default: '127.0.0.1',
+    schema: host,
+    description: 'Address the web UI listens on.',
+  }),
+  spec({ name: 'WEB_PORT', default: '3000', schema: port, description: 'Port of the web UI.' }),
+  spec({
+    name: 'WEB_PASSWORD',
+    default: undefined,
+    schema: z.string().min(8, 'must be at least 8 characters'),
+    secret: true,
+    description: 'Password for the web UI. When unset, a one-time login link is printed at start.',
+  }),
+  spec({
+    name: 'FOLLOW_UP_AFTER_DAYS',
+    default: '7',
+    schema: positiveInt,
+    description: 'Days without a reply before a follow-up draft.',
+  }),
+  spec({
+    name: 'MAX_FOLLOW_UPS',
+    default: '2',
+    schema: z.coerce.number().int().min(0).max(10),
+    description: 'Follow-ups before a contact moves to no response.',
+  }),
+  spec({
+    name: 'KEEP_IN_TOUCH_DAYS',
+    default: '90',
+    schema: positiveInt,
+    description: 'Default days between keep-in-touch updates (each contact can override).',
+  }),
+  spec({
+    name: 'THANK_YOU_HOUR',
+    default: '9',
+    schema: hour,
+    description: 'Hour of day (your zone) at which thank-you drafts are made.',
+  }),
+  spec({
+    name: 'PREP_BRIEF_HOUR',
+    default: '17',
+    schema: hour,
+    description: 'Hour of day (your zone) of the prep brief, the day before a meeting.',
+  }),
+  spec({
+    name: 'OWNER_MAIL_PER_HOUR',
+    default: '30',
+    schema: positiveInt,
+    description: 'At most this many mails to you per hour, whatever happens.',
+  }),
+] as const satisfies readonly SettingSpec[];
+
+export type SettingName = (typeof SETTINGS)[number]['name'];
+
+export interface ImapConfig {
+  readonly host: string;
+  readonly port: number;
+  readonly secure: boolean;
+  readonly user: string;
+  readonly pass: string;
+  readonly mailboxes: readonly string[] | undefined;
+}
+
+export interface SmtpConfig {
+  readonly host: string;
+  readonly port: number;
+  readonly secure: boolean;
+  readonly user: string | undefined;
+  readonly pass: string | undefined;
+}
+
+/** kith's validated, frozen settings. */
+export interface Config {
+  readonly dataDir: string;
+  readonly owner: {
+    readonly emails: readonly string[];
+    readonly name: string | undefined;
+  };
+  readonly serviceAddress: string | undefined;
+  readonly timeZone: string;
+  /** Undefined until `ensureSecret` has read or generated it. */
+  readonly secret: string | undefined;
+  readonly backfillDays: number;
+  readonly maxMessageBytes: number;
+  readonly imap: ImapConfig | undefined;
+  readonly smtp: SmtpConfig | undefined;
+  readonly web: {
+    readonly host: string;
+    readonly port: number;
+    readonly password: string | undefined;
+  };
+  readonly schedule: {
+    readonly followUpAfterDays: number;
+    readonly maxFollowUps: number;
+    readonly keepInTouchDays: number;
+    readonly thankYouHour: number;
+    readonly prepBriefHour: number;
+    readonly ownerMailPerHour: number;
+  };
+}
+
+export type Env = Readonly<Record<string, string | undefined>>;
+
+/** Reads `.env` in `cwd` (if any) under the process environment, which wins. */
+export function readEnv(processEnv: Env, cwd: string): Env {
+  const file = path.join(cwd, '.env');
+  let fromFile: Record<string, string> = {};
+  try {
+    fromFile = parseEnv(readFileSync(file, 'utf8')) as Record<string, string>;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+  return { ...fromFile, ...processEnv };
+}
+
+/**
+ * Validates every setting at once and returns a frozen Config, or throws one
+ * ConfigError that names each bad setting (never echoing a secret's value).
+ */
+export function loadConfig(env: Env, options: { cwd: string; systemTimeZone?: string }): Config {
+  const problems: { setting: string; message: string }[] = [];
+  const values = new Map<string, unknown>();
+  for (const setting of SETTINGS) {
+    const raw = env[setting.name];
+    if (raw === undefined || raw.trim() === '') continue;
+    const result = setting.schema.safeParse(raw);
+    if (result.success) values.set(setting.name, result.data);
+    else {
+      const issue = result.error.issues[0];
+      const shown = 'secret' in setting && setting.secret ? '' : ` (got "${raw}")`;
+      problems.push({ setting: setting.name, message: `${issue?.message ?? 'invalid'}${shown}` });
+    }
+  }
+  const get = <T>(name: SettingName, fallback: T): T =>
+    values.has(name) ? (values.get(name) as T) : fallback;
+  const has = (name: SettingName) => values.has(name);
+  const invalid = (name: SettingName) => problems.some((p) => p.setting === name);
+
+  const requireWith = (group: SettingName, names: readonly SettingName[]) => {
+    for (const name of names) {
+      if (!has(name) && !invalid(name)) {
+        problems.push({ setting: name, message: `is required when ${group} is set` });
+      }
+    }
+  };
+  if (has('IMAP_HOST')) requireWith('IMAP_HOST', ['IMAP_USER', 'IMAP_PASS']);
+  if (has('SMTP_USER') && !has('SMTP_PASS') && !invalid('SMTP_PASS')) {
+    problems.push({ setting: 'SMTP_PASS', message: 'is required when SMTP_USER is set' });
+  }
+  if (has('IMAP_HOST') && !has('KITH_OWNER_EMAIL') && !invalid('KITH_OWNER_EMAIL')) {
+    problems.push({
+      setting: 'KITH_OWNER_EMAIL',
+      message: 'is required when IMAP_HOST is set, so kith can tell your mail from everyone else’s',
+    });
+  }
+
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  const dataDir = path.resolve(options.cwd, get('KITH_DATA_DIR', './data'));
+  const systemZone = options.systemTimeZone ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
+  const config: Config = {
+    dataDir,
+    owner: {
+      emails: get<string[]>('KITH_OWNER_EMAIL', []),
+      name: get<string | undefined>('KITH_OWNER_NAME', undefined),
+    },
+    serviceAddress: get<string | undefined>('KITH_SERVICE_ADDRESS', undefined),
+    timeZone: get('KITH_TIMEZONE', isValidTimeZone(systemZone) ? systemZone : 'UTC'),
+    secret: get<string | undefined>('KITH_SECRET', undefined),
+    backfillDays: get('KITH_BACKFILL_DAYS', 90),
+    maxMessageBytes: get('KITH_MAX_MESSAGE_BYTES', 25 * 1024 * 1024),
+    imap: has('IMAP_HOST')
+      ? {
+          host: get('IMAP_HOST', ''),
+          port: get('IMAP_PORT', 993),
+          secure: get('IMAP_SECURE', true),
+          user: get('IMAP_USER', ''),
+          pass: get('IMAP_PASS', ''),
+          mailboxes: get<string[] | undefined>('IMAP_MAILBOXES', undefined),
+        }
+      : undefined,
+    smtp: has('SMTP_HOST')
+      ? {
+          host: get('SMTP_HOST', ''),
+          port: get('SMTP_PORT', 465),
+          secure: get('SMTP_SECURE', true),
+          user: get<string | undefined>('SMTP_USER', undefined),
+          pass: get<string | undefined>('SMTP_PASS', undefined),
+        }
+      : undefined,
+    web: {
+      host: get('WEB_HOST', '127.0.0.1'),
+      port: get('WEB_PORT', 3000),
+      password: get<string | undefined>('WEB_PASSWORD', undefined),
+    },
+    schedule: {
+      followUpAfterDays: get('FOLLOW_UP_AFTER_DAYS', 7),
+      maxFollowUps: get('MAX_FOLLOW_UPS', 2),
+      keepInTouchDays: get('KEEP_IN_TOUCH_DAYS', 90),
+      thankYouHour: get('THANK_YOU_HOUR', 9),
+      prepBriefHour: get('PREP_BRIEF_HOUR', 17),
+      ownerMailPerHour: get('OWNER_MAIL_PER_HOUR', 30),
+    },
+  };
+  return deepFreeze(config);
+}
+
+/** Returns a copy of `config` with the secret filled in (still frozen). */
+export function withSecret(config: Config, secret: string): Config {
+  return deepFreeze({ ...config, secret });
+}
+
+/** Every secret value in the config, for log redaction. */
+export function secretValues(config: Config): string[] {
+  return [config.secret, config.imap?.pass, config.smtp?.pass, config.web.password].filter(
+    (v): v is string => typeof v === 'string' && v.length > 0,
+  );
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const inner of Object.values(value)) deepFreeze(inner);
+  }
+  return value;
+}

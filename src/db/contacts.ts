@@ -1,0 +1,159 @@
+import type { Stage } from '../pipeline/stages.js';
+import { type StageEvent, type TransitionResult, transition } from '../pipeline/transitions.js';
+import type { Db } from './database.js';
+import type { Contact, ContactEmail } from './schema.js';
+
+/** Lower-cases and trims an address so lookups are exact. */
+export function normalizeAddress(address: string): string {
+  return address.trim().toLowerCase();
+}
+
+export async function findContactById(db: Db, id: number): Promise<Contact | undefined> {
+  return db.selectFrom('contacts').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export async function findContactByEmail(db: Db, address: string): Promise<Contact | undefined> {
+  return db
+    .selectFrom('contacts')
+    .innerJoin('contact_emails', 'contact_emails.contact_id', 'contacts.id')
+    .selectAll('contacts')
+    .where('contact_emails.address', '=', normalizeAddress(address))
+    .executeTakeFirst();
+}
+
+export async function findContactByLinkedin(db: Db, url: string): Promise<Contact | undefined> {
+  return db
+    .selectFrom('contacts')
+    .selectAll()
+    .where('linkedin_url', '=', normalizeLinkedinUrl(url))
+    .executeTakeFirst();
+}
+
+/** LinkedIn URLs differ in scheme, host prefix, case and trailing slash. */
+export function normalizeLinkedinUrl(url: string): string {
+  return url
+    .trim()
+    .replace(/^https?:\/\/(www\.)?/i, 'https://www.')
+    .replace(/[?#].*$/, '')
+    .replace(/\/+$/, '')
+    .toLowerCase();
+}
+
+export async function emailsOf(db: Db, contactId: number): Promise<ContactEmail[]> {
+  return db
+    .selectFrom('contact_emails')
+    .selectAll()
+    .where('contact_id', '=', contactId)
+    .orderBy('is_primary', 'desc')
+    .orderBy('id')
+    .execute();
+}
+
+export interface NewContactInput {
+  readonly name?: string | null;
+  readonly emails?: readonly string[];
+  readonly company?: string | null;
+  readonly title?: string | null;
+  readonly linkedinUrl?: string | null;
+  readonly source: string;
+  readonly referredById?: number | null;
+  readonly stage?: Stage;
+}
+
+/** Inserts a contact with its addresses and its first history row. */
+export async function createContact(db: Db, input: NewContactInput, at: string): Promise<Contact> {
+  return db.transaction().execute(async (trx) => {
+    const stage = input.stage ?? 'prospect';
+    const contact = await trx
+      .insertInto('contacts')
+      .values({
+        name: input.name ?? null,
+        company: input.company ?? null,
+        title: input.title ?? null,
+        linkedin_url: input.linkedinUrl ? normalizeLinkedinUrl(input.linkedinUrl) : null,
+        source: input.source,
+        referred_by_id: input.referredById ?? null,
+        stage,
+        stage_changed_at: at,
+        cadence_days: null,
+        created_at: at,
+        updated_at: at,
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    const emails = [...new Set((input.emails ?? []).map(normalizeAddress).filter(Boolean))];
+    for (const [i, address] of emails.entries()) {
+      await trx
+        .insertInto('contact_emails')
+        .values({ contact_id: contact.id, address, is_primary: i === 0 ? 1 : 0 })
+        .execute();
+    }
+    await trx
+      .insertInto('stage_history')
+      .values({
+        contact_id: contact.id,
+        from_stage: null,
+        to_stage: stage,
+        at,
+        cause: `created (${input.source})`,
+        manual: 0,
+        source_message_id: null,
+      })
+      .execute();
+    return contact;
+  });
+}
+
+/** Adds an address to a contact unless some contact already has it. */
+export async function addEmail(db: Db, contactId: number, address: string): Promise<void> {
+  await db
+    .insertInto('contact_emails')
+    .values({ contact_id: contactId, address: normalizeAddress(address), is_primary: 0 })
+    .onConflict((oc) => oc.column('address').doNothing())
+    .execute();
+}
+
+export interface StageMoveContext {
+  readonly at: string;
+  readonly cause: string;
+  readonly sourceMessageId?: string | null;
+}
+
+/**
+ * Applies a pipeline event to a stored contact: asks the pure table, and on a
+ * move writes the new stage and a history row in one transaction.
+ */
+export async function applyStageEvent(
+  db: Db,
+  contactId: number,
+  event: StageEvent,
+  context: StageMoveContext,
+): Promise<TransitionResult> {
+  return db.transaction().execute(async (trx) => {
+    const contact = await trx
+      .selectFrom('contacts')
+      .select(['stage'])
+      .where('id', '=', contactId)
+      .executeTakeFirstOrThrow();
+    const result = transition(contact.stage as Stage, event);
+    if (!result.moved) return result;
+    await trx
+      .updateTable('contacts')
+      .set({ stage: result.to, stage_changed_at: context.at, updated_at: context.at })
+      .where('id', '=', contactId)
+      .execute();
+    await trx
+      .insertInto('stage_history')
+      .values({
+        contact_id: contactId,
+        from_stage: result.from,
+        to_stage: result.to,
+        at: context.at,
+        cause: context.cause,
+        manual: event.type === 'manual_move' ? 1 : 0,
+        source_message_id: context.sourceMessageId ?? null,
+      })
+      .execute();
+    return result;
+  });
+}

@@ -1,0 +1,95 @@
+import { spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { repoRoot, runCli, tsxLoader } from './helpers/run-cli.js';
+import { useTempDir } from './helpers/temp-dir.js';
+import { waitFor } from './helpers/wait-for.js';
+
+const tempDir = useTempDir();
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+describe('kith command line', () => {
+  it('prints usage and exits 2 for an unknown command', async () => {
+    const result = await runCli(['frobnicate'], { cwd: tempDir() });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('unknown command "frobnicate"');
+    expect(result.stderr).toContain('usage: kith <command>');
+  });
+
+  it('prints usage and exits 2 for an unknown flag', async () => {
+    const result = await runCli(['export', '--colour'], { cwd: tempDir() });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("'--colour'");
+    expect(result.stderr).toContain('usage: kith export');
+  });
+
+  it.each(['serve', 'migrate', 'export', 'import'])('explains %s with --help', async (command) => {
+    const result = await runCli([command, '--help'], { cwd: tempDir() });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain(`usage: kith ${command}`);
+  });
+
+  it('stops with one message naming each bad setting', async () => {
+    const result = await runCli(['migrate'], {
+      cwd: tempDir(),
+      env: { WEB_PORT: 'http', KITH_TIMEZONE: 'Atlantis/Capital' },
+    });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('WEB_PORT');
+    expect(result.stderr).toContain('KITH_TIMEZONE');
+    expect(result.stderr).not.toContain('at ');
+  });
+
+  it('migrates a new data dir and says so, then finds nothing to do', async () => {
+    const cwd = tempDir();
+    const first = await runCli(['migrate'], { cwd });
+    expect(first.stdout).toContain('applied 2026-11-22-initial');
+    const second = await runCli(['migrate'], { cwd });
+    expect(second.stdout).toContain('database is up to date');
+  });
+
+  it('serves /healthz with no .env and no mail account, and stops on SIGTERM', async () => {
+    const cwd = tempDir();
+    const port = await freePort();
+    const secret = 'a-secret-that-must-never-be-logged-0123456789';
+    const child = spawn(process.execPath, ['--import', tsxLoader, path.join(repoRoot, 'src/cli.ts'), 'serve'], {
+      cwd,
+      env: { PATH: process.env.PATH ?? '', WEB_PORT: String(port), KITH_SECRET: secret },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (d) => {
+      output += d;
+    });
+    child.stderr.on('data', (d) => {
+      output += d;
+    });
+    try {
+      const health = await waitFor(
+        async () => {
+          const response = await fetch(`http://127.0.0.1:${port}/healthz`);
+          return (await response.json()) as { status: string; database: string };
+        },
+        { timeoutMs: 15_000, what: '/healthz' },
+      );
+      expect(health).toMatchObject({ status: 'ok', database: 'ok' });
+      expect(output).toContain(`listening on http://127.0.0.1:${port}`);
+      expect(output).toContain('KITH_OWNER_EMAIL is not set');
+    } finally {
+      child.kill('SIGTERM');
+    }
+    const code = await new Promise((resolve) => child.on('close', resolve));
+    expect(code).toBe(0);
+    expect(output).not.toContain(secret);
+  });
+});

@@ -1,0 +1,132 @@
+import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadConfig, readEnv } from '../src/config.js';
+import { ConfigError } from '../src/errors.js';
+import { ensureSecret } from '../src/secret-file.js';
+import { renderEnvExample, withSettingsTable } from '../src/settings-docs.js';
+import { repoRoot } from './helpers/run-cli.js';
+import { useTempDir } from './helpers/temp-dir.js';
+
+const tempDir = useTempDir();
+
+function problemsFor(env: Record<string, string>): { setting: string; message: string }[] {
+  try {
+    loadConfig(env, { cwd: '/tmp' });
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return [...(error as ConfigError).problems];
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('loadConfig', () => {
+  it('works with no settings at all, with the documented defaults', () => {
+    const config = loadConfig({}, { cwd: '/srv/kith', systemTimeZone: 'Europe/Berlin' });
+    expect(config.dataDir).toBe('/srv/kith/data');
+    expect(config.web).toEqual({ host: '127.0.0.1', port: 3000, password: undefined });
+    expect(config.timeZone).toBe('Europe/Berlin');
+    expect(config.imap).toBeUndefined();
+    expect(config.smtp).toBeUndefined();
+    expect(config.owner.emails).toEqual([]);
+    expect(config.schedule).toEqual({
+      followUpAfterDays: 7,
+      maxFollowUps: 2,
+      keepInTouchDays: 90,
+      thankYouHour: 9,
+      prepBriefHour: 17,
+      ownerMailPerHour: 30,
+    });
+  });
+
+  it('is frozen, deeply', () => {
+    const config = loadConfig({ KITH_OWNER_EMAIL: 'a@b.org' }, { cwd: '/tmp' });
+    expect(Object.isFrozen(config)).toBe(true);
+    expect(Object.isFrozen(config.owner.emails)).toBe(true);
+    expect(() => {
+      (config.web as { port: number }).port = 1;
+    }).toThrow();
+  });
+
+  it('splits several owner addresses, first one primary, lower-cased', () => {
+    const config = loadConfig({ KITH_OWNER_EMAIL: ' Me@Example.org, me@work.example ' }, { cwd: '/tmp' });
+    expect(config.owner.emails).toEqual(['me@example.org', 'me@work.example']);
+  });
+
+  it.each([
+    ['WEB_PORT', 'eighty', 'WEB_PORT'],
+    ['WEB_PORT', '70000', 'WEB_PORT'],
+    ['KITH_TIMEZONE', 'Mars/Olympus', 'IANA'],
+    ['KITH_OWNER_EMAIL', 'not-an-address', 'email'],
+    ['KITH_SERVICE_ADDRESS', 'me@', 'email'],
+    ['IMAP_SECURE', 'maybe', 'true or false'],
+    ['THANK_YOU_HOUR', '24', 'THANK_YOU_HOUR'],
+    ['FOLLOW_UP_AFTER_DAYS', '0', 'FOLLOW_UP_AFTER_DAYS'],
+  ])('names %s when it is %j', (setting, value, hint) => {
+    const problems = problemsFor({ [setting]: value });
+    expect(problems.map((p) => p.setting)).toEqual([setting]);
+    const error = new ConfigError(problems);
+    expect(error.message).toContain(setting);
+    if (hint !== setting) expect(error.message).toContain(hint);
+  });
+
+  it('reports every bad setting at once, in one message', () => {
+    const problems = problemsFor({ WEB_PORT: 'x', KITH_TIMEZONE: 'Nowhere/City', SMTP_PORT: '-1' });
+    expect(problems.map((p) => p.setting).sort()).toEqual(['KITH_TIMEZONE', 'SMTP_PORT', 'WEB_PORT']);
+  });
+
+  it('asks for what an IMAP account needs', () => {
+    const problems = problemsFor({ IMAP_HOST: 'imap.example.org' });
+    expect(problems.map((p) => p.setting).sort()).toEqual(['IMAP_PASS', 'IMAP_USER', 'KITH_OWNER_EMAIL']);
+  });
+
+  it('never repeats a secret value in its message', () => {
+    const problems = problemsFor({ KITH_SECRET: 'short-but-secret', WEB_PASSWORD: 'pw' });
+    const message = new ConfigError(problems).message;
+    expect(message).toContain('KITH_SECRET');
+    expect(message).toContain('WEB_PASSWORD');
+    expect(message).not.toContain('short-but-secret');
+    expect(message).not.toMatch(/"pw"/);
+  });
+
+  it('reads .env under the environment, which wins', () => {
+    const dir = tempDir();
+    writeFileSync(path.join(dir, '.env'), 'WEB_PORT=4000\nKITH_OWNER_NAME="Ana Souza"\n');
+    const env = readEnv({ WEB_PORT: '5000' }, dir);
+    const config = loadConfig(env, { cwd: dir });
+    expect(config.web.port).toBe(5000);
+    expect(config.owner.name).toBe('Ana Souza');
+  });
+});
+
+describe('ensureSecret', () => {
+  it('generates a secret once, mode 0600, and reuses it', () => {
+    const dir = tempDir();
+    const config = loadConfig({ KITH_DATA_DIR: path.join(dir, 'data') }, { cwd: dir });
+    const first = ensureSecret(config);
+    const file = path.join(dir, 'data', 'secret');
+    expect(first.secret).toMatch(/^[\w-]{40,}$/);
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    expect(ensureSecret(config).secret).toBe(first.secret);
+    expect(readFileSync(file, 'utf8').trim()).toBe(first.secret);
+  });
+
+  it('prefers KITH_SECRET and writes nothing', () => {
+    const dir = tempDir();
+    mkdirSync(path.join(dir, 'data'));
+    const secret = 'x'.repeat(40);
+    const config = ensureSecret(
+      loadConfig({ KITH_DATA_DIR: path.join(dir, 'data'), KITH_SECRET: secret }, { cwd: dir }),
+    );
+    expect(config.secret).toBe(secret);
+    expect(() => statSync(path.join(dir, 'data', 'secret'))).toThrow();
+  });
+});
+
+describe('settings docs', () => {
+  it('.env.example and the README table are generated from the schema', () => {
+    expect(readFileSync(path.join(repoRoot, '.env.example'), 'utf8')).toBe(renderEnvExample());
+    const readme = readFileSync(path.join(repoRoot, 'README.md'), 'utf8');
+    expect(withSettingsTable(readme)).toBe(readme);
+  });
+});
