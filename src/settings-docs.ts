@@ -10,7 +10,11 @@ export function renderEnvExample(): string {
   ];
   for (const s of SETTINGS) {
     lines.push(`# ${s.description}`);
-    lines.push(s.default === undefined ? `# ${s.name}=` : `# ${s.name}=${/^[\w./-]+$/.test(s.default) ? s.default : ''}   # default: ${s.default}`);
+    lines.push(
+      s.default === undefined
+        ? `# ${s.name}=`
+        : `# ${s.name}=${/^[\w./-]+$/.test(s.default) ? s.default : ''}   # default: ${s.default}`,
+    );
     lines.push('');
   }
   return lines.join('\n');
@@ -19,7 +23,8 @@ export function renderEnvExample(): string {
 /** The README's settings table, generated from the same schema. */
 export function renderSettingsTable(): string {
   const rows = SETTINGS.map(
-    (s) => `| \`${s.name}\` | ${s.default === undefined ? '—' : `\`${s.default}\``} | ${s.description.replace(/\|/g, '\\|')} |`,
+    (s) =>
+      `| \`${s.name}\` | ${s.default === undefined ? '—' : `\`${s.default}\``} | ${s.description.replace(/\|/g, '\\|')} |`,
   );
   return ['| Setting | Default | Meaning |', '| --- | --- | --- |', ...rows].join('\n');
 }

@@ -62,11 +62,15 @@ describe('kith command line', () => {
     const cwd = tempDir();
     const port = await freePort();
     const secret = 'a-secret-that-must-never-be-logged-0123456789';
-    const child = spawn(process.execPath, ['--import', tsxLoader, path.join(repoRoot, 'src/cli.ts'), 'serve'], {
-      cwd,
-      env: { PATH: process.env.PATH ?? '', WEB_PORT: String(port), KITH_SECRET: secret },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['--import', tsxLoader, path.join(repoRoot, 'src/cli.ts'), 'serve'],
+      {
+        cwd,
+        env: { PATH: process.env.PATH ?? '', WEB_PORT: String(port), KITH_SECRET: secret },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let output = '';
     child.stdout.on('data', (d) => {
       output += d;

@@ -49,7 +49,10 @@ describe('loadConfig', () => {
   });
 
   it('splits several owner addresses, first one primary, lower-cased', () => {
-    const config = loadConfig({ KITH_OWNER_EMAIL: ' Me@Example.org, me@work.example ' }, { cwd: '/tmp' });
+    const config = loadConfig(
+      { KITH_OWNER_EMAIL: ' Me@Example.org, me@work.example ' },
+      { cwd: '/tmp' },
+    );
     expect(config.owner.emails).toEqual(['me@example.org', 'me@work.example']);
   });
 
@@ -72,12 +75,20 @@ describe('loadConfig', () => {
 
   it('reports every bad setting at once, in one message', () => {
     const problems = problemsFor({ WEB_PORT: 'x', KITH_TIMEZONE: 'Nowhere/City', SMTP_PORT: '-1' });
-    expect(problems.map((p) => p.setting).sort()).toEqual(['KITH_TIMEZONE', 'SMTP_PORT', 'WEB_PORT']);
+    expect(problems.map((p) => p.setting).sort()).toEqual([
+      'KITH_TIMEZONE',
+      'SMTP_PORT',
+      'WEB_PORT',
+    ]);
   });
 
   it('asks for what an IMAP account needs', () => {
     const problems = problemsFor({ IMAP_HOST: 'imap.example.org' });
-    expect(problems.map((p) => p.setting).sort()).toEqual(['IMAP_PASS', 'IMAP_USER', 'KITH_OWNER_EMAIL']);
+    expect(problems.map((p) => p.setting).sort()).toEqual([
+      'IMAP_PASS',
+      'IMAP_USER',
+      'KITH_OWNER_EMAIL',
+    ]);
   });
 
   it('never repeats a secret value in its message', () => {

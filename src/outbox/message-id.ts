@@ -9,7 +9,10 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 const TAG_LENGTH = 22; // 132 bits of base64url: far beyond guessing.
 
 function tag(secret: string, ref: string): string {
-  return createHmac('sha256', secret).update(`kith-message-id:${ref}`).digest('base64url').slice(0, TAG_LENGTH);
+  return createHmac('sha256', secret)
+    .update(`kith-message-id:${ref}`)
+    .digest('base64url')
+    .slice(0, TAG_LENGTH);
 }
 
 /** A fresh signed Message-ID (without angle brackets) for reference `ref` ([A-Za-z0-9-]+). */

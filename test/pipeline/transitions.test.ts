@@ -51,27 +51,43 @@ describe('transition table', () => {
     expect(pairs).toHaveLength(11 * STAGES.length);
   });
 
-  it.each(pairs.filter((p) => p.to !== undefined))('$event moves $from → $to', ({ event, from, to }) => {
-    expect(transition(from, { type: event })).toEqual({ moved: true, from, to });
-  });
+  it.each(pairs.filter((p) => p.to !== undefined))(
+    '$event moves $from → $to',
+    ({ event, from, to }) => {
+      expect(transition(from, { type: event })).toEqual({ moved: true, from, to });
+    },
+  );
 
-  it.each(pairs.filter((p) => p.to === undefined))('$event is refused from $from, with a reason', ({ event, from }) => {
-    const result = transition(from, { type: event });
-    expect(result.moved).toBe(false);
-    if (!result.moved) {
-      expect(result.from).toBe(from);
-      expect(result.reason).toContain(from.replace(/_/g, ' '));
-    }
-  });
+  it.each(pairs.filter((p) => p.to === undefined))(
+    '$event is refused from $from, with a reason',
+    ({ event, from }) => {
+      const result = transition(from, { type: event });
+      expect(result.moved).toBe(false);
+      if (!result.moved) {
+        expect(result.from).toBe(from);
+        expect(result.reason).toContain(from.replace(/_/g, ' '));
+      }
+    },
+  );
 
   it('never moves a contact backwards along the journey automatically', () => {
-    const order: Stage[] = ['prospect', 'contacted', 'replied', 'scheduled', 'met', 'thanked', 'keeping_in_touch'];
+    const order: Stage[] = [
+      'prospect',
+      'contacted',
+      'replied',
+      'scheduled',
+      'met',
+      'thanked',
+      'keeping_in_touch',
+    ];
     for (const { event, from } of pairs) {
       const result = transition(from, { type: event });
       if (!result.moved || !order.includes(from) || !order.includes(result.to)) continue;
       // The one sanctioned step back: a cancelled meeting returns to replied.
       if (event === 'meeting_cancelled') continue;
-      expect(order.indexOf(result.to), `${event} from ${from}`).toBeGreaterThan(order.indexOf(from));
+      expect(order.indexOf(result.to), `${event} from ${from}`).toBeGreaterThan(
+        order.indexOf(from),
+      );
     }
   });
 
