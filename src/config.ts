@@ -3,6 +3,7 @@ import path from 'node:path';
 import { parseEnv } from 'node:util';
 import { z } from 'zod';
 import { ConfigError } from './errors.js';
+import { isProviderName, PROVIDERS } from './providers.js';
 
 /**
  * The only reader of process.env. Every setting is declared once in SETTINGS
@@ -116,6 +117,15 @@ export const SETTINGS = [
     description: 'Mail larger than this is not parsed but put aside in quarantine.',
   }),
   spec({
+    name: 'KITH_PROVIDER',
+    default: undefined,
+    schema: text
+      .toLowerCase()
+      .refine(isProviderName, `must be one of ${Object.keys(PROVIDERS).join(', ')}`),
+    description:
+      'gmail, fastmail, outlook, icloud or generic: fills in IMAP/SMTP hosts, ports and TLS (explicit IMAP_*/SMTP_* settings win), and uses your first KITH_OWNER_EMAIL and IMAP_PASS for logins not set.',
+  }),
+  spec({
     name: 'IMAP_HOST',
     default: undefined,
     schema: host,
@@ -141,6 +151,20 @@ export const SETTINGS = [
     schema: z.string().min(1),
     secret: true,
     description: 'IMAP password or app password.',
+  }),
+  spec({
+    name: 'IMAP_PASS_COMMAND',
+    default: undefined,
+    schema: text.min(1),
+    secret: true,
+    description:
+      'A command that prints the IMAP password (or OAuth2 access token), run at each login; its output is never logged. Use instead of IMAP_PASS.',
+  }),
+  spec({
+    name: 'IMAP_AUTH',
+    default: 'password',
+    schema: text.toLowerCase().pipe(z.enum(['password', 'xoauth2'])),
+    description: 'password, or xoauth2 when the pass commands print an OAuth2 access token.',
   }),
   spec({
     name: 'IMAP_MAILBOXES',
@@ -181,6 +205,21 @@ export const SETTINGS = [
     schema: z.string().min(1),
     secret: true,
     description: 'SMTP password or app password.',
+  }),
+  spec({
+    name: 'SMTP_PASS_COMMAND',
+    default: undefined,
+    schema: text.min(1),
+    secret: true,
+    description:
+      'A command that prints the SMTP password (or OAuth2 access token), run at each connection; its output is never logged.',
+  }),
+  spec({
+    name: 'SMTP_SAVES_SENT',
+    default: 'true',
+    schema: bool,
+    description:
+      'Whether your provider files mail sent over SMTP in Sent by itself; when false kith APPENDs a copy to the Sent folder.',
   }),
   spec({
     name: 'WEB_HOST',
@@ -241,7 +280,10 @@ export interface ImapConfig {
   readonly port: number;
   readonly secure: boolean;
   readonly user: string;
+  /** Empty when `passCommand` supplies it; resolve with src/credentials.ts. */
   readonly pass: string;
+  readonly passCommand: string | undefined;
+  readonly auth: 'password' | 'xoauth2';
   readonly mailboxes: readonly string[] | undefined;
 }
 
@@ -251,6 +293,10 @@ export interface SmtpConfig {
   readonly secure: boolean;
   readonly user: string | undefined;
   readonly pass: string | undefined;
+  readonly passCommand: string | undefined;
+  readonly auth: 'password' | 'xoauth2';
+  /** False: the provider does not file SMTP mail in Sent, so kith APPENDs it. */
+  readonly savesSent: boolean;
 }
 
 /** kith's validated, frozen settings. */
@@ -301,7 +347,11 @@ export function readEnv(processEnv: Env, cwd: string): Env {
  * Validates every setting at once and returns a frozen Config, or throws one
  * ConfigError that names each bad setting (never echoing a secret's value).
  */
-export function loadConfig(env: Env, options: { cwd: string; systemTimeZone?: string }): Config {
+export function loadConfig(
+  givenEnv: Env,
+  options: { cwd: string; systemTimeZone?: string },
+): Config {
+  const env = withProviderDefaults(givenEnv);
   const problems: { setting: string; message: string }[] = [];
   const values = new Map<string, unknown>();
   for (const setting of SETTINGS) {
@@ -327,9 +377,36 @@ export function loadConfig(env: Env, options: { cwd: string; systemTimeZone?: st
       }
     }
   };
-  if (has('IMAP_HOST')) requireWith('IMAP_HOST', ['IMAP_USER', 'IMAP_PASS']);
-  if (has('SMTP_USER') && !has('SMTP_PASS') && !invalid('SMTP_PASS')) {
-    problems.push({ setting: 'SMTP_PASS', message: 'is required when SMTP_USER is set' });
+  if (has('IMAP_HOST')) {
+    requireWith('IMAP_HOST', ['IMAP_USER']);
+    if (!has('IMAP_PASS') && !has('IMAP_PASS_COMMAND') && !invalid('IMAP_PASS')) {
+      problems.push({
+        setting: 'IMAP_PASS',
+        message: 'is required when IMAP_HOST is set (or set IMAP_PASS_COMMAND)',
+      });
+    }
+  }
+  if (has('IMAP_PASS') && has('IMAP_PASS_COMMAND')) {
+    problems.push({
+      setting: 'IMAP_PASS_COMMAND',
+      message: 'set either IMAP_PASS or IMAP_PASS_COMMAND, not both',
+    });
+  }
+  if (
+    get<string>('IMAP_AUTH', 'password') === 'xoauth2' &&
+    has('IMAP_HOST') &&
+    !has('IMAP_PASS_COMMAND')
+  ) {
+    problems.push({
+      setting: 'IMAP_PASS_COMMAND',
+      message: 'is required with IMAP_AUTH=xoauth2: it must print the access token',
+    });
+  }
+  if (has('SMTP_USER') && !has('SMTP_PASS') && !has('SMTP_PASS_COMMAND') && !invalid('SMTP_PASS')) {
+    problems.push({
+      setting: 'SMTP_PASS',
+      message: 'is required when SMTP_USER is set (or set SMTP_PASS_COMMAND)',
+    });
   }
   if (has('IMAP_HOST') && !has('KITH_OWNER_EMAIL') && !invalid('KITH_OWNER_EMAIL')) {
     problems.push({
@@ -360,6 +437,8 @@ export function loadConfig(env: Env, options: { cwd: string; systemTimeZone?: st
           secure: get('IMAP_SECURE', true),
           user: get('IMAP_USER', ''),
           pass: get('IMAP_PASS', ''),
+          passCommand: get<string | undefined>('IMAP_PASS_COMMAND', undefined),
+          auth: get<'password' | 'xoauth2'>('IMAP_AUTH', 'password'),
           mailboxes: get<string[] | undefined>('IMAP_MAILBOXES', undefined),
         }
       : undefined,
@@ -370,6 +449,9 @@ export function loadConfig(env: Env, options: { cwd: string; systemTimeZone?: st
           secure: get('SMTP_SECURE', true),
           user: get<string | undefined>('SMTP_USER', undefined),
           pass: get<string | undefined>('SMTP_PASS', undefined),
+          passCommand: get<string | undefined>('SMTP_PASS_COMMAND', undefined),
+          auth: get<'password' | 'xoauth2'>('IMAP_AUTH', 'password'),
+          savesSent: get('SMTP_SAVES_SENT', true),
         }
       : undefined,
     web: {
@@ -387,6 +469,31 @@ export function loadConfig(env: Env, options: { cwd: string; systemTimeZone?: st
     },
   };
   return deepFreeze(config);
+}
+
+/**
+ * With KITH_PROVIDER set, fills in what the user did not: the provider's
+ * hosts and ports, logins from the owner address, and the SMTP password from
+ * the IMAP one (one account for both is the common case).
+ */
+function withProviderDefaults(env: Env): Env {
+  const name = env.KITH_PROVIDER?.trim().toLowerCase();
+  if (!name || !isProviderName(name)) return env;
+  const owner = env.KITH_OWNER_EMAIL?.split(',')[0]?.trim();
+  const derived: Record<string, string | undefined> = { ...PROVIDERS[name].settings };
+  if (name !== 'generic') {
+    derived.IMAP_USER = env.IMAP_USER || owner;
+    derived.SMTP_USER = env.SMTP_USER || env.IMAP_USER || owner;
+    if (!env.SMTP_PASS && !env.SMTP_PASS_COMMAND) {
+      derived.SMTP_PASS = env.IMAP_PASS;
+      derived.SMTP_PASS_COMMAND = env.IMAP_PASS_COMMAND;
+    }
+  }
+  const merged: Record<string, string | undefined> = { ...env };
+  for (const [key, value] of Object.entries(derived)) {
+    if (value !== undefined && !merged[key]?.trim()) merged[key] = value;
+  }
+  return merged;
 }
 
 /** Returns a copy of `config` with the secret filled in (still frozen). */

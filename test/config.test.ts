@@ -141,3 +141,85 @@ describe('settings docs', () => {
     expect(withSettingsTable(readme)).toBe(readme);
   });
 });
+
+describe('provider presets', () => {
+  it('fills hosts, ports, TLS and logins from KITH_PROVIDER', () => {
+    const config = loadConfig(
+      { KITH_PROVIDER: 'icloud', KITH_OWNER_EMAIL: 'me@icloud.com', IMAP_PASS: 'app-pw' },
+      { cwd: '/tmp' },
+    );
+    expect(config.imap).toMatchObject({
+      host: 'imap.mail.me.com',
+      port: 993,
+      secure: true,
+      user: 'me@icloud.com',
+      pass: 'app-pw',
+    });
+    expect(config.smtp).toMatchObject({
+      host: 'smtp.mail.me.com',
+      port: 587,
+      secure: false,
+      user: 'me@icloud.com',
+      pass: 'app-pw',
+      savesSent: false,
+    });
+  });
+
+  it('lets explicit IMAP_* and SMTP_* settings win over the preset', () => {
+    const config = loadConfig(
+      {
+        KITH_PROVIDER: 'gmail',
+        KITH_OWNER_EMAIL: 'me@gmail.com',
+        IMAP_PASS: 'pw',
+        IMAP_PORT: '1993',
+        SMTP_HOST: 'relay.example.org',
+      },
+      { cwd: '/tmp' },
+    );
+    expect(config.imap).toMatchObject({ host: 'imap.gmail.com', port: 1993 });
+    expect(config.smtp).toMatchObject({ host: 'relay.example.org', port: 465, savesSent: true });
+  });
+
+  it('refuses an unknown provider by name', () => {
+    expect(problemsFor({ KITH_PROVIDER: 'aol' })).toEqual([
+      {
+        setting: 'KITH_PROVIDER',
+        message: expect.stringContaining('gmail, fastmail, outlook, icloud, generic'),
+      },
+    ]);
+  });
+
+  it('accepts a password command instead of a password, but not both', () => {
+    const config = loadConfig(
+      {
+        KITH_PROVIDER: 'fastmail',
+        KITH_OWNER_EMAIL: 'me@fastmail.com',
+        IMAP_PASS_COMMAND: 'pass show mail',
+      },
+      { cwd: '/tmp' },
+    );
+    expect(config.imap).toMatchObject({ pass: '', passCommand: 'pass show mail' });
+    expect(config.smtp).toMatchObject({ passCommand: 'pass show mail' });
+    expect(
+      problemsFor({
+        IMAP_HOST: 'h.example',
+        IMAP_USER: 'u',
+        KITH_OWNER_EMAIL: 'a@b.org',
+        IMAP_PASS: 'x',
+        IMAP_PASS_COMMAND: 'y',
+      }).map((p) => p.setting),
+    ).toEqual(['IMAP_PASS_COMMAND']);
+  });
+
+  it('needs a token command for xoauth2', () => {
+    expect(
+      problemsFor({
+        IMAP_HOST: 'h.example',
+        IMAP_USER: 'u',
+        KITH_OWNER_EMAIL: 'a@b.org',
+        IMAP_PASS: 'x',
+        IMAP_AUTH: 'xoauth2',
+      }).map((p) => p.setting),
+    ).toEqual(['IMAP_PASS_COMMAND']);
+  });
+});

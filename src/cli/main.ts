@@ -108,6 +108,38 @@ const COMMANDS: Record<string, Command> = {
       return failed > 0 ? 1 : 0;
     },
   },
+  backup: {
+    summary: 'copy the database to a file, safely while kith runs',
+    usage: 'kith backup <file>',
+    options: {},
+    minArgs: 1,
+    maxArgs: 1,
+    async run(ctx) {
+      const { databasePath } = await import('../db/database.js');
+      const { backupDatabase } = await import('../db/backup.js');
+      const [file] = ctx.positionals as [string];
+      const info = await backupDatabase(databasePath(ctx.config().dataDir), file);
+      ctx.out(`backed up ${info.contacts} contacts to ${file}`);
+      return 0;
+    },
+  },
+  restore: {
+    summary: 'replace the database with a checked backup (stop kith first)',
+    usage: 'kith restore <file>',
+    options: {},
+    minArgs: 1,
+    maxArgs: 1,
+    async run(ctx) {
+      const { databasePath } = await import('../db/database.js');
+      const { restoreDatabase } = await import('../db/backup.js');
+      const [file] = ctx.positionals as [string];
+      const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+      const result = restoreDatabase(file, databasePath(ctx.config().dataDir), stamp);
+      ctx.out(`restored ${result.contacts} contacts from ${file}`);
+      if (result.kept) ctx.out(`the previous database is kept as ${result.kept}`);
+      return 0;
+    },
+  },
 };
 
 class UsageError extends Error {}

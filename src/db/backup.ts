@@ -1,0 +1,93 @@
+import { copyFileSync, existsSync, renameSync, rmSync } from 'node:fs';
+import SQLite from 'better-sqlite3';
+import { KithError } from '../errors.js';
+import { migrations } from './migrations/index.js';
+
+/** What a backup file holds, found by opening it read-only. */
+export interface BackupInfo {
+  readonly contacts: number;
+  readonly migrations: readonly string[];
+}
+
+/**
+ * Copies the live database to `target` with SQLite's online backup API, which
+ * gives a consistent snapshot even while kith keeps writing (WAL mode).
+ */
+export async function backupDatabase(source: string, target: string): Promise<BackupInfo> {
+  if (!existsSync(source))
+    throw new KithError('not_found', `no database at ${source}: nothing to back up`);
+  if (existsSync(target)) {
+    throw new KithError('bad_input', `${target} already exists; choose a new file name`);
+  }
+  const db = new SQLite(source, { readonly: true, fileMustExist: true });
+  try {
+    await db.backup(target);
+  } finally {
+    db.close();
+  }
+  return inspectBackup(target);
+}
+
+/** Opens a backup read-only and checks it is an intact kith database. */
+export function inspectBackup(file: string): BackupInfo {
+  if (!existsSync(file)) throw new KithError('not_found', `${file} does not exist`);
+  let db: SQLite.Database;
+  try {
+    db = new SQLite(file, { readonly: true, fileMustExist: true });
+  } catch (error) {
+    throw new KithError('bad_input', `${file} is not an SQLite database`, { cause: error });
+  }
+  try {
+    const integrity = db.pragma('integrity_check', { simple: true });
+    if (integrity !== 'ok')
+      throw new KithError('bad_input', `${file} is damaged: ${String(integrity)}`);
+    const hasTables = db
+      .prepare(
+        "select count(*) as n from sqlite_master where type = 'table' and name in ('contacts', 'kysely_migration')",
+      )
+      .get() as { n: number };
+    if (hasTables.n < 2) throw new KithError('bad_input', `${file} is not a kith database`);
+    const applied = (
+      db.prepare('select name from kysely_migration order by name').all() as { name: string }[]
+    ).map((r) => r.name);
+    const unknown = applied.filter((name) => !(name in migrations));
+    if (unknown.length > 0) {
+      throw new KithError(
+        'bad_input',
+        `${file} was made by a newer kith (migration ${unknown[0]}); upgrade kith before restoring it`,
+      );
+    }
+    const contacts = (db.prepare('select count(*) as n from contacts').get() as { n: number }).n;
+    return { contacts, migrations: applied };
+  } catch (error) {
+    if (error instanceof KithError) throw error;
+    throw new KithError('bad_input', `${file} cannot be read as a kith backup`, { cause: error });
+  } finally {
+    db.close();
+  }
+}
+
+/**
+ * Replaces the database with a checked backup. The current database is kept
+ * beside it (`<file>.before-restore-<stamp>`) so a restore can be undone.
+ */
+export function restoreDatabase(
+  backup: string,
+  target: string,
+  stamp: string,
+): { kept: string | null } & BackupInfo {
+  const info = inspectBackup(backup);
+  let kept: string | null = null;
+  if (existsSync(target)) {
+    // Fold the WAL into the main file first so the kept copy is complete.
+    const live = new SQLite(target);
+    live.pragma('wal_checkpoint(TRUNCATE)');
+    live.close();
+    kept = `${target}.before-restore-${stamp}`;
+    renameSync(target, kept);
+  }
+  for (const suffix of ['-wal', '-shm']) rmSync(`${target}${suffix}`, { force: true });
+  copyFileSync(backup, `${target}.restoring`);
+  renameSync(`${target}.restoring`, target);
+  return { kept, ...info };
+}
