@@ -68,3 +68,29 @@ function runCommand(command: string, setting: string, timeoutMs: number): Promis
     });
   });
 }
+
+/** imapflow's `auth` option for the IMAP settings, resolving a command if set. */
+export async function imapAuth(
+  imap: PasswordSource & { readonly user: string; readonly auth: 'password' | 'xoauth2' },
+): Promise<{ user: string; pass: string } | { user: string; accessToken: string }> {
+  const secret = await resolvePassword(imap, imap.passCommand ? 'IMAP_PASS_COMMAND' : 'IMAP_PASS');
+  return imap.auth === 'xoauth2'
+    ? { user: imap.user, accessToken: secret }
+    : { user: imap.user, pass: secret };
+}
+
+/** nodemailer's `auth` option for the SMTP settings, or undefined for no login. */
+export async function smtpAuth(
+  smtp: PasswordSource & {
+    readonly user: string | undefined;
+    readonly auth: 'password' | 'xoauth2';
+  },
+): Promise<
+  { user: string; pass: string } | { type: 'OAuth2'; user: string; accessToken: string } | undefined
+> {
+  if (!smtp.user) return undefined;
+  const secret = await resolvePassword(smtp, smtp.passCommand ? 'SMTP_PASS_COMMAND' : 'SMTP_PASS');
+  return smtp.auth === 'xoauth2'
+    ? { type: 'OAuth2', user: smtp.user, accessToken: secret }
+    : { user: smtp.user, pass: secret };
+}

@@ -140,6 +140,24 @@ const COMMANDS: Record<string, Command> = {
       return 0;
     },
   },
+  doctor: {
+    summary: 'check the settings, the mailbox and the database, and say what to fix',
+    usage: 'kith doctor',
+    options: {},
+    maxArgs: 0,
+    async run(ctx) {
+      const { withDatabase } = await import('../db/open-for-command.js');
+      const { runDoctor } = await import('../doctor/run-doctor.js');
+      const { formatChecks } = await import('../doctor/check.js');
+      const results = await withDatabase(ctx.config(), (db) =>
+        runDoctor(ctx.config(), db, new Date()),
+      );
+      ctx.out(formatChecks(results));
+      const problems = results.filter((r) => r.status === 'problem').length;
+      ctx.out(problems === 0 ? '\nAll good.' : `\n${problems} problem(s) found.`);
+      return problems === 0 ? 0 : 1;
+    },
+  },
 };
 
 class UsageError extends Error {}
