@@ -8,6 +8,14 @@ export function normalizeAddress(address: string): string {
   return address.trim().toLowerCase();
 }
 
+/**
+ * Runs `work` in a new transaction, or inside the caller's when `db` already
+ * is one (Kysely cannot nest them), so callers can group several writes.
+ */
+function inTransaction<T>(db: Db, work: (trx: Db) => Promise<T>): Promise<T> {
+  return db.isTransaction ? work(db) : db.transaction().execute(work);
+}
+
 export async function findContactById(db: Db, id: number): Promise<Contact | undefined> {
   return db.selectFrom('contacts').selectAll().where('id', '=', id).executeTakeFirst();
 }
@@ -33,7 +41,7 @@ export async function findContactByLinkedin(db: Db, url: string): Promise<Contac
 export function normalizeLinkedinUrl(url: string): string {
   return url
     .trim()
-    .replace(/^https?:\/\/(www\.)?/i, 'https://www.')
+    .replace(/^(https?:\/\/)?([a-z]{2,3}\.|www\.)?linkedin\.com/i, 'https://www.linkedin.com')
     .replace(/[?#].*$/, '')
     .replace(/\/+$/, '')
     .toLowerCase();
@@ -62,7 +70,7 @@ export interface NewContactInput {
 
 /** Inserts a contact with its addresses and its first history row. */
 export async function createContact(db: Db, input: NewContactInput, at: string): Promise<Contact> {
-  return db.transaction().execute(async (trx) => {
+  return inTransaction(db, async (trx) => {
     const stage = input.stage ?? 'prospect';
     const contact = await trx
       .insertInto('contacts')
@@ -129,7 +137,7 @@ export async function applyStageEvent(
   event: StageEvent,
   context: StageMoveContext,
 ): Promise<TransitionResult> {
-  return db.transaction().execute(async (trx) => {
+  return inTransaction(db, async (trx) => {
     const contact = await trx
       .selectFrom('contacts')
       .select(['stage'])
