@@ -39,6 +39,7 @@ const timeZone = text.refine(
   'must be an IANA time zone such as Europe/Berlin',
 );
 const host = text.min(1);
+const WEEKDAYS = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'];
 
 function isValidTimeZone(tz: string): boolean {
   try {
@@ -82,6 +83,13 @@ export const SETTINGS = [
     default: undefined,
     schema: text.min(1),
     description: 'Your name, used in drafts and greetings.',
+  }),
+  spec({
+    name: 'KITH_OWNER_INTRO',
+    default: undefined,
+    schema: text.min(1),
+    description:
+      'Two or three sentences about you (what you do, what you are exploring) for outreach drafts; without it the draft leaves a [bracketed] place to fill in.',
   }),
   spec({
     name: 'KITH_SERVICE_ADDRESS',
@@ -181,6 +189,20 @@ export const SETTINGS = [
     description: 'Comma-separated mailboxes to watch.',
   }),
   spec({
+    name: 'IMAP_IDLE_RESTART_MINUTES',
+    default: '5',
+    schema: z.coerce.number().int().min(1).max(28),
+    description:
+      'Minutes between re-issuing IDLE with a NOOP (servers drop IDLE after 29 minutes, some sooner); also how soon a silent connection is noticed.',
+  }),
+  spec({
+    name: 'IMAP_TIMEOUT_SECONDS',
+    default: '30',
+    schema: z.coerce.number().int().min(2).max(600),
+    description:
+      'Seconds an IMAP connect or NOOP may take before the connection counts as dead and kith reconnects.',
+  }),
+  spec({
     name: 'SMTP_HOST',
     default: undefined,
     schema: host,
@@ -236,6 +258,13 @@ export const SETTINGS = [
     description: 'Password for the web UI. When unset, a one-time login link is printed at start.',
   }),
   spec({
+    name: 'KITH_TEMPLATES_DIR',
+    default: undefined,
+    schema: text.min(1),
+    description:
+      'A folder of your own mail templates (e.g. thank-you.hbs); each file replaces the built-in template of that name.',
+  }),
+  spec({
     name: 'FOLLOW_UP_AFTER_DAYS',
     default: '7',
     schema: positiveInt,
@@ -266,6 +295,28 @@ export const SETTINGS = [
     description: 'Hour of day (your zone) of the prep brief, the day before a meeting.',
   }),
   spec({
+    name: 'MEETING_OVER_AFTER_MINUTES',
+    default: '60',
+    schema: z.coerce.number().int().min(0).max(1440),
+    description:
+      'Minutes after a meeting’s end when it counts as over: the contact moves to met and you are asked how it went.',
+  }),
+  spec({
+    name: 'DIGEST_DAY',
+    default: 'monday',
+    schema: text
+      .toLowerCase()
+      .refine((v) => WEEKDAYS.includes(v), 'must be a weekday such as monday')
+      .transform((v) => WEEKDAYS.indexOf(v) + 1),
+    description: 'Weekday of the weekly digest.',
+  }),
+  spec({
+    name: 'DIGEST_HOUR',
+    default: '8',
+    schema: hour,
+    description: 'Hour of day (your zone) of the weekly digest.',
+  }),
+  spec({
     name: 'OWNER_MAIL_PER_HOUR',
     default: '30',
     schema: positiveInt,
@@ -285,6 +336,10 @@ export interface ImapConfig {
   readonly passCommand: string | undefined;
   readonly auth: 'password' | 'xoauth2';
   readonly mailboxes: readonly string[] | undefined;
+  /** IMAP_IDLE_RESTART_MINUTES (default 5). */
+  readonly idleRestartMinutes?: number;
+  /** IMAP_TIMEOUT_SECONDS (default 30). */
+  readonly timeoutSeconds?: number;
 }
 
 export interface SmtpConfig {
@@ -305,8 +360,12 @@ export interface Config {
   readonly owner: {
     readonly emails: readonly string[];
     readonly name: string | undefined;
+    /** KITH_OWNER_INTRO: a few sentences for outreach drafts. */
+    readonly intro: string | undefined;
   };
   readonly serviceAddress: string | undefined;
+  /** KITH_TEMPLATES_DIR: user templates overriding the built-in ones by name. */
+  readonly templatesDir: string | undefined;
   readonly timeZone: string;
   /** Undefined until `ensureSecret` has read or generated it. */
   readonly secret: string | undefined;
@@ -325,6 +384,10 @@ export interface Config {
     readonly keepInTouchDays: number;
     readonly thankYouHour: number;
     readonly prepBriefHour: number;
+    readonly meetingOverAfterMinutes: number;
+    /** 1 = Monday … 7 = Sunday. */
+    readonly digestWeekday: number;
+    readonly digestHour: number;
     readonly ownerMailPerHour: number;
   };
 }
@@ -424,8 +487,12 @@ export function loadConfig(
     owner: {
       emails: get<string[]>('KITH_OWNER_EMAIL', []),
       name: get<string | undefined>('KITH_OWNER_NAME', undefined),
+      intro: get<string | undefined>('KITH_OWNER_INTRO', undefined),
     },
     serviceAddress: get<string | undefined>('KITH_SERVICE_ADDRESS', undefined),
+    templatesDir: has('KITH_TEMPLATES_DIR')
+      ? path.resolve(options.cwd, get('KITH_TEMPLATES_DIR', ''))
+      : undefined,
     timeZone: get('KITH_TIMEZONE', isValidTimeZone(systemZone) ? systemZone : 'UTC'),
     secret: get<string | undefined>('KITH_SECRET', undefined),
     backfillDays: get('KITH_BACKFILL_DAYS', 90),
@@ -440,6 +507,8 @@ export function loadConfig(
           passCommand: get<string | undefined>('IMAP_PASS_COMMAND', undefined),
           auth: get<'password' | 'xoauth2'>('IMAP_AUTH', 'password'),
           mailboxes: get<string[] | undefined>('IMAP_MAILBOXES', undefined),
+          idleRestartMinutes: get('IMAP_IDLE_RESTART_MINUTES', 5),
+          timeoutSeconds: get('IMAP_TIMEOUT_SECONDS', 30),
         }
       : undefined,
     smtp: has('SMTP_HOST')
@@ -465,6 +534,9 @@ export function loadConfig(
       keepInTouchDays: get('KEEP_IN_TOUCH_DAYS', 90),
       thankYouHour: get('THANK_YOU_HOUR', 9),
       prepBriefHour: get('PREP_BRIEF_HOUR', 17),
+      meetingOverAfterMinutes: get('MEETING_OVER_AFTER_MINUTES', 60),
+      digestWeekday: get('DIGEST_DAY', 1),
+      digestHour: get('DIGEST_HOUR', 8),
       ownerMailPerHour: get('OWNER_MAIL_PER_HOUR', 30),
     },
   };

@@ -1,11 +1,24 @@
 import type { AddressInfo } from 'node:net';
+import path from 'node:path';
 import { serve } from '@hono/node-server';
 import type { Config } from './config.js';
 import { type Db, databasePath, migrateToLatest, openDatabase } from './db/database.js';
+import { createImapWatcher } from './inbox/imap-watcher.js';
+import { createIngester } from './inbox/ingest.js';
+import { createMaildirSource } from './inbox/maildir-source.js';
 import type { Logger } from './log.js';
+import { markSentByMessageId } from './outbox/drafts.js';
+import { createDraftCommandHandler } from './outbox/inbox-port.js';
+import { createSendLoop } from './outbox/send-loop.js';
+import { createOutboxEffects } from './scheduler/outbox-effects.js';
+import { createSchedulerService } from './scheduler/service.js';
+import { scheduleSettings } from './scheduler/settings.js';
 import type { Service } from './service.js';
+import { loadTemplatesCached } from './templates/render.js';
 import { readVersion } from './version.js';
 import { createApp } from './web/app.js';
+import { announceLoginLink } from './web/auth/login-token.js';
+import { forecastJobs } from './web/upcoming-jobs.js';
 
 /** A running kith: its address and how to stop it cleanly. */
 export interface RunningKith {
@@ -22,10 +35,65 @@ export async function startKith(config: Config, logger: Logger): Promise<Running
   const db = openDatabase(databasePath(config.dataDir));
   await migrateToLatest(db);
 
+  // Every mail template (built-in and KITH_TEMPLATES_DIR) is compiled and checked now:
+  // a broken one stops kith at start, naming the file and line.
+  const templates = loadTemplatesCached(config.templatesDir);
+
   const services: Service[] = [];
+  // Mail out, first: its lease refuses a second kith on this data dir before anything else starts.
+  services.push(createSendLoop({ db, config, logger, templates }));
+  // Mail in: the IMAP watcher when IMAP is set, else the local Maildir under the data dir.
+  const ingester = createIngester({
+    db,
+    config,
+    logger,
+    // The owner's approve / edit / skip / snooze replies go to the outbox.
+    drafts: createDraftCommandHandler({ config, logger, templates }),
+    // A draft the owner sent from their Drafts folder, seen in Sent, is never sent again.
+    sentCopies: {
+      seen: (trx, messageId, at) => markSentByMessageId({ db: trx, config, logger }, messageId, at),
+    },
+  });
+  services.push(
+    config.imap
+      ? createImapWatcher({
+          imap: config.imap,
+          db,
+          ingester,
+          logger,
+          backfillDays: config.backfillDays,
+          maxMessageBytes: config.maxMessageBytes,
+          idleRestartMs: (config.imap.idleRestartMinutes ?? 5) * 60_000,
+          timeoutMs: (config.imap.timeoutSeconds ?? 30) * 1000,
+        })
+      : createMaildirSource({ dir: path.join(config.dataDir, 'maildir'), ingester, logger }),
+  );
+  // Ticks every minute; the first tick at start catches up what came due while kith was down,
+  // once the inbox has read what arrived meanwhile (a reply cancels a due follow-up).
+  const inbox = services.find(
+    (s): s is Service & { caughtUp(): Promise<void> } =>
+      typeof Reflect.get(s, 'caughtUp') === 'function',
+  );
+  services.push(
+    createSchedulerService({
+      db,
+      settings: scheduleSettings(config),
+      effects: createOutboxEffects({ config, logger, templates }),
+      logger,
+      ...(inbox ? { ready: () => inbox.caughtUp() } : {}),
+    }),
+  );
   for (const service of services) await service.start();
 
-  const app = createApp({ db, services, logger, version: readVersion(), now: () => new Date() });
+  const app = createApp({
+    db,
+    config,
+    services,
+    logger,
+    version: readVersion(),
+    now: () => new Date(),
+    upcomingJobs: (now) => forecastJobs(db, config, now),
+  });
   const server = serve({ fetch: app.fetch, hostname: config.web.host, port: config.web.port });
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);
@@ -41,12 +109,16 @@ export async function startKith(config: Config, logger: Logger): Promise<Running
     );
   }
   logger.info(`kith is listening on ${url}`);
+  if (config.web.password === undefined) {
+    await announceLoginLink({ db, logger, url, now: new Date() });
+  }
 
   return {
     url,
     db,
     async stop() {
       for (const service of [...services].reverse()) await service.stop();
+      await ingester.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await db.destroy();
     },

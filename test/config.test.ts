@@ -35,6 +35,9 @@ describe('loadConfig', () => {
       keepInTouchDays: 90,
       thankYouHour: 9,
       prepBriefHour: 17,
+      meetingOverAfterMinutes: 60,
+      digestWeekday: 1,
+      digestHour: 8,
       ownerMailPerHour: 30,
     });
   });

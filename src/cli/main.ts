@@ -108,6 +108,44 @@ const COMMANDS: Record<string, Command> = {
       return failed > 0 ? 1 : 0;
     },
   },
+  tick: {
+    summary: 'run one scheduler tick (now, or as if at --at) and print what it did',
+    usage: 'kith tick [--at <ISO time>]',
+    options: { at: { type: 'string' } },
+    maxArgs: 0,
+    async run(ctx) {
+      const raw = ctx.values.at;
+      const at = typeof raw === 'string' ? new Date(raw) : new Date();
+      if (Number.isNaN(at.getTime())) {
+        throw new UsageError(
+          `--at "${String(raw)}" is not a time: use ISO-8601 like 2026-11-23T17:00:00+01:00`,
+        );
+      }
+      const { withDatabase } = await import('../db/open-for-command.js');
+      const { describeTick, tickOnce } = await import('../scheduler/tick-command.js');
+      let failed = 0;
+      await withDatabase(ctx.config(), async (db) => {
+        const report = await tickOnce(db, ctx.config(), ctx.logger(), at);
+        for (const line of describeTick(report)) ctx.out(line);
+        failed = report.outcomes.filter((o) => o.result === 'failed').length;
+      });
+      return failed > 0 ? 1 : 0;
+    },
+  },
+  ingest: {
+    summary: 'read .eml files or folders of mail through the inbox, one line per message',
+    usage: 'kith ingest <file.eml | folder>...',
+    options: {},
+    minArgs: 1,
+    async run(ctx) {
+      const { runIngestCommand } = await import('./ingest.js');
+      return runIngestCommand(ctx.positionals, {
+        config: ctx.config(),
+        logger: ctx.logger(),
+        out: ctx.out,
+      });
+    },
+  },
   backup: {
     summary: 'copy the database to a file, safely while kith runs',
     usage: 'kith backup <file>',

@@ -1,21 +1,74 @@
 import { Hono } from 'hono';
-import type { Db } from '../db/database.js';
-import type { Logger } from '../log.js';
-import type { Service } from '../service.js';
+import { bodyLimit } from 'hono/body-limit';
+import { KithError } from '../errors.js';
+import { deriveWebKeys } from './auth/keys.js';
+import { isApiPath, requireCsrfToken, requireSession } from './auth/middleware.js';
+import { createLoginLimiter } from './auth/rate-limit.js';
+import { authRoutes } from './auth/routes.js';
+import { createSessionStore } from './auth/session.js';
+import type { WebDeps } from './deps.js';
+import type { AppEnv } from './env.js';
+import { html } from './html.js';
+import { createImportJobs } from './import-jobs.js';
+import { apiRoutes } from './routes/api.js';
+import { boardRoutes } from './routes/board.js';
+import { composeRoutes } from './routes/compose.js';
+import { contactRoutes } from './routes/contacts.js';
+import { draftRoutes } from './routes/drafts.js';
+import { exchangeRoutes } from './routes/exchange.js';
+import { healthRoutes } from './routes/health.js';
+import { calendarFeedRoutes, meetingRoutes } from './routes/meetings.js';
+import { numbersRoutes, numbersSource } from './routes/numbers.js';
+import { securityHeaders } from './security/headers.js';
+import { refuseCrossSite } from './security/same-origin.js';
+import { createPageCache } from './stamp-cache.js';
+import { staticRoutes } from './static/assets.js';
+import { barePage } from './views/layout.js';
 
-export interface WebDeps {
-  readonly db: Db;
-  readonly services: readonly Service[];
-  readonly logger: Logger;
-  readonly version: string;
-  /** Passed in (not read) so tests can control time. */
-  readonly now: () => Date;
-}
+export type { WebDeps } from './deps.js';
 
-/** Builds the Hono app; the only place that turns errors into responses. */
-export function createApp(deps: WebDeps): Hono {
-  const app = new Hono();
+/** Largest request body: imports may be big, everything else is a form. */
+const MAX_UPLOAD_BYTES = 20 * 1024 * 1024;
 
+/** Rendered board, contact and numbers pages kept until the data changes. */
+const PAGE_CACHE_ENTRIES = 64;
+
+/** Paths anyone may fetch without a session; every other route needs one. */
+export const PUBLIC_PATHS: readonly string[] = [
+  '/healthz',
+  '/login',
+  '/static/*',
+  '/calendar/:file',
+];
+
+const STATUS_OF: Partial<Record<KithError['code'], 400 | 403 | 404 | 409 | 503>> = {
+  bad_input: 400,
+  not_found: 404,
+  auth: 403,
+  locked: 409,
+  temporary: 503,
+};
+
+/** Builds the Hono app; `app.onError` is the only place that turns errors into responses. */
+export function createApp(deps: WebDeps): Hono<AppEnv> {
+  const secret = deps.config.secret;
+  if (!secret)
+    throw new KithError('internal', 'the web UI needs the instance secret (ensureSecret)');
+  const keys = deriveWebKeys(secret, deps.config.web.password);
+  const sessions = createSessionStore(deps.db, keys);
+  const auth = authRoutes({ deps, sessions, limiter: createLoginLimiter() });
+  const app = new Hono<AppEnv>();
+
+  app.use(securityHeaders());
+  app.use(
+    bodyLimit({
+      maxSize: MAX_UPLOAD_BYTES,
+      onError: (c) => c.text('That upload is too large (20 MB at most).', 413),
+    }),
+  );
+  app.use(refuseCrossSite());
+
+  // Public: health probe, static files, the login form, the calendar feed (its URL is its key).
   app.get('/healthz', async (c) => {
     let database: 'ok' | 'down' = 'ok';
     try {
@@ -36,17 +89,50 @@ export function createApp(deps: WebDeps): Hono {
       healthy ? 200 : 503,
     );
   });
+  app.route('/', staticRoutes());
+  app.route('/', calendarFeedRoutes(deps, keys));
+  app.route('/', auth.login);
 
-  app.get('/', (c) =>
-    c.html(
-      '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>kith</title></head><body><h1>kith</h1><p>kith is running. The board arrives with the web UI.</p></body></html>',
-    ),
+  // Everything below needs a session, and a CSRF token to change anything.
+  app.use(requireSession(sessions, deps.now));
+  app.use(requireCsrfToken());
+  app.route('/', auth.logout);
+  const numbers = numbersSource(deps);
+  const pages = createPageCache(deps.db, PAGE_CACHE_ENTRIES);
+  app.route('/', boardRoutes(deps, pages));
+  app.route('/', contactRoutes(deps, pages));
+  app.route('/', composeRoutes(deps));
+  app.route('/', draftRoutes(deps));
+  app.route('/', meetingRoutes(deps, keys));
+  app.route('/', numbersRoutes(deps, numbers, pages));
+  app.route('/', exchangeRoutes(deps, createImportJobs(deps.db, deps.logger)));
+  app.route('/', healthRoutes(deps));
+  app.route('/api', apiRoutes(deps, numbers));
+
+  app.notFound((c) =>
+    isApiPath(c.req.path)
+      ? c.json({ error: 'not found' }, 404)
+      : c.html(errorPage('Not found', 'There is no such page.').value, 404),
   );
 
   app.onError((error, c) => {
-    deps.logger.error('web request failed', { path: c.req.path, error });
-    return c.text('Something went wrong; the error was logged.', 500);
+    const status = error instanceof KithError ? (STATUS_OF[error.code] ?? 500) : 500;
+    if (status === 500) deps.logger.error('web request failed', { path: c.req.path, error });
+    const message =
+      status === 500 ? 'Something went wrong; the error was logged.' : (error as KithError).message;
+    if (isApiPath(c.req.path)) return c.json({ error: message }, status);
+    return c.html(
+      errorPage(status === 404 ? 'Not found' : 'Cannot do that', message).value,
+      status,
+    );
   });
 
   return app;
+}
+
+function errorPage(title: string, message: string) {
+  return barePage(
+    title,
+    html`<h1>${title}</h1><p class="panel">${message}</p><p><a href="/">Back to the board</a></p>`,
+  );
 }

@@ -8,6 +8,7 @@ import {
   mkdtempSync,
   readFileSync,
   rmSync,
+  utimesSync,
   writeFileSync,
 } from 'node:fs';
 import { createServer, connect as netConnect } from 'node:net';
@@ -77,12 +78,23 @@ export interface DovecotServer {
    * Writes mail straight into the user's Maildir (~8× faster than APPEND, for
    * seeding thousands of messages). Dovecot assigns UIDs on its next scan.
    */
-  writeMaildir(user: string, mailbox: string, messages: Iterable<string | Buffer>): number;
+  writeMaildir(
+    user: string,
+    mailbox: string,
+    messages: Iterable<string | Buffer>,
+    options?: { receivedAt?: Date },
+  ): number;
   /** The on-disk Maildir folder of a mailbox (INBOX, or `.Name` below it). */
   maildirPath(user: string, mailbox: string): string;
   /** The server log so far (useful in assertion messages). */
   log(): string;
   readonly running: boolean;
+  /**
+   * Freezes every Dovecot process (SIGSTOP): connections stay open but go
+   * silent, like a dead network path. `resume()` thaws them.
+   */
+  pause(): void;
+  resume(): void;
   /** Stops the server (connections drop); `start()` brings it back on the same port. */
   stop(): Promise<void>;
   start(): Promise<void>;
@@ -229,8 +241,11 @@ export async function startDovecot(options: DovecotOptions = {}): Promise<Doveco
     rmSync(path.join(dir, 'run'), { recursive: true, force: true });
     mkdirSync(path.join(dir, 'run'));
     mkdirSync(path.join(dir, 'state'), { recursive: true });
+    // Its own process group, so stop() and pause() reach every Dovecot process:
+    // on SIGTERM the master exits but leaves running imap sessions behind.
     const proc = spawn(DOVECOT_BIN, ['-F', '-c', configFile], {
       stdio: ['ignore', 'ignore', 'pipe'],
+      detached: true,
     });
     let stderr = '';
     proc.stderr?.on('data', (d) => {
@@ -256,9 +271,15 @@ export async function startDovecot(options: DovecotOptions = {}): Promise<Doveco
   const stop = async () => {
     const proc = child;
     if (!proc) return;
-    proc.kill('SIGTERM');
-    const killer = setTimeout(() => proc.kill('SIGKILL'), 5_000);
+    // A paused server would never handle SIGTERM.
+    signalGroup(proc.pid, 'SIGCONT');
+    signalGroup(proc.pid, 'SIGTERM');
+    const killer = setTimeout(() => signalGroup(proc.pid, 'SIGKILL'), 5_000);
     await exited;
+    // Sessions and helpers left behind by the master go too, like in a real restart.
+    await until(() => !groupAlive(proc.pid), 5_000, 'every Dovecot process to exit').catch(() =>
+      signalGroup(proc.pid, 'SIGKILL'),
+    );
     clearTimeout(killer);
     child = undefined;
   };
@@ -309,7 +330,7 @@ export async function startDovecot(options: DovecotOptions = {}): Promise<Doveco
         await client.logout();
       }
     },
-    writeMaildir(user, mailbox, messages) {
+    writeMaildir(user, mailbox, messages, writeOptions = {}) {
       const folder = maildirPath(user, mailbox);
       const root = maildirPath(user, 'INBOX');
       const created: string[] = [];
@@ -342,12 +363,17 @@ export async function startDovecot(options: DovecotOptions = {}): Promise<Doveco
         const file = path.join(folder, 'new', name);
         writeFileSync(file, message);
         chownSync(file, owner.uid, owner.gid);
+        // Dovecot reads a Maildir message's INTERNALDATE from the file's mtime.
+        if (writeOptions.receivedAt)
+          utimesSync(file, writeOptions.receivedAt, writeOptions.receivedAt);
         count += 1;
       }
       return count;
     },
     maildirPath,
     log: () => readLog(dir),
+    pause: () => signalGroup(child?.pid, 'SIGSTOP'),
+    resume: () => signalGroup(child?.pid, 'SIGCONT'),
     stop,
     start,
     async close() {
@@ -355,6 +381,26 @@ export async function startDovecot(options: DovecotOptions = {}): Promise<Doveco
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** Sends `signal` to every process of a Dovecot's process group. */
+function signalGroup(pid: number | undefined, signal: NodeJS.Signals): void {
+  if (pid === undefined) return;
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    // The group is gone already.
+  }
+}
+
+function groupAlive(pid: number | undefined): boolean {
+  if (pid === undefined) return false;
+  try {
+    process.kill(-pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function readLog(dir: string): string {

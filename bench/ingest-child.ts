@@ -1,0 +1,148 @@
+/**
+ * One backfill run for bench/ingest.ts, in its own process (compiled, like
+ * `npm start`), so the peak RSS it reports is this run's alone:
+ * - `watcher`: kith's IMAP watcher on a first start (headers first);
+ * - `naive`: download every message and feed each to the same ingest path.
+ * Prints one JSON line: duration, peak RSS, fetch counts, messages stored.
+ */
+import { readFileSync } from 'node:fs';
+import { ImapFlow } from 'imapflow';
+import type { Config } from '../src/config.js';
+import { type Db, openDatabase } from '../src/db/database.js';
+import { createImapWatcher } from '../src/inbox/imap-watcher.js';
+import { createIngester } from '../src/inbox/ingest.js';
+
+export interface ChildTask {
+  readonly mode: 'watcher' | 'naive';
+  readonly imap: { host: string; port: number; user: string; pass: string };
+  readonly dbFile: string;
+  readonly config: Pick<
+    Config,
+    'owner' | 'serviceAddress' | 'secret' | 'maxMessageBytes' | 'timeZone'
+  >;
+  /** Parse worker threads (ingest's default when absent). */
+  readonly parseWorkers?: number;
+}
+
+export interface ChildResult {
+  readonly ms: number;
+  readonly peakRssMb: number;
+  readonly headersFetched: number;
+  readonly bodiesFetched: number;
+  readonly stored: number;
+}
+
+const quiet = { info() {}, warn() {}, error() {} };
+
+/** Peak resident set size of this process and its threads (Linux VmHWM), in MB. */
+function peakRssMb(): number {
+  try {
+    const line = readFileSync('/proc/self/status', 'utf8')
+      .split('\n')
+      .find((l) => l.startsWith('VmHWM:'));
+    if (line) return Number(line.replace(/\D+/g, '')) / 1024;
+  } catch {
+    // Not Linux: the current RSS is the best there is.
+  }
+  return process.memoryUsage().rss / 1024 / 1024;
+}
+
+async function storedCount(db: Db): Promise<number> {
+  const row = await db
+    .selectFrom('messages')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('kind', '!=', 'outreach')
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+async function run(task: ChildTask): Promise<ChildResult> {
+  const db = openDatabase(task.dbFile);
+  const ingester = createIngester({
+    db,
+    config: task.config,
+    logger: quiet,
+    ...(task.parseWorkers === undefined ? {} : { parseWorkers: task.parseWorkers }),
+  });
+  let peakHeap = 0;
+  let peakExternal = 0;
+  const sampler = setInterval(() => {
+    const m = process.memoryUsage();
+    peakHeap = Math.max(peakHeap, m.heapTotal);
+    peakExternal = Math.max(peakExternal, m.external);
+  }, 20);
+  const started = performance.now();
+  let counts: { headersFetched: number; bodiesFetched: number };
+  if (task.mode === 'watcher') {
+    const watcher = createImapWatcher({
+      imap: {
+        ...task.imap,
+        secure: false,
+        passCommand: undefined,
+        auth: 'password',
+        mailboxes: ['INBOX'],
+      },
+      db,
+      ingester,
+      logger: quiet,
+      backfillDays: 30,
+      maxMessageBytes: task.config.maxMessageBytes,
+    });
+    await watcher.start();
+    await watcher.caughtUp();
+    counts = watcher.stats();
+    await watcher.stop();
+  } else {
+    const client = new ImapFlow({
+      host: task.imap.host,
+      port: task.imap.port,
+      secure: false,
+      auth: { user: task.imap.user, pass: task.imap.pass },
+      logger: false,
+    });
+    await client.connect();
+    await client.mailboxOpen('INBOX', { readOnly: true });
+    let bodies = 0;
+    const inflight: Promise<unknown>[] = [];
+    for await (const message of client.fetch(
+      '1:*',
+      { uid: true, source: true, internalDate: true },
+      { uid: true },
+    )) {
+      if (!message.source) continue;
+      bodies += 1;
+      inflight.push(
+        ingester.ingest(message.source, {
+          label: `imap:INBOX:${message.uid}`,
+          receivedAt: new Date(),
+        }),
+      );
+      if (inflight.length >= 8) await inflight.shift();
+    }
+    await Promise.all(inflight);
+    await client.logout();
+    counts = { headersFetched: 0, bodiesFetched: bodies };
+  }
+  const ms = performance.now() - started;
+  clearInterval(sampler);
+  if (process.env.KITH_BENCH_DEBUG) {
+    process.stderr.write(
+      `${task.mode}: peak heapTotal ${(peakHeap / 1e6).toFixed(0)} MB, peak external ${(peakExternal / 1e6).toFixed(0)} MB\n`,
+    );
+  }
+  const stored = await storedCount(db);
+  await ingester.close();
+  await db.destroy();
+  return { ms, peakRssMb: peakRssMb(), ...counts, stored };
+}
+
+run(JSON.parse(process.argv[2] as string) as ChildTask).then(
+  (result) => {
+    process.stdout.write(`${JSON.stringify(result)}\n`);
+    process.exit(0);
+  },
+  (error: unknown) => {
+    process.stderr.write(`${(error as Error).stack ?? String(error)}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,401 @@
+/**
+ * Ingest benchmark (issue 3). Prints:
+ * 1. the whole ingest path (parse → classify → store) for mail that concerns
+ *    contacts, from a Maildir and from Dovecot, in messages/s and as a ratio
+ *    to bare mailparser (simpleParser) on the same messages in the same run;
+ * 2. a first-start backfill of a mailbox where ~5% concerns contacts, kith's
+ *    headers-first watcher against the naive pipeline (download and parse
+ *    everything), with the peak RSS of each;
+ * 3. the reaction time from an APPEND on a second IMAP connection to the
+ *    stage change committed, p50/p95.
+ * Usage: npm run bench:ingest [-- <messages> [<reaction samples>]]
+ * Backfills run in child processes so their peak RSS is their own.
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import {
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { simpleParser } from 'mailparser';
+import type { Config } from '../src/config.js';
+import { type Db, migrateToLatest, openDatabase } from '../src/db/database.js';
+import { createImapWatcher } from '../src/inbox/imap-watcher.js';
+import { createIngester, type Ingester, type IngestOutcome } from '../src/inbox/ingest.js';
+import { createMaildirSource } from '../src/inbox/maildir-source.js';
+import { startDovecot } from '../test/helpers/dovecot.js';
+import type { ChildResult, ChildTask } from './ingest-child.js';
+import {
+  contact,
+  contactMail,
+  corpus,
+  OWNER,
+  outreachMail,
+  rng,
+  SERVICE,
+} from './ingest-corpus.js';
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const CONTACTS = 400;
+const SEED = 42;
+const BASE = new Date();
+const quiet = { info() {}, warn() {}, error() {} };
+const config: Pick<Config, 'owner' | 'serviceAddress' | 'secret' | 'maxMessageBytes' | 'timeZone'> =
+  {
+    owner: { emails: [OWNER], name: 'Sam Owner', intro: undefined },
+    serviceAddress: SERVICE,
+    secret: 'bench-secret-0123456789-abcdefghijklmnopqrstuvwxyz',
+    maxMessageBytes: 25 * 1024 * 1024,
+    timeZone: 'Europe/Berlin',
+  };
+
+function ingesterFor(db: Db): Ingester {
+  return createIngester({ db, config, logger: quiet });
+}
+
+/** A database that knows every contact and the outreach their replies answer. */
+async function seededDatabase(file: string): Promise<void> {
+  const db = openDatabase(file);
+  await migrateToLatest(db);
+  const ingester = ingesterFor(db);
+  for (let i = 0; i < CONTACTS; i++) {
+    await ingester.ingest(Buffer.from(outreachMail(contact(i), BASE)), {
+      label: 'seed',
+      receivedAt: BASE,
+    });
+  }
+  await db.destroy();
+}
+
+function copyDatabase(seed: string, dir: string): string {
+  mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, 'kith.sqlite');
+  copyFileSync(seed, file);
+  return file;
+}
+
+const rate = (count: number, ms: number) => (count / ms) * 1000;
+const fmt = (n: number, digits = 0) => n.toFixed(digits);
+
+function percentile(sorted: number[], p: number): number {
+  const at = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[at] as number;
+}
+
+async function storedCount(db: Db): Promise<number> {
+  const row = await db
+    .selectFrom('messages')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('kind', '!=', 'outreach')
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+// ---------------------------------------------------------------- child processes
+
+/**
+ * Backfills run in a child process on the compiled code (like `npm start`),
+ * so their peak RSS is kith's own, not tsx's transform cache. The child and
+ * what it imports are compiled once into a temp folder.
+ */
+function compileChild(dir: string): string {
+  const out = path.join(dir, 'build');
+  execFileSync(
+    process.execPath,
+    [
+      path.join(repoRoot, 'node_modules/typescript/bin/tsc'),
+      path.join(repoRoot, 'bench/ingest-child.ts'),
+      '--outDir',
+      out,
+      '--rootDir',
+      repoRoot,
+      '--module',
+      'nodenext',
+      '--moduleResolution',
+      'nodenext',
+      '--target',
+      'es2022',
+      '--skipLibCheck',
+      '--types',
+      'node',
+    ],
+    { stdio: 'inherit' },
+  );
+  symlinkSync(path.join(repoRoot, 'node_modules'), path.join(out, 'node_modules'));
+  writeFileSync(path.join(out, 'package.json'), '{"type":"module"}\n');
+  return path.join(out, 'bench/ingest-child.js');
+}
+
+function inChild(script: string, task: ChildTask): Promise<ChildResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [script, JSON.stringify(task)], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let out = '';
+    child.stdout.on('data', (d) => {
+      out += d;
+    });
+    child.on('error', reject);
+    child.on('close', (code) => {
+      if (code !== 0) reject(new Error(`benchmark child exited with ${code}`));
+      else resolve(JSON.parse(out.trim().split('\n').at(-1) as string) as ChildResult);
+    });
+  });
+}
+
+// ---------------------------------------------------------------- the runs
+
+/** Lets Dovecot index a freshly written mailbox, so no measured run pays for it. */
+async function warmUp(
+  dovecot: Awaited<ReturnType<typeof startDovecot>>,
+  user: string,
+): Promise<void> {
+  const client = await dovecot.connect(user);
+  await client.mailboxOpen('INBOX', { readOnly: true });
+  for await (const _ of client.fetch('1:*', { uid: true, size: true })) {
+    // Only the traversal matters.
+  }
+  await client.logout();
+}
+
+function writeCorpusToMaildir(
+  dir: string,
+  count: number,
+  share: number,
+): { files: number; bytes: number; relevant: number } {
+  for (const sub of ['cur', 'new', 'tmp']) mkdirSync(path.join(dir, sub), { recursive: true });
+  let files = 0;
+  let bytes = 0;
+  let relevant = 0;
+  const stamp = Math.floor(Date.now() / 1000);
+  for (const m of corpus({
+    count,
+    relevantShare: share,
+    contacts: CONTACTS,
+    seed: SEED,
+    base: BASE,
+  })) {
+    const name = `${stamp}.M${String(files).padStart(6, '0')}.bench`;
+    writeFileSync(path.join(dir, 'new', name), m.raw);
+    files += 1;
+    bytes += Buffer.byteLength(m.raw);
+    if (m.relevant) relevant += 1;
+  }
+  return { files, bytes, relevant };
+}
+
+async function bareMailparser(dir: string): Promise<{ count: number; ms: number }> {
+  const names = readdirSync(path.join(dir, 'new')).sort();
+  const started = performance.now();
+  for (const name of names) await simpleParser(readFileSync(path.join(dir, 'new', name)));
+  return { count: names.length, ms: performance.now() - started };
+}
+
+async function maildirIngest(
+  dir: string,
+  dbFile: string,
+): Promise<{ count: number; ms: number; stored: number }> {
+  const db = openDatabase(dbFile);
+  const count = readdirSync(path.join(dir, 'new')).length;
+  const source = createMaildirSource({
+    dir,
+    ingester: ingesterFor(db),
+    logger: quiet,
+    rescanMs: 3_600_000,
+  });
+  const started = performance.now();
+  await source.start();
+  const ms = performance.now() - started;
+  await source.stop();
+  const stored = await storedCount(db);
+  await db.destroy();
+  return { count, ms, stored };
+}
+
+async function reactionTimes(
+  dovecot: Awaited<ReturnType<typeof startDovecot>>,
+  seed: string,
+  dir: string,
+  samples: number,
+): Promise<number[]> {
+  const user = dovecot.newUser('reaction');
+  const db = openDatabase(copyDatabase(seed, path.join(dir, 'reaction')));
+  const inner = ingesterFor(db);
+  const waiting = new Map<string, (at: number) => void>();
+  const ingester: Ingester = {
+    ...inner,
+    async ingest(raw, source) {
+      const outcome: IngestOutcome = await inner.ingest(raw, source);
+      // Resolved after the commit: the stage change is in the database now.
+      if (outcome.status === 'stored' && outcome.changes.length > 0)
+        waiting.get(outcome.messageId)?.(performance.now());
+      return outcome;
+    },
+  };
+  const login = dovecot.login(user);
+  const watcher = createImapWatcher({
+    imap: {
+      host: login.host,
+      port: login.port,
+      secure: false,
+      user,
+      pass: login.auth.pass,
+      passCommand: undefined,
+      auth: 'password',
+      mailboxes: ['INBOX'],
+    },
+    db,
+    ingester,
+    logger: quiet,
+    backfillDays: 30,
+    maxMessageBytes: config.maxMessageBytes,
+  });
+  await watcher.start();
+  await watcher.caughtUp();
+  const appender = await dovecot.connect(user);
+  const r = rng(7);
+  const times: number[] = [];
+  for (let i = 0; i < samples; i++) {
+    const person = contact(i % CONTACTS);
+    const raw = contactMail('plain', person, 900_000 + i, r, BASE);
+    const id = /Message-ID: <([^>]+)>/.exec(raw)?.[1] as string;
+    const done = new Promise<number>((resolve) => waiting.set(id, resolve));
+    // Let the watcher settle back into IDLE between samples.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const started = performance.now();
+    await appender.append('INBOX', raw);
+    times.push((await done) - started);
+  }
+  await appender.logout();
+  await watcher.stop();
+  await db.destroy();
+  return times;
+}
+
+async function main(): Promise<void> {
+  const count = Number(process.argv[2] ?? 10_000);
+  const samples = Number(process.argv[3] ?? 60);
+  const dir = mkdtempSync(path.join(tmpdir(), 'kith-bench-ingest-'));
+  const dovecot = await startDovecot();
+  try {
+    console.log(
+      `kith ingest benchmark: ${count} messages, ${CONTACTS} contacts, node ${process.version}\n`,
+    );
+    const seed = path.join(dir, 'seed.sqlite');
+    await seededDatabase(seed);
+    const child = compileChild(dir);
+
+    // 1. Mail that concerns contacts: Maildir and Dovecot, against bare mailparser.
+    const all = path.join(dir, 'all-relevant');
+    const written = writeCorpusToMaildir(all, count, 1);
+    console.log(
+      `corpus: ${written.files} messages concerning contacts, ${fmt(written.bytes / 1024 / 1024, 1)} MB (replies with quotes, HTML, invites, 200 KB attachments)`,
+    );
+    const bare = await bareMailparser(all);
+    const fromMaildir = await maildirIngest(all, copyDatabase(seed, path.join(dir, 'maildir-db')));
+    const bareRate = rate(bare.count, bare.ms);
+    const maildirRate = rate(fromMaildir.count, fromMaildir.ms);
+    console.log(`  bare mailparser (read + simpleParser)   ${fmt(bareRate).padStart(6)} msg/s`);
+    console.log(
+      `  ingest from Maildir (read → parse → classify → store → move)  ${fmt(maildirRate).padStart(6)} msg/s  ratio ${fmt(maildirRate / bareRate, 2)}  (${fromMaildir.stored} stored)`,
+    );
+
+    const relevantUser = dovecot.newUser('relevant');
+    dovecot.writeMaildir(
+      relevantUser,
+      'INBOX',
+      (function* () {
+        for (const m of corpus({
+          count,
+          relevantShare: 1,
+          contacts: CONTACTS,
+          seed: SEED,
+          base: BASE,
+        }))
+          yield m.raw;
+      })(),
+    );
+    await warmUp(dovecot, relevantUser);
+    const login = (user: string) => ({
+      host: '127.0.0.1',
+      port: dovecot.port,
+      user,
+      pass: dovecot.password,
+    });
+    const fromImap = await inChild(child, {
+      mode: 'watcher',
+      imap: login(relevantUser),
+      dbFile: copyDatabase(seed, path.join(dir, 'imap-db')),
+      config,
+    });
+    const imapRate = rate(count, fromImap.ms);
+    console.log(
+      `  ingest from Dovecot (headers → fetch → parse → classify → store)  ${fmt(imapRate).padStart(6)} msg/s  ratio ${fmt(imapRate / bareRate, 2)}  (${fromImap.stored} stored, peak RSS ${fmt(fromImap.peakRssMb)} MB)`,
+    );
+
+    // 2. First-start backfill of a mailbox where ~5% concerns contacts.
+    const mixedUser = dovecot.newUser('mixed');
+    let relevant = 0;
+    dovecot.writeMaildir(
+      mixedUser,
+      'INBOX',
+      (function* () {
+        for (const m of corpus({
+          count,
+          relevantShare: 0.05,
+          contacts: CONTACTS,
+          seed: SEED + 1,
+          base: BASE,
+        })) {
+          if (m.relevant) relevant += 1;
+          yield m.raw;
+        }
+      })(),
+    );
+    await warmUp(dovecot, mixedUser);
+    console.log(
+      `\nbackfill: ${count} messages in INBOX, ${relevant} (${fmt((relevant / count) * 100, 1)}%) concern contacts`,
+    );
+    const kith = await inChild(child, {
+      mode: 'watcher',
+      imap: login(mixedUser),
+      dbFile: copyDatabase(seed, path.join(dir, 'backfill-db')),
+      config,
+    });
+    const naive = await inChild(child, {
+      mode: 'naive',
+      imap: login(mixedUser),
+      dbFile: copyDatabase(seed, path.join(dir, 'naive-db')),
+      config,
+    });
+    console.log(
+      `  kith (headers first)   ${fmt(kith.ms).padStart(7)} ms  ${fmt(rate(count, kith.ms)).padStart(6)} msg/s  bodies downloaded ${kith.bodiesFetched}  stored ${kith.stored}  peak RSS ${fmt(kith.peakRssMb)} MB`,
+    );
+    console.log(
+      `  naive (fetch + parse all)  ${fmt(naive.ms).padStart(7)} ms  ${fmt(rate(count, naive.ms)).padStart(6)} msg/s  bodies downloaded ${naive.bodiesFetched}  stored ${naive.stored}  peak RSS ${fmt(naive.peakRssMb)} MB`,
+    );
+    console.log(`  speed-up ${fmt(naive.ms / kith.ms, 1)}×`);
+
+    // 3. Reaction time: APPEND on a second connection → stage change committed.
+    const times = (await reactionTimes(dovecot, seed, dir, samples)).sort((a, b) => a - b);
+    console.log(
+      `\nreaction (APPEND → stage change committed), ${times.length} samples: p50 ${fmt(percentile(times, 50))} ms  p95 ${fmt(percentile(times, 95))} ms  max ${fmt(times.at(-1) ?? 0)} ms`,
+    );
+  } finally {
+    await dovecot.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});

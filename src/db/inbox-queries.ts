@@ -1,0 +1,277 @@
+import type { Db } from './database.js';
+import type { QuarantineRow } from './schema.js';
+
+/**
+ * Queries the inbox needs: thread and message lookups by Message-ID, the
+ * IMAP sync cursor, quarantine, dead addresses and out-of-office dates.
+ * Every function takes `db` first, which may be a transaction.
+ */
+
+// SQLite allows 32766 bound parameters; stay far below for any `IN (...)`.
+const IN_CHUNK = 500;
+
+async function inChunks<T>(values: readonly string[], query: (chunk: string[]) => Promise<T[]>) {
+  const out: T[] = [];
+  const unique = [...new Set(values)];
+  for (let i = 0; i < unique.length; i += IN_CHUNK) {
+    out.push(...(await query(unique.slice(i, i + IN_CHUNK))));
+  }
+  return out;
+}
+
+/**
+ * True when a message with this Message-ID was already stored, refused or
+ * put aside — except quarantine rows whose reason starts with
+ * `retryPrefix` (a failure to store, which a later read may fix).
+ */
+export async function isMessageKnown(
+  db: Db,
+  messageId: string,
+  retryPrefix?: string,
+): Promise<boolean> {
+  // One round trip for both tables: this runs for every message read.
+  const row = await db
+    .selectFrom('messages')
+    .select('id')
+    .where('message_id', '=', messageId)
+    .unionAll(
+      db
+        .selectFrom('quarantine')
+        .select('id')
+        .where('message_id', '=', messageId)
+        .where('reason', 'not like', `${retryPrefix ?? '\u0000'}%`),
+    )
+    .limit(1)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+/** Which of `ids` name mail kith stored or sent (messages and outbox). */
+export async function knownMessageIds(db: Db, ids: readonly string[]): Promise<Set<string>> {
+  const stored = await inChunks(ids, (chunk) =>
+    db.selectFrom('messages').select('message_id').where('message_id', 'in', chunk).execute(),
+  );
+  const sent = await inChunks(ids, (chunk) =>
+    db.selectFrom('outbox').select('message_id').where('message_id', 'in', chunk).execute(),
+  );
+  return new Set([...stored, ...sent].map((r) => r.message_id));
+}
+
+/** Which of `addresses` (lower-case) belong to a contact. */
+export async function knownAddresses(db: Db, addresses: readonly string[]): Promise<Set<string>> {
+  const rows = await inChunks(addresses, (chunk) =>
+    db.selectFrom('contact_emails').select('address').where('address', 'in', chunk).execute(),
+  );
+  return new Set(rows.map((r) => r.address));
+}
+
+/** A stored thread a set of Message-IDs points into. */
+export interface StoredThread {
+  readonly threadId: number;
+  readonly contactId: number;
+  readonly subjectKey: string;
+  /** The referenced Message-ID that matched. */
+  readonly messageId: string;
+}
+
+/**
+ * Threads of stored messages whose Message-ID is among `ids`, most recent
+ * message first; the caller decides which header may match which thread.
+ */
+export async function threadsByMessageIds(db: Db, ids: readonly string[]): Promise<StoredThread[]> {
+  const rows = await inChunks(ids, (chunk) =>
+    db
+      .selectFrom('messages')
+      .innerJoin('threads', 'threads.id', 'messages.thread_id')
+      .select([
+        'threads.id as threadId',
+        'threads.contact_id as contactId',
+        'threads.subject_key as subjectKey',
+        'messages.message_id as messageId',
+        'messages.date as date',
+      ])
+      .where('messages.message_id', 'in', chunk)
+      .execute(),
+  );
+  return rows
+    .sort((a, b) => b.date.localeCompare(a.date))
+    .map(({ threadId, contactId, subjectKey, messageId }) => ({
+      threadId,
+      contactId,
+      subjectKey,
+      messageId,
+    }));
+}
+
+/** Outbox mail (kith's own) with one of these Message-IDs, e.g. what an owner replied to. */
+export async function outboxByMessageIds(db: Db, ids: readonly string[]) {
+  return inChunks(ids, (chunk) =>
+    db
+      .selectFrom('outbox')
+      .select([
+        'id',
+        'message_id',
+        'kind',
+        'audience',
+        'contact_id',
+        'meeting_id',
+        'draft_id',
+        'state',
+      ])
+      .where('message_id', 'in', chunk)
+      .execute(),
+  );
+}
+
+/** The newest thread of a contact, for mail matched by address only. */
+export async function latestThreadOf(db: Db, contactId: number) {
+  return db
+    .selectFrom('threads')
+    .selectAll()
+    .where('contact_id', '=', contactId)
+    .orderBy('id', 'desc')
+    .executeTakeFirst();
+}
+
+export async function createThread(db: Db, contactId: number, subjectKey: string, at: string) {
+  return db
+    .insertInto('threads')
+    .values({ contact_id: contactId, subject_key: subjectKey, created_at: at })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+// --- IMAP sync cursor -------------------------------------------------------
+
+export async function getSyncState(db: Db, mailbox: string) {
+  return db.selectFrom('sync_state').selectAll().where('mailbox', '=', mailbox).executeTakeFirst();
+}
+
+/**
+ * Stores the cursor; moving it backwards within one UIDVALIDITY is refused.
+ * One statement, because it runs inside every message's transaction.
+ */
+export async function saveSyncState(
+  db: Db,
+  mailbox: string,
+  cursor: { readonly uidValidity: string; readonly lastUid: number },
+  at: string,
+): Promise<void> {
+  await db
+    .insertInto('sync_state')
+    .values({
+      mailbox,
+      uid_validity: cursor.uidValidity,
+      last_uid: cursor.lastUid,
+      updated_at: at,
+    })
+    .onConflict((oc) =>
+      oc
+        .column('mailbox')
+        .doUpdateSet((eb) => ({
+          uid_validity: eb.ref('excluded.uid_validity'),
+          last_uid: eb.ref('excluded.last_uid'),
+          updated_at: eb.ref('excluded.updated_at'),
+        }))
+        .where((eb) =>
+          eb.or([
+            eb('sync_state.uid_validity', '!=', eb.ref('excluded.uid_validity')),
+            eb('sync_state.last_uid', '<', eb.ref('excluded.last_uid')),
+          ]),
+        ),
+    )
+    .execute();
+}
+
+// --- quarantine -------------------------------------------------------------
+
+export interface QuarantineInput {
+  /** Where it came from: imap:INBOX:123, maildir:<file>, file:<path>. */
+  readonly source: string;
+  /** Why; refused (forged) owner mail starts with `refused:`. */
+  readonly reason: string;
+  readonly messageId?: string | null;
+  readonly subject?: string | null;
+  readonly size?: number | null;
+}
+
+export async function addToQuarantine(db: Db, input: QuarantineInput, at: string): Promise<void> {
+  await db
+    .insertInto('quarantine')
+    .values({
+      source: input.source,
+      reason: input.reason,
+      message_id: input.messageId ?? null,
+      subject: input.subject ? input.subject.slice(0, 500) : null,
+      size: input.size ?? null,
+      created_at: at,
+    })
+    .execute();
+}
+
+export async function listQuarantine(db: Db, limit = 100): Promise<QuarantineRow[]> {
+  return db.selectFrom('quarantine').selectAll().orderBy('id', 'desc').limit(limit).execute();
+}
+
+// --- dead addresses ---------------------------------------------------------
+
+/**
+ * Marks an address dead (first reason wins) and says whose it is and how
+ * many live addresses that contact has left; undefined if nobody has it.
+ */
+export async function markAddressDead(
+  db: Db,
+  address: string,
+  reason: string,
+  at: string,
+): Promise<{ contactId: number; liveLeft: number } | undefined> {
+  const row = await db
+    .selectFrom('contact_emails')
+    .select(['contact_id', 'dead_at'])
+    .where('address', '=', address.trim().toLowerCase())
+    .executeTakeFirst();
+  if (!row) return undefined;
+  if (!row.dead_at) {
+    await db
+      .updateTable('contact_emails')
+      .set({ dead_at: at, dead_reason: reason.slice(0, 500) })
+      .where('address', '=', address.trim().toLowerCase())
+      .execute();
+  }
+  const live = await db
+    .selectFrom('contact_emails')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('contact_id', '=', row.contact_id)
+    .where('dead_at', 'is', null)
+    .executeTakeFirstOrThrow();
+  return { contactId: row.contact_id, liveLeft: Number(live.n) };
+}
+
+// --- out-of-office return dates --------------------------------------------
+
+/*
+ * Kept in key_values as `ooo_until:<contactId>` → ISO date, so no migration
+ * is needed; the scheduler asks `oooReturnDate` before planning a follow-up.
+ */
+const oooKey = (contactId: number) => `ooo_until:${contactId}`;
+
+/** Remembers that a contact is away until `until` (a later date wins). */
+export async function setOooReturnDate(db: Db, contactId: number, until: string, at: string) {
+  const current = await oooReturnDate(db, contactId);
+  if (current && current >= until) return;
+  await db
+    .insertInto('key_values')
+    .values({ key: oooKey(contactId), value: until, updated_at: at })
+    .onConflict((oc) => oc.column('key').doUpdateSet({ value: until, updated_at: at }))
+    .execute();
+}
+
+/** When an out-of-office contact said they are back, if they did. */
+export async function oooReturnDate(db: Db, contactId: number): Promise<string | undefined> {
+  const row = await db
+    .selectFrom('key_values')
+    .select('value')
+    .where('key', '=', oooKey(contactId))
+    .executeTakeFirst();
+  return row?.value;
+}

@@ -1,0 +1,286 @@
+import { randomUUID } from 'node:crypto';
+import type { Transaction } from 'kysely';
+import type { Db } from './database.js';
+import type {
+  Database,
+  Message,
+  NewOutboxRow,
+  OutboxRow,
+  OutboxState,
+  OutboxTable,
+} from './schema.js';
+
+/** Queries on the `outbox` table: every mail kith sends passes through it. */
+
+type Executor = Db | Transaction<Database>;
+
+/** States from which a draft can still be approved, skipped or snoozed. */
+export const OPEN_DRAFT_STATES: readonly OutboxState[] = [
+  'drafted',
+  'awaiting_approval',
+  'snoozed',
+];
+
+export async function findOutboxById(db: Executor, id: number): Promise<OutboxRow | undefined> {
+  return db.selectFrom('outbox').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+/** `messageId` with or without angle brackets. */
+export async function findOutboxByMessageId(
+  db: Executor,
+  messageId: string,
+): Promise<OutboxRow | undefined> {
+  return db
+    .selectFrom('outbox')
+    .selectAll()
+    .where('message_id', '=', stripBrackets(messageId))
+    .executeTakeFirst();
+}
+
+export function stripBrackets(messageId: string): string {
+  return messageId.trim().replace(/^<|>$/g, '');
+}
+
+/**
+ * Inserts a row whose Message-ID depends on its own id (signed references
+ * such as `o17`): a unique placeholder first, then the real id, in one
+ * transaction so nobody ever sees the placeholder.
+ */
+export async function insertOutboxRow(
+  trx: Executor,
+  values: Omit<NewOutboxRow, 'message_id'>,
+  messageIdFor: (id: number) => string,
+): Promise<OutboxRow> {
+  const inserted = await trx
+    .insertInto('outbox')
+    .values({ ...values, message_id: `pending.${randomUUID()}` })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return trx
+    .updateTable('outbox')
+    .set({ message_id: messageIdFor(inserted.id) })
+    .where('id', '=', inserted.id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+/** An undecided draft of this kind for this contact (and meeting), if any. */
+export async function findOpenDraft(
+  db: Executor,
+  kind: string,
+  contactId: number,
+  meetingId: number | null,
+): Promise<OutboxRow | undefined> {
+  let query = db
+    .selectFrom('outbox')
+    .selectAll()
+    .where('audience', '=', 'contact')
+    .where('kind', '=', kind)
+    .where('contact_id', '=', contactId)
+    .where('state', 'in', [...OPEN_DRAFT_STATES, 'approved', 'sending']);
+  query =
+    meetingId === null
+      ? query.where('meeting_id', 'is', null)
+      : query.where('meeting_id', '=', meetingId);
+  return query.orderBy('id', 'desc').executeTakeFirst();
+}
+
+/**
+ * Moves a row from one of `from` to a new state with `changes`, atomically:
+ * false when the row was not in one of those states (someone else acted).
+ */
+export async function moveOutboxRow(
+  db: Executor,
+  id: number,
+  from: readonly OutboxState[],
+  changes: Partial<Omit<OutboxTable, 'id' | 'message_id'>> & {
+    state: OutboxState;
+    updated_at: string;
+  },
+): Promise<boolean> {
+  const result = await db
+    .updateTable('outbox')
+    .set(changes)
+    .where('id', '=', id)
+    .where('state', 'in', [...from])
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+/** Approved mail whose time has come, oldest first; owner mail before contact mail. */
+export async function dueForSending(
+  db: Executor,
+  now: string,
+  limit: number,
+): Promise<OutboxRow[]> {
+  return db
+    .selectFrom('outbox')
+    .selectAll()
+    .where('state', '=', 'approved')
+    .where((eb) => eb.or([eb('send_after', 'is', null), eb('send_after', '<=', now)]))
+    .orderBy('send_after')
+    .orderBy('id')
+    .limit(limit)
+    .execute();
+}
+
+/** Snoozed drafts whose snooze is over. */
+export async function snoozeOver(db: Executor, now: string): Promise<OutboxRow[]> {
+  return db
+    .selectFrom('outbox')
+    .selectAll()
+    .where('state', '=', 'snoozed')
+    .where('send_after', '<=', now)
+    .orderBy('id')
+    .execute();
+}
+
+export async function rowsInState(
+  db: Executor,
+  states: readonly OutboxState[],
+): Promise<OutboxRow[]> {
+  return db
+    .selectFrom('outbox')
+    .selectAll()
+    .where('state', 'in', [...states])
+    .orderBy('id')
+    .execute();
+}
+
+/** Drafts to a contact, newest first, for the web UI. */
+export async function listContactDrafts(
+  db: Executor,
+  states: readonly OutboxState[] = OPEN_DRAFT_STATES,
+): Promise<OutboxRow[]> {
+  return db
+    .selectFrom('outbox')
+    .selectAll()
+    .where('audience', '=', 'contact')
+    .where('state', 'in', [...states])
+    .orderBy('id', 'desc')
+    .execute();
+}
+
+/** Owner mail sent (or being sent) since `since`: what the hourly cap counts. */
+export async function countOwnerMailSince(db: Executor, since: string): Promise<number> {
+  const row = await db
+    .selectFrom('outbox')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('audience', '=', 'owner')
+    .where((eb) =>
+      eb.or([
+        eb.and([eb('state', '=', 'sent'), eb('sent_at', '>=', since)]),
+        eb('state', '=', 'sending'),
+      ]),
+    )
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/** How many approval requests were already made for a draft. */
+export async function countApprovalRequests(db: Executor, draftId: number): Promise<number> {
+  const row = await db
+    .selectFrom('outbox')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('kind', '=', 'approval_request')
+    .where('draft_id', '=', draftId)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/** The contact's live address to write to: primary first, never a dead one. */
+export async function liveAddressOf(db: Executor, contactId: number): Promise<string | undefined> {
+  const row = await db
+    .selectFrom('contact_emails')
+    .select('address')
+    .where('contact_id', '=', contactId)
+    .where('dead_at', 'is', null)
+    .orderBy('is_primary', 'desc')
+    .orderBy('id')
+    .executeTakeFirst();
+  return row?.address;
+}
+
+/** The newest human message with the contact: the one a new mail should answer. */
+export async function latestThreadMessage(
+  db: Executor,
+  contactId: number,
+): Promise<Message | undefined> {
+  return db
+    .selectFrom('messages')
+    .selectAll()
+    .where('contact_id', '=', contactId)
+    .where('kind', 'not in', ['bounce', 'auto_reply'])
+    .orderBy('date', 'desc')
+    .orderBy('id', 'desc')
+    .executeTakeFirst();
+}
+
+/** key_values access for the outbox's own small records (lease, Drafts copies). */
+export async function getValue(db: Executor, key: string): Promise<string | undefined> {
+  const row = await db
+    .selectFrom('key_values')
+    .select('value')
+    .where('key', '=', key)
+    .executeTakeFirst();
+  return row?.value;
+}
+
+export async function setValue(
+  db: Executor,
+  key: string,
+  value: string,
+  at: string,
+): Promise<void> {
+  await db
+    .insertInto('key_values')
+    .values({ key, value, updated_at: at })
+    .onConflict((oc) => oc.column('key').doUpdateSet({ value, updated_at: at }))
+    .execute();
+}
+
+export async function deleteValue(db: Executor, key: string): Promise<void> {
+  await db.deleteFrom('key_values').where('key', '=', key).execute();
+}
+
+export async function keysWithPrefix(db: Executor, prefix: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom('key_values')
+    .select('key')
+    .where('key', '>=', prefix)
+    .where('key', '<', `${prefix}\uffff`)
+    .execute();
+  return rows.map((r) => r.key);
+}
+
+/** Inserts `key` only if absent; true when this call created it. */
+export async function insertValueIfAbsent(
+  db: Executor,
+  key: string,
+  value: string,
+  at: string,
+): Promise<boolean> {
+  const result = await db
+    .insertInto('key_values')
+    .values({ key, value, updated_at: at })
+    .onConflict((oc) => oc.column('key').doNothing())
+    .executeTakeFirst();
+  return Number(result.numInsertedOrUpdatedRows ?? 0) === 1;
+}
+
+/** Replaces `key`'s value only if it still is `expected` (compare-and-swap). */
+export async function swapValue(
+  db: Executor,
+  key: string,
+  expected: string,
+  value: string,
+  at: string,
+): Promise<boolean> {
+  const result = await db
+    .updateTable('key_values')
+    .set({ value, updated_at: at })
+    .where('key', '=', key)
+    .where('value', '=', expected)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}

@@ -1,0 +1,668 @@
+import { ImapFlow, type ListResponse } from 'imapflow';
+import type { ImapConfig } from '../config.js';
+import { imapAuth } from '../credentials.js';
+import type { Db } from '../db/database.js';
+import { getSyncState, saveSyncState } from '../db/inbox-queries.js';
+import type { KithError } from '../errors.js';
+import type { Logger } from '../log.js';
+import type { Service, ServiceStatus } from '../service.js';
+import {
+  batches,
+  completed,
+  type MailboxSnapshot,
+  pendingUids,
+  planSync,
+  reconnectDelay,
+  type SyncCursor,
+  uidSet,
+} from './imap-cursor.js';
+import { translateImapError } from './imap-errors.js';
+import {
+  allAddresses,
+  HEADER_FIELDS,
+  type HeaderSummary,
+  lookupKeys,
+  mayConcernKith,
+  type RelevanceIndex,
+  summarizeHeaders,
+} from './imap-relevance.js';
+import type { Ingester } from './ingest.js';
+
+/**
+ * Watches IMAP mailboxes (INBOX and the `\Sent` special-use folder unless
+ * IMAP_MAILBOXES says otherwise) and feeds what may concern kith to the
+ * ingest path.
+ *
+ * One connection per mailbox: IDLE (RFC 2177) only reports on the selected
+ * mailbox, so this is the only way to get push on Sent too without polling;
+ * two or three connections stay far below Dovecot's 10 per user and address
+ * and Gmail's 15 per account.
+ *
+ * Per connection: open read-only (EXAMINE, so the owner's \Seen flags never
+ * change), catch up from the stored cursor, then IDLE at once — imapflow's
+ * own auto-IDLE waits seconds after the last command. A heartbeat breaks
+ * IDLE every few minutes with a NOOP that must answer within a deadline
+ * (re-issuing IDLE well inside RFC 2177's 29 minutes, and treating a silent
+ * connection as dead); any error closes the connection and a reconnect loop
+ * with exponential backoff catches up whatever arrived meanwhile.
+ */
+
+export interface ImapWatcherOptions {
+  readonly imap: ImapConfig;
+  readonly db: Db;
+  readonly ingester: Ingester;
+  readonly logger: Logger;
+  readonly backfillDays: number;
+  readonly maxMessageBytes: number;
+  readonly now?: () => Date;
+  /** Break and re-issue IDLE (with a NOOP) this often. */
+  readonly idleRestartMs?: number;
+  /** A command (connect, NOOP) not answered within this is a dead connection. */
+  readonly timeoutMs?: number;
+  readonly reconnect?: {
+    readonly initialMs?: number;
+    readonly maxMs?: number;
+    /** Auth failures back off further: servers lock out clients that hammer them. */
+    readonly authMaxMs?: number;
+  };
+  /** UIDs per headers-only FETCH. */
+  readonly headerBatchSize?: number;
+}
+
+/** What /healthz shows for one mailbox; never secrets. */
+export interface MailboxStatus {
+  readonly mailbox: string;
+  readonly path: string | null;
+  readonly connected: boolean;
+  readonly idling: boolean;
+  readonly lastMessageAt: string | null;
+  readonly lastSyncAt: string | null;
+  readonly lastError: {
+    readonly code: string;
+    readonly message: string;
+    readonly at: string;
+  } | null;
+  readonly backfill: { readonly done: number; readonly total: number } | null;
+  readonly reconnects: number;
+}
+
+/** Counters for tests and benchmarks: bodies are only downloaded when relevant. */
+export interface WatcherStats {
+  headersFetched: number;
+  bodiesFetched: number;
+  handled: number;
+  quarantined: number;
+}
+
+export interface ImapWatcher extends Service {
+  mailboxes(): MailboxStatus[];
+  stats(): Readonly<WatcherStats>;
+  /** Resolves once every mailbox finished a catch-up since `start()` (for tests and benchmarks). */
+  caughtUp(): Promise<void>;
+}
+
+const DEFAULTS = {
+  idleRestartMs: 5 * 60_000,
+  timeoutMs: 30_000,
+  initialMs: 1_000,
+  maxMs: 60_000,
+  authMaxMs: 15 * 60_000,
+  headerBatchSize: 500,
+};
+
+// Bounded body downloads: a FETCH of sources is consumed as it streams, but
+// imapflow buffers what the consumer has not read yet.
+const BODY_BATCH_COUNT = 25;
+const BODY_BATCH_BYTES = 16 * 1024 * 1024;
+// Ingests in flight while downloading: enough to keep a parse worker busy.
+const IN_FLIGHT = 8;
+
+export function createImapWatcher(options: ImapWatcherOptions): ImapWatcher {
+  const specs = options.imap.mailboxes?.length ? options.imap.mailboxes : ['INBOX', '\\Sent'];
+  const stats: WatcherStats = { headersFetched: 0, bodiesFetched: 0, handled: 0, quarantined: 0 };
+  const watches = specs.map((spec) => new MailboxWatch(spec, options, stats));
+  // Sent first on a first start: replies in INBOX are only recognised once the
+  // outreach they answer (often only in Sent) is stored.
+  const sentFirst = watches.filter((w) => w.isSentSpec);
+  for (const w of watches) if (!w.isSentSpec) w.waitFor = sentFirst.map((s) => s.firstAttempt);
+  let started = false;
+
+  return {
+    name: 'inbox',
+    async start() {
+      if (started) return;
+      started = true;
+      for (const w of watches) w.start();
+    },
+    async stop() {
+      await Promise.all(watches.map((w) => w.stop()));
+      started = false;
+    },
+    status(): ServiceStatus {
+      const mailboxes = watches.map((w) => w.status());
+      const state = !started ? 'down' : mailboxes.every((m) => m.connected) ? 'ok' : 'degraded';
+      return {
+        state,
+        detail: { source: 'imap', host: options.imap.host, mailboxes, stats: { ...stats } },
+      };
+    },
+    mailboxes: () => watches.map((w) => w.status()),
+    stats: () => ({ ...stats }),
+    caughtUp: () => Promise.all(watches.map((w) => w.caughtUp)).then(() => undefined),
+  };
+}
+
+class MailboxWatch {
+  readonly isSentSpec: boolean;
+  waitFor: Promise<void>[] = [];
+  readonly firstAttempt: Promise<void>;
+  caughtUp: Promise<void>;
+  private resolveFirstAttempt!: () => void;
+  private resolveCaughtUp!: () => void;
+  private client: ImapFlow | undefined;
+  private stopped = true;
+  private loop: Promise<void> | undefined;
+  private wake: (() => void) | undefined;
+  private path: string | null = null;
+  private isSentMailbox = false;
+  private syncing = false;
+  private dirty = false;
+  private heartbeat: NodeJS.Timeout | undefined;
+  private attempt = 0;
+  private firstDone = false;
+  private state = {
+    lastMessageAt: null as string | null,
+    lastSyncAt: null as string | null,
+    lastError: null as MailboxStatus['lastError'],
+    backfill: null as MailboxStatus['backfill'],
+    reconnects: 0,
+  };
+  private readonly now: () => Date;
+  private readonly o: Required<
+    Pick<ImapWatcherOptions, 'idleRestartMs' | 'timeoutMs' | 'headerBatchSize'>
+  > & {
+    initialMs: number;
+    maxMs: number;
+    authMaxMs: number;
+  };
+
+  constructor(
+    readonly spec: string,
+    private readonly options: ImapWatcherOptions,
+    private readonly stats: WatcherStats,
+  ) {
+    this.isSentSpec = spec === '\\Sent';
+    this.now = options.now ?? (() => new Date());
+    this.o = {
+      idleRestartMs: options.idleRestartMs ?? DEFAULTS.idleRestartMs,
+      timeoutMs: options.timeoutMs ?? DEFAULTS.timeoutMs,
+      headerBatchSize: options.headerBatchSize ?? DEFAULTS.headerBatchSize,
+      initialMs: options.reconnect?.initialMs ?? DEFAULTS.initialMs,
+      maxMs: options.reconnect?.maxMs ?? DEFAULTS.maxMs,
+      authMaxMs: options.reconnect?.authMaxMs ?? DEFAULTS.authMaxMs,
+    };
+    this.firstAttempt = new Promise((r) => {
+      this.resolveFirstAttempt = r;
+    });
+    this.caughtUp = new Promise((r) => {
+      this.resolveCaughtUp = r;
+    });
+  }
+
+  start(): void {
+    this.stopped = false;
+    this.loop = this.run();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.wake?.();
+    const client = this.client;
+    if (client) {
+      await withTimeout(client.logout(), 2_000).catch(() => client.close());
+    }
+    await this.loop;
+  }
+
+  status(): MailboxStatus {
+    const client = this.client;
+    return {
+      mailbox: this.spec,
+      path: this.path,
+      connected: client?.usable === true,
+      idling: client?.idling === true,
+      ...this.state,
+    };
+  }
+
+  private log(level: 'info' | 'warn' | 'error', message: string, fields?: Record<string, unknown>) {
+    this.options.logger[level](`imap ${this.path ?? this.spec}: ${message}`, fields);
+  }
+
+  /** Connect, catch up, idle; on any failure wait (backoff) and do it again. */
+  private async run(): Promise<void> {
+    while (!this.stopped) {
+      let failure: KithError | undefined;
+      try {
+        await this.session();
+      } catch (error) {
+        failure = this.translate(error);
+      }
+      this.markFirstAttempt();
+      if (this.stopped) break;
+      this.attempt += 1;
+      this.state.reconnects += 1;
+      const code = failure?.code ?? 'temporary';
+      const delay = reconnectDelay(this.attempt, {
+        initialMs: this.o.initialMs,
+        maxMs: code === 'auth' ? this.o.authMaxMs : this.o.maxMs,
+        random: Math.random,
+      });
+      if (failure) this.recordError(failure);
+      this.log(
+        'warn',
+        `${failure ? failure.message : 'connection closed'}; reconnecting in ${delay} ms`,
+      );
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, delay);
+        this.wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      this.wake = undefined;
+    }
+  }
+
+  private translate(error: unknown): KithError {
+    return translateImapError(error, {
+      user: this.options.imap.user,
+      host: this.options.imap.host,
+      mailbox: this.path ?? this.spec,
+    });
+  }
+
+  private recordError(error: KithError): void {
+    this.state.lastError = {
+      code: error.code,
+      message: error.message,
+      at: this.now().toISOString(),
+    };
+  }
+
+  private markFirstAttempt(): void {
+    if (this.firstDone) return;
+    this.firstDone = true;
+    this.resolveFirstAttempt();
+  }
+
+  /** One connection's life; returns when it closes. */
+  private async session(): Promise<void> {
+    const { imap } = this.options;
+    const client = new ImapFlow({
+      host: imap.host,
+      port: imap.port,
+      secure: imap.secure,
+      // Resolved at each login: IMAP_PASS_COMMAND may print a fresh OAuth2 token.
+      auth: await imapAuth(imap),
+      logger: false,
+      // kith enters IDLE itself right after each fetch.
+      disableAutoIdle: true,
+      connectionTimeout: this.o.timeoutMs,
+      greetingTimeout: this.o.timeoutMs,
+      // imapflow NOOPs a quiet socket itself and fails one whose NOOP stays unanswered.
+      socketTimeout: Math.max(this.o.idleRestartMs, this.o.timeoutMs) + this.o.timeoutMs,
+    });
+    const closed = new Promise<void>((resolve) => client.once('close', () => resolve()));
+    let lastError: unknown;
+    client.on('error', (error: unknown) => {
+      lastError = error;
+      this.recordError(this.translate(error));
+    });
+    this.client = client;
+    try {
+      await client.connect();
+      if (this.stopped) return;
+      this.path = await this.resolvePath(client);
+      await client.mailboxOpen(this.path, { readOnly: true });
+      this.attempt = 0;
+      this.log('info', 'connected');
+      client.on('exists', () => this.requestSync(client));
+      if (!this.firstDone) await Promise.all(this.waitFor);
+      this.requestSync(client);
+      this.heartbeat = setInterval(() => void this.beat(client), this.o.idleRestartMs);
+      await closed;
+      if (lastError && !this.stopped) throw lastError;
+    } finally {
+      clearInterval(this.heartbeat);
+      this.heartbeat = undefined;
+      if (this.client === client) this.client = undefined;
+      if (client.usable) client.close();
+    }
+  }
+
+  private async resolvePath(client: ImapFlow): Promise<string> {
+    if (!this.spec.startsWith('\\')) return this.spec;
+    const list: ListResponse[] = await client.list();
+    const found = list.find((m) => m.specialUse === this.spec);
+    if (!found) {
+      throw Object.assign(new Error(`no mailbox is marked ${this.spec}`), {
+        code: 'NotFound',
+        path: this.spec,
+      });
+    }
+    this.isSentMailbox = this.spec === '\\Sent';
+    return found.path;
+  }
+
+  /**
+   * Re-issues IDLE and proves the connection is alive; a silent one is
+   * closed. The probe is a fresh SELECT (EXAMINE), not a NOOP: a session
+   * whose mailbox was deleted and recreated may go on showing the old one
+   * (Dovecot does), and only a new SELECT reports the new UIDVALIDITY.
+   */
+  private async beat(client: ImapFlow): Promise<void> {
+    if (this.syncing || !client.usable || !this.path) return;
+    const before = client.mailbox ? String(client.mailbox.uidValidity) : null;
+    try {
+      await withTimeout(client.mailboxOpen(this.path, { readOnly: true }), this.o.timeoutMs);
+    } catch (error) {
+      const timedOut = error instanceof TimeoutError;
+      this.log(
+        'warn',
+        timedOut
+          ? `no answer within ${this.o.timeoutMs} ms; treating the connection as dead`
+          : `reopening the mailbox failed: ${this.translate(error).message}`,
+      );
+      this.recordError(
+        this.translate(timedOut ? Object.assign(error, { code: 'ETIMEOUT' }) : error),
+      );
+      client.close();
+      return;
+    }
+    const after = client.mailbox ? String(client.mailbox.uidValidity) : null;
+    if (before !== after) this.log('warn', `UIDVALIDITY changed (${before} → ${after})`);
+    this.requestSync(client);
+  }
+
+  /** Coalesces EXISTS pushes: one catch-up runs at a time, and again if more arrived. */
+  private requestSync(client: ImapFlow): void {
+    this.dirty = true;
+    if (!this.syncing) void this.drain(client);
+  }
+
+  private async drain(client: ImapFlow): Promise<void> {
+    this.syncing = true;
+    try {
+      while (this.dirty && client.usable && !this.stopped) {
+        this.dirty = false;
+        await this.syncOnce(client);
+      }
+      this.state.lastSyncAt = this.now().toISOString();
+      this.resolveCaughtUp();
+    } catch (error) {
+      const failure = this.translate(error);
+      this.recordError(failure);
+      this.log('error', `catch-up failed: ${failure.message}`);
+      if (client.usable) client.close();
+    } finally {
+      this.syncing = false;
+      this.markFirstAttempt();
+    }
+    if (client.usable && !this.stopped) {
+      // IDLE now, not after imapflow's auto-IDLE delay; it ends when the next command runs.
+      client.idle().catch(() => undefined);
+    }
+  }
+
+  private async syncOnce(client: ImapFlow): Promise<void> {
+    const path = this.path as string;
+    const mailbox = client.mailbox;
+    if (!mailbox) throw new Error('no mailbox is open');
+    const snapshot: MailboxSnapshot = {
+      uidValidity: String(mailbox.uidValidity),
+      uidNext: mailbox.uidNext,
+    };
+    const row = await getSyncState(this.options.db, path);
+    const stored: SyncCursor | undefined = row
+      ? { uidValidity: row.uid_validity, lastUid: row.last_uid }
+      : undefined;
+    const plan = planSync(stored, snapshot, this.now(), this.options.backfillDays);
+
+    let cursor: SyncCursor;
+    let uids: number[];
+    if (plan.kind === 'backfill') {
+      cursor = { uidValidity: snapshot.uidValidity, lastUid: 0 };
+      const found = await client.search({ since: plan.since }, { uid: true });
+      uids = pendingUids(found || [], cursor);
+      this.log(
+        'info',
+        plan.reason === 'first-start'
+          ? `first start: reading ${uids.length} messages since ${plan.since.toISOString().slice(0, 10)}`
+          : `UIDVALIDITY changed (${stored?.uidValidity} → ${snapshot.uidValidity}): resyncing ${uids.length} messages`,
+      );
+      this.state.backfill = { done: 0, total: uids.length };
+    } else {
+      cursor = stored as SyncCursor;
+      const found = await client.search({ uid: `${plan.fromUid}:*` }, { uid: true });
+      uids = pendingUids(found || [], cursor);
+    }
+
+    for (const batch of batches(uids, this.o.headerBatchSize)) {
+      if (this.stopped || !client.usable) return;
+      cursor = await this.handleBatch(client, path, cursor, batch);
+      if (plan.kind === 'backfill' && this.state.backfill) {
+        this.state.backfill = {
+          done: this.state.backfill.done + batch.length,
+          total: this.state.backfill.total,
+        };
+      }
+    }
+    const finalCursor = plan.kind === 'backfill' ? completed(cursor, snapshot) : cursor;
+    await saveSyncState(this.options.db, path, finalCursor, this.now().toISOString());
+    if (plan.kind === 'backfill') this.log('info', `backfill done: ${uids.length} messages read`);
+  }
+
+  /** Headers first; bodies only of what may concern kith; the cursor moves as each is handled. */
+  private async handleBatch(
+    client: ImapFlow,
+    path: string,
+    cursor: SyncCursor,
+    batch: number[],
+  ): Promise<SyncCursor> {
+    const summaries: HeaderSummary[] = [];
+    for await (const message of client.fetch(
+      uidSet(batch),
+      {
+        uid: true,
+        envelope: true,
+        bodyStructure: true,
+        size: true,
+        internalDate: true,
+        headers: [...HEADER_FIELDS],
+      },
+      { uid: true },
+    )) {
+      summaries.push(summarizeHeaders(message));
+    }
+    this.stats.headersFetched += summaries.length;
+    summaries.sort((a, b) => a.uid - b.uid);
+
+    const relevant = await this.selectRelevant(summaries);
+    const tooLarge = relevant.filter((s) => s.size > this.options.maxMessageBytes);
+    const wanted = relevant.filter((s) => s.size <= this.options.maxMessageBytes);
+    const checkpoint = new Checkpoint(path, cursor, [...relevant.map((s) => s.uid)]);
+
+    for (const s of tooLarge) {
+      await this.options.ingester.quarantine(
+        {
+          source: `imap:${path}:${s.uid}`,
+          reason: `too large: ${s.size} bytes is over KITH_MAX_MESSAGE_BYTES (${this.options.maxMessageBytes}); not downloaded`,
+          messageId: s.messageId,
+          subject: s.subject,
+          size: s.size,
+        },
+        checkpoint.saver(s.uid, this.now),
+      );
+      this.stats.quarantined += 1;
+    }
+    for (const group of bodyGroups(wanted)) {
+      if (this.stopped || !client.usable) return checkpoint.cursor;
+      await this.download(client, path, group, checkpoint);
+    }
+    const last = batch[batch.length - 1];
+    const after =
+      last === undefined
+        ? cursor
+        : { uidValidity: cursor.uidValidity, lastUid: Math.max(cursor.lastUid, last) };
+    await saveSyncState(this.options.db, path, after, this.now().toISOString());
+    return after;
+  }
+
+  /**
+   * Relevance in UID order, remembering what earlier relevant mail in the
+   * batch mentions: a reply right after the BCC copy of its outreach is
+   * relevant although the outreach is not stored yet.
+   */
+  private async selectRelevant(summaries: readonly HeaderSummary[]): Promise<HeaderSummary[]> {
+    const keys = lookupKeys(summaries);
+    const index = await this.options.ingester.relevanceIndex(keys.addresses, keys.ids);
+    const pendingAddresses = new Set<string>();
+    const pendingIds = new Set<string>();
+    const widened: RelevanceIndex = {
+      isOwner: index.isOwner,
+      isServiceAddress: index.isServiceAddress,
+      isKnownAddress: (a) => index.isKnownAddress(a) || pendingAddresses.has(a),
+      isKnownMessageId: (id) => index.isKnownMessageId(id) || pendingIds.has(id),
+    };
+    const out: HeaderSummary[] = [];
+    for (const s of summaries) {
+      if (!mayConcernKith(s, widened, { isSent: this.isSentMailbox })) continue;
+      out.push(s);
+      for (const a of allAddresses(s)) {
+        if (!index.isOwner(a) && !index.isServiceAddress(a)) pendingAddresses.add(a);
+      }
+      for (const id of s.threadIds) pendingIds.add(id);
+    }
+    return out;
+  }
+
+  private async download(
+    client: ImapFlow,
+    path: string,
+    group: readonly HeaderSummary[],
+    checkpoint: Checkpoint,
+  ): Promise<void> {
+    const received = new Set<number>();
+    // A few in flight: the next message parses while the previous one is stored.
+    const inflight: Promise<void>[] = [];
+    let failure: { error: unknown } | undefined;
+    for await (const message of client.fetch(
+      uidSet(group.map((s) => s.uid)),
+      { uid: true, source: true, internalDate: true },
+      { uid: true },
+    )) {
+      if (!message.source) continue;
+      received.add(message.uid);
+      this.stats.bodiesFetched += 1;
+      const receivedAt = message.internalDate ? new Date(message.internalDate) : this.now();
+      const outcome = this.options.ingester.ingest(message.source, {
+        label: `imap:${path}:${message.uid}`,
+        receivedAt,
+        checkpoint: checkpoint.saver(message.uid, this.now),
+      });
+      inflight.push(
+        outcome.then(
+          (result) => {
+            this.stats.handled += 1;
+            if (result.status === 'quarantined') this.stats.quarantined += 1;
+            if (result.status === 'stored') this.state.lastMessageAt = this.now().toISOString();
+          },
+          (error: unknown) => {
+            failure ??= { error };
+          },
+        ),
+      );
+      if (inflight.length >= IN_FLIGHT) await inflight.shift();
+      if (failure) break;
+    }
+    // All settle before the batch counts as done; a failure aborts the catch-up
+    // (the cursor stops before the message that failed).
+    await Promise.all(inflight);
+    if (failure) throw failure.error;
+    // Expunged between the two FETCHes: gone, so nothing is left to handle.
+    for (const s of group) if (!received.has(s.uid)) checkpoint.handled(s.uid);
+  }
+}
+
+/**
+ * Tracks which relevant UIDs of a batch are handled so the stored cursor
+ * only moves past a UID once every relevant UID below it is done — also if
+ * the server answers a FETCH out of order.
+ */
+class Checkpoint {
+  private readonly pending: number[];
+  constructor(
+    private readonly path: string,
+    public cursor: SyncCursor,
+    relevant: number[],
+  ) {
+    this.pending = [...relevant].sort((a, b) => a - b);
+  }
+
+  handled(uid: number): SyncCursor {
+    const at = this.pending.indexOf(uid);
+    if (at !== -1) this.pending.splice(at, 1);
+    const lowestOpen = this.pending[0];
+    const safe = lowestOpen === undefined ? uid : Math.min(uid, lowestOpen - 1);
+    if (safe > this.cursor.lastUid)
+      this.cursor = { uidValidity: this.cursor.uidValidity, lastUid: safe };
+    return this.cursor;
+  }
+
+  /** Saves the cursor inside the ingest transaction of `uid`. */
+  saver(uid: number, now: () => Date): (trx: Db) => Promise<void> {
+    return async (trx) => {
+      const next = this.handled(uid);
+      await saveSyncState(trx, this.path, next, now().toISOString());
+    };
+  }
+}
+
+function bodyGroups(summaries: readonly HeaderSummary[]): HeaderSummary[][] {
+  const groups: HeaderSummary[][] = [];
+  let current: HeaderSummary[] = [];
+  let bytes = 0;
+  for (const s of summaries) {
+    if (
+      current.length > 0 &&
+      (current.length >= BODY_BATCH_COUNT || bytes + s.size > BODY_BATCH_BYTES)
+    ) {
+      groups.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(s);
+    bytes += s.size;
+  }
+  if (current.length > 0) groups.push(current);
+  return groups;
+}
+
+class TimeoutError extends Error {}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new TimeoutError(`timed out after ${ms} ms`)), ms);
+    promise.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (error) => {
+        clearTimeout(timer);
+        reject(error);
+      },
+    );
+  });
+}

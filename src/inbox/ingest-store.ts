@@ -1,0 +1,669 @@
+import { applyStageEvent, createContact, findContactByEmail } from '../db/contacts.js';
+import type { Db } from '../db/database.js';
+import { createThread, markAddressDead, setOooReturnDate } from '../db/inbox-queries.js';
+import type { Meeting } from '../db/schema.js';
+import type { Logger } from '../log.js';
+import type { CalendarEvent } from '../pipeline/calendar-event.js';
+import type { Classification, ClassifyContext, KithReference } from '../pipeline/classify.js';
+import type { MailMessage } from '../pipeline/mail.js';
+import type { DraftCommand } from '../pipeline/owner-commands.js';
+import { returnDateInstant } from '../pipeline/owner-time.js';
+import type { ProposedTime } from '../pipeline/proposed-time.js';
+import type { Stage } from '../pipeline/stages.js';
+import { subjectKey } from '../pipeline/subject-key.js';
+import type { StageEvent } from '../pipeline/transitions.js';
+
+/**
+ * Carries out one classification inside the ingest transaction: contacts,
+ * threads, the message row (extracted text only), meetings, notes, stage
+ * moves. Never called for unrelated mail.
+ */
+
+/** What the owner's trusted reply asks of a draft, handed to the outbox. */
+export interface DraftCommandRequest {
+  /** The kith mail the owner answered (its signed Message-ID and outbox facts). */
+  readonly reference: KithReference;
+  readonly command: DraftCommand | null;
+  /** The owner's own text to send instead of the draft. */
+  readonly editedDraft: string | null;
+  /** Lines kith could not read, so the outbox can tell the owner. */
+  readonly problems: readonly string[];
+  /** Message-ID of the owner's reply. */
+  readonly messageId: string;
+  /** When the owner wrote it (ISO) and their UTC offset then, for "snooze until monday". */
+  readonly at: string;
+  readonly offsetMinutes: number | null;
+}
+
+/** Port to the outbox: approve, skip, snooze or replace a draft. Runs in the ingest transaction. */
+export interface DraftCommandHandler {
+  /** Carries out the request; returns a short description for logs and `kith ingest`. */
+  handle(db: Db, request: DraftCommandRequest): Promise<string>;
+}
+
+export interface StoreDeps {
+  readonly ownerTimeZone: string;
+  readonly drafts: DraftCommandHandler | undefined;
+  readonly logger: Logger;
+}
+
+export interface StageChange {
+  readonly contactId: number;
+  readonly from: Stage;
+  readonly to: Stage;
+}
+
+export interface StoreResult {
+  /** The message row was written (false: nothing kept, e.g. an auto-reply from a stranger). */
+  readonly stored: boolean;
+  /** The `messages.kind` written. */
+  readonly kind: string;
+  readonly contactIds: readonly number[];
+  /** Contacts this mail created, with the name and address they were created with. */
+  readonly created: ReadonlyMap<number, { name: string | null; address: string }>;
+  readonly changes: readonly StageChange[];
+  /** Short remarks for `kith ingest` and logs ("meeting proposed for …"). */
+  readonly remarks: readonly string[];
+}
+
+class Recorder {
+  readonly contactIds: number[] = [];
+  readonly created = new Map<number, { name: string | null; address: string }>();
+  readonly changes: StageChange[] = [];
+  readonly remarks: string[] = [];
+
+  constructor(
+    readonly db: Db,
+    readonly message: MailMessage,
+    readonly at: string,
+    readonly now: string,
+  ) {}
+
+  touch(contactId: number): void {
+    if (!this.contactIds.includes(contactId)) this.contactIds.push(contactId);
+  }
+
+  async move(contactId: number, event: StageEvent, cause: string): Promise<void> {
+    this.touch(contactId);
+    const result = await applyStageEvent(this.db, contactId, event, {
+      at: this.at,
+      cause,
+      sourceMessageId: this.message.messageId,
+    });
+    if (result.moved) this.changes.push({ contactId, from: result.from, to: result.to });
+  }
+
+  result(stored: boolean, kind: string): StoreResult {
+    return {
+      stored,
+      kind,
+      contactIds: this.contactIds,
+      created: this.created,
+      changes: this.changes,
+      remarks: this.remarks,
+    };
+  }
+}
+
+/** Stores `c` (never `unrelated` or `refused`); the caller owns the transaction. */
+export async function storeClassification(
+  db: Db,
+  message: MailMessage,
+  c: Exclude<Classification, { kind: 'unrelated' | 'refused' }>,
+  context: ClassifyContext,
+  deps: StoreDeps,
+  now: Date,
+): Promise<StoreResult> {
+  // History is dated by the mail (a backfill replays the past), never in the future.
+  const at = message.date < now.toISOString() ? message.date : now.toISOString();
+  const r = new Recorder(db, message, at, now.toISOString());
+  switch (c.kind) {
+    case 'owner_outreach':
+      return outreach(r, c, context);
+    case 'contact_reply':
+      return contactReply(r, c, context, deps);
+    case 'owner_reply':
+      return ownerReply(r, c, context, deps);
+    case 'calendar':
+      return calendar(r, c, deps);
+    case 'auto_reply':
+      return autoReply(r, c, context);
+    case 'bounce':
+      return bounce(r, c);
+    case 'owner_note':
+      return ownerNote(r, c, context, deps);
+  }
+}
+
+// ---------------------------------------------------------------- rows
+
+function addressList(message: MailMessage): string {
+  return [...message.to, ...message.cc].map((a) => a.address).join(', ');
+}
+
+async function insertMessage(
+  r: Recorder,
+  row: {
+    kind: string;
+    direction: 'in' | 'out';
+    contactId: number | null;
+    threadId: number | null;
+    text: string;
+  },
+): Promise<void> {
+  const m = r.message;
+  await r.db
+    .insertInto('messages')
+    .values({
+      message_id: m.messageId,
+      thread_id: row.threadId,
+      contact_id: row.contactId,
+      direction: row.direction,
+      kind: row.kind,
+      from_address: m.from?.address ?? '',
+      to_addresses: addressList(m),
+      subject: m.subject,
+      date: m.date,
+      in_reply_to: m.inReplyTo,
+      references: m.references.join(' '),
+      text: row.text,
+      created_at: r.now,
+    })
+    .execute();
+}
+
+/** The contact's thread for this mail: the matched one, else one with the same subject, else a new one. */
+async function threadFor(r: Recorder, contactId: number, matched: number | null): Promise<number> {
+  if (matched !== null) return matched;
+  const key = subjectKey(r.message.subject);
+  const existing = await r.db
+    .selectFrom('threads')
+    .select('id')
+    .where('contact_id', '=', contactId)
+    .where('subject_key', '=', key)
+    .orderBy('id', 'desc')
+    .executeTakeFirst();
+  if (existing) return existing.id;
+  return (await createThread(r.db, contactId, key, r.now)).id;
+}
+
+function quoted(text: string, max = 160): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return `"${flat.length > max ? `${flat.slice(0, max - 1)}…` : flat}"`;
+}
+
+// ---------------------------------------------------------------- outreach and replies
+
+async function outreach(
+  r: Recorder,
+  c: Extract<Classification, { kind: 'owner_outreach' }>,
+  context: ClassifyContext,
+): Promise<StoreResult> {
+  let first: { contactId: number; threadId: number } | null = null;
+  const allThanks = c.recipients.every((p) => p.thankYou);
+  for (const person of c.recipients) {
+    let contactId = person.contactId ?? (await findContactByEmail(r.db, person.address))?.id;
+    if (contactId === undefined) {
+      const name = person.name || null;
+      contactId = (
+        await createContact(r.db, { name, emails: [person.address], source: 'outreach' }, r.at)
+      ).id;
+      r.created.set(contactId, { name, address: person.address });
+    }
+    const threadId = await threadFor(r, contactId, null);
+    first ??= { contactId, threadId };
+    if (person.thankYou)
+      await r.move(contactId, { type: 'thank_you_sent' }, `thank-you ${quoted(r.message.subject)}`);
+    else
+      await r.move(contactId, { type: 'outreach_seen' }, `outreach ${quoted(r.message.subject)}`);
+  }
+  const kind = allThanks ? 'thank_you' : 'outreach';
+  await insertMessage(r, {
+    kind,
+    direction: 'out',
+    contactId: first?.contactId ?? null,
+    threadId: first?.threadId ?? null,
+    text: context.replyText,
+  });
+  return r.result(true, kind);
+}
+
+async function contactReply(
+  r: Recorder,
+  c: Extract<Classification, { kind: 'contact_reply' }>,
+  context: ClassifyContext,
+  deps: StoreDeps,
+): Promise<StoreResult> {
+  const threadId = await threadFor(r, c.contactId, c.threadId);
+  const kind = c.decline ? 'decline' : 'reply';
+  await insertMessage(r, {
+    kind,
+    direction: 'in',
+    contactId: c.contactId,
+    threadId,
+    text: context.replyText,
+  });
+  if (c.decline) {
+    await r.move(c.contactId, { type: 'decline' }, `declined: ${quoted(c.decline, 300)}`);
+  } else {
+    await r.move(c.contactId, { type: 'human_reply' }, `reply ${quoted(r.message.subject)}`);
+  }
+  for (const time of c.proposedTimes) {
+    if (await addProposedMeeting(r, c.contactId, time, deps)) {
+      r.remarks.push(`meeting proposed for ${time.start}`);
+    }
+  }
+  return r.result(true, kind);
+}
+
+async function ownerReply(
+  r: Recorder,
+  c: Extract<Classification, { kind: 'owner_reply' }>,
+  context: ClassifyContext,
+  deps: StoreDeps,
+): Promise<StoreResult> {
+  const threadId = await threadFor(r, c.contactId, c.threadId);
+  const kind = c.thankYou ? 'thank_you' : 'owner_reply';
+  await insertMessage(r, {
+    kind,
+    direction: 'out',
+    contactId: c.contactId,
+    threadId,
+    text: context.replyText,
+  });
+  r.touch(c.contactId);
+  if (c.acceptance) {
+    const meeting = await confirmProposal(r, c.contactId, c.acceptedTime, deps);
+    if (meeting) {
+      r.remarks.push(`meeting confirmed for ${meeting.starts_at}`);
+      await r.move(
+        c.contactId,
+        { type: 'meeting_confirmed' },
+        `time accepted: ${quoted(c.acceptance)}`,
+      );
+    }
+  }
+  if (c.thankYou)
+    await r.move(c.contactId, { type: 'thank_you_sent' }, `thank-you ${quoted(r.message.subject)}`);
+  return r.result(true, kind);
+}
+
+// ---------------------------------------------------------------- meetings
+
+function modeOf(place: string | null): string {
+  if (!place) return 'video';
+  if (/https?:\/\//i.test(place)) return 'video';
+  if (/^[+\d(][\d ().-]{6,}$/.test(place.trim())) return 'phone';
+  return 'in_person';
+}
+
+async function addProposedMeeting(
+  r: Recorder,
+  contactId: number,
+  time: ProposedTime,
+  deps: StoreDeps,
+): Promise<boolean> {
+  const same = await r.db
+    .selectFrom('meetings')
+    .select('id')
+    .where('contact_id', '=', contactId)
+    .where('starts_at', '=', time.start)
+    .where('status', 'in', ['proposed', 'confirmed'])
+    .executeTakeFirst();
+  if (same) return false;
+  await r.db
+    .insertInto('meetings')
+    .values({
+      contact_id: contactId,
+      starts_at: time.start,
+      ends_at: time.end,
+      time_zone: time.timeZone ?? deps.ownerTimeZone,
+      mode: modeOf(time.place),
+      location: time.place,
+      status: 'proposed',
+      ical_uid: null,
+      ical_sequence: null,
+      source_message_id: r.message.messageId,
+      created_at: r.now,
+      updated_at: r.now,
+    })
+    .execute();
+  return true;
+}
+
+/**
+ * The owner accepted a time in the thread: the proposal with that start
+ * (or the newest proposal) becomes confirmed; a time only the owner's reply
+ * names becomes a new confirmed meeting.
+ */
+async function confirmProposal(
+  r: Recorder,
+  contactId: number,
+  accepted: ProposedTime | null,
+  deps: StoreDeps,
+): Promise<Meeting | undefined> {
+  const proposals = await r.db
+    .selectFrom('meetings')
+    .selectAll()
+    .where('contact_id', '=', contactId)
+    .where('status', '=', 'proposed')
+    .orderBy('id', 'desc')
+    .execute();
+  const chosen = accepted ? proposals.find((m) => m.starts_at === accepted.start) : proposals[0];
+  if (chosen) {
+    await r.db
+      .updateTable('meetings')
+      .set({ status: 'confirmed', updated_at: r.now })
+      .where('id', '=', chosen.id)
+      .execute();
+    return { ...chosen, status: 'confirmed' };
+  }
+  if (!accepted) return undefined;
+  return r.db
+    .insertInto('meetings')
+    .values({
+      contact_id: contactId,
+      starts_at: accepted.start,
+      ends_at: accepted.end,
+      time_zone: accepted.timeZone ?? deps.ownerTimeZone,
+      mode: modeOf(accepted.place),
+      location: accepted.place,
+      status: 'confirmed',
+      ical_uid: null,
+      ical_sequence: null,
+      source_message_id: r.message.messageId,
+      created_at: r.now,
+      updated_at: r.now,
+    })
+    .returningAll()
+    .executeTakeFirst();
+}
+
+/** Start and end as instants; an all-day event's dates start at midnight in its zone. */
+function eventTimes(event: CalendarEvent, zone: string): { start: string; end: string } {
+  const place = (value: string) => (event.allDay ? returnDateInstant(value, zone) : value);
+  return { start: place(event.start), end: place(event.end || event.start) };
+}
+
+async function calendar(
+  r: Recorder,
+  c: Extract<Classification, { kind: 'calendar' }>,
+  deps: StoreDeps,
+): Promise<StoreResult> {
+  const threadId = await threadFor(r, c.contactId, null);
+  await insertMessage(r, {
+    kind: 'invite',
+    direction: c.fromOwner ? 'out' : 'in',
+    contactId: c.contactId,
+    threadId,
+    text: c.event.summary ?? '',
+  });
+  r.touch(c.contactId);
+  const event = c.event;
+  const cause = `${event.method ?? 'calendar'} ${quoted(event.summary ?? r.message.subject)}`;
+  if (c.action === 'cancelled' || c.action === 'declined') {
+    if (await cancelMeeting(r, c.contactId, event)) {
+      r.remarks.push(`meeting ${c.action}`);
+      await r.move(c.contactId, { type: 'meeting_cancelled' }, `meeting ${c.action}: ${cause}`);
+    }
+    return r.result(true, 'invite');
+  }
+  const status = c.action === 'tentative' ? 'proposed' : 'confirmed';
+  const applied = await upsertMeeting(r, c.contactId, event, status, deps);
+  if (!applied) {
+    r.remarks.push('older calendar update ignored');
+    return r.result(true, 'invite');
+  }
+  r.remarks.push(`meeting ${status} for ${applied.starts_at}`);
+  const stageEvent: StageEvent = {
+    type: status === 'confirmed' ? 'meeting_confirmed' : 'meeting_proposed',
+  };
+  await r.move(c.contactId, stageEvent, `invite ${cause}`);
+  return r.result(true, 'invite');
+}
+
+/**
+ * Updates the meeting with this iCalendar UID unless the stored copy has a
+ * higher SEQUENCE (RFC 5546: the higher one wins); else fills the newest
+ * text proposal, else inserts. Returns the meeting, or undefined when the
+ * update was older than what is stored.
+ */
+async function upsertMeeting(
+  r: Recorder,
+  contactId: number,
+  event: CalendarEvent,
+  status: 'proposed' | 'confirmed',
+  deps: StoreDeps,
+): Promise<{ starts_at: string } | undefined> {
+  const zone = event.timeZone ?? deps.ownerTimeZone;
+  const { start, end } = eventTimes(event, zone);
+  const values = {
+    starts_at: start,
+    ends_at: end,
+    time_zone: zone,
+    mode: modeOf(event.location),
+    location: event.location,
+    status,
+    ical_uid: event.uid,
+    ical_sequence: event.sequence,
+    updated_at: r.now,
+  };
+  const existing = await byIcalUid(r, contactId, event.uid);
+  if (existing) {
+    if ((existing.ical_sequence ?? 0) > event.sequence) return undefined;
+    await r.db.updateTable('meetings').set(values).where('id', '=', existing.id).execute();
+    return values;
+  }
+  const proposal = await r.db
+    .selectFrom('meetings')
+    .select('id')
+    .where('contact_id', '=', contactId)
+    .where('status', '=', 'proposed')
+    .where('ical_uid', 'is', null)
+    .orderBy('id', 'desc')
+    .executeTakeFirst();
+  if (proposal) {
+    await r.db.updateTable('meetings').set(values).where('id', '=', proposal.id).execute();
+    return values;
+  }
+  await r.db
+    .insertInto('meetings')
+    .values({
+      ...values,
+      contact_id: contactId,
+      source_message_id: r.message.messageId,
+      created_at: r.now,
+    })
+    .execute();
+  return values;
+}
+
+async function byIcalUid(r: Recorder, contactId: number, uid: string) {
+  return r.db
+    .selectFrom('meetings')
+    .selectAll()
+    .where('ical_uid', '=', uid)
+    .where('contact_id', '=', contactId)
+    .orderBy('id', 'desc')
+    .executeTakeFirst();
+}
+
+async function cancelMeeting(
+  r: Recorder,
+  contactId: number,
+  event: CalendarEvent,
+): Promise<boolean> {
+  const existing = await byIcalUid(r, contactId, event.uid);
+  if (!existing || existing.status === 'cancelled') return false;
+  if ((existing.ical_sequence ?? 0) > event.sequence) return false;
+  await r.db
+    .updateTable('meetings')
+    .set({ status: 'cancelled', ical_sequence: event.sequence, updated_at: r.now })
+    .where('id', '=', existing.id)
+    .execute();
+  return true;
+}
+
+// ---------------------------------------------------------------- machines
+
+async function autoReply(
+  r: Recorder,
+  c: Extract<Classification, { kind: 'auto_reply' }>,
+  context: ClassifyContext,
+): Promise<StoreResult> {
+  if (c.contactId === null) return r.result(false, 'auto_reply');
+  const threadId = await threadFor(r, c.contactId, c.threadId);
+  await insertMessage(r, {
+    kind: 'auto_reply',
+    direction: 'in',
+    contactId: c.contactId,
+    threadId,
+    text: context.replyText,
+  });
+  r.touch(c.contactId);
+  if (c.returnDate) {
+    await setOooReturnDate(r.db, c.contactId, c.returnDate, r.now);
+    r.remarks.push(`away until ${c.returnDate}; follow-up postponed`);
+  }
+  return r.result(true, 'auto_reply');
+}
+
+async function bounce(
+  r: Recorder,
+  c: Extract<Classification, { kind: 'bounce' }>,
+): Promise<StoreResult> {
+  const reason = c.diagnostic ?? `bounced (${c.evidence})`;
+  let firstContact: number | null = null;
+  for (const recipient of c.recipients) {
+    const marked = await markAddressDead(r.db, recipient.address, reason, r.at);
+    if (!marked) continue;
+    firstContact ??= marked.contactId;
+    r.touch(marked.contactId);
+    r.remarks.push(`${recipient.address} marked dead`);
+    if (marked.liveLeft === 0) {
+      await r.move(
+        marked.contactId,
+        { type: 'bounce' },
+        `bounced: ${recipient.address} (${reason})`,
+      );
+    }
+  }
+  // A bounce of mail to nobody kith knows is not kith's business.
+  if (firstContact === null) return r.result(false, 'bounce');
+  await insertMessage(r, {
+    kind: 'bounce',
+    direction: 'in',
+    contactId: firstContact,
+    threadId: null,
+    text: reason,
+  });
+  return r.result(true, 'bounce');
+}
+
+// ---------------------------------------------------------------- the owner talking to kith
+
+async function ownerNote(
+  r: Recorder,
+  c: Extract<Classification, { kind: 'owner_note' }>,
+  context: ClassifyContext,
+  deps: StoreDeps,
+): Promise<StoreResult> {
+  const contactId = c.contactId;
+  const isCommand = c.command !== null || c.editedDraft !== null;
+  const kind = isCommand ? 'owner_command' : 'owner_note';
+  await insertMessage(r, {
+    kind,
+    direction: 'out',
+    contactId,
+    threadId: null,
+    text: context.replyText,
+  });
+  if (contactId !== null) {
+    r.touch(contactId);
+    const source = r.message.messageId;
+    if (c.note) {
+      await r.db
+        .insertInto('notes')
+        .values({
+          contact_id: contactId,
+          meeting_id: null,
+          body: c.note,
+          source_message_id: source,
+          created_at: r.now,
+        })
+        .execute();
+      r.remarks.push('note added');
+    }
+    for (const body of c.advice) {
+      await r.db
+        .insertInto('advice')
+        .values({
+          contact_id: contactId,
+          meeting_id: null,
+          body,
+          source_message_id: source,
+          created_at: r.now,
+        })
+        .execute();
+      r.remarks.push('advice added');
+    }
+    if (c.cadenceDays !== null) {
+      await r.db
+        .updateTable('contacts')
+        .set({ cadence_days: c.cadenceDays, updated_at: r.now })
+        .where('id', '=', contactId)
+        .execute();
+      r.remarks.push(`keep in touch every ${c.cadenceDays} days`);
+    }
+  } else if (c.note || c.advice.length > 0 || c.cadenceDays !== null) {
+    r.remarks.push('note not kept: the kith mail it answers is about no contact');
+  }
+  for (const referral of c.referrals) {
+    const known = await findContactByEmail(r.db, referral.address);
+    if (known) {
+      if (known.referred_by_id === null && contactId !== null && known.id !== contactId) {
+        await r.db
+          .updateTable('contacts')
+          .set({ referred_by_id: contactId, updated_at: r.now })
+          .where('id', '=', known.id)
+          .execute();
+      }
+      r.remarks.push(`referral ${referral.address} merged with a known contact`);
+      continue;
+    }
+    const created = await createContact(
+      r.db,
+      {
+        name: referral.name,
+        emails: [referral.address],
+        source: 'referral',
+        referredById: contactId,
+      },
+      r.at,
+    );
+    r.touch(created.id);
+    r.created.set(created.id, { name: referral.name, address: referral.address });
+    r.remarks.push(`referral ${referral.address} added as a prospect`);
+  }
+  if (isCommand || c.problems.length > 0) {
+    if (deps.drafts) {
+      r.remarks.push(
+        await deps.drafts.handle(r.db, {
+          reference: c.reference,
+          command: c.command,
+          editedDraft: c.editedDraft,
+          problems: c.problems,
+          messageId: r.message.messageId,
+          at: r.at,
+          offsetMinutes: r.message.dateOffsetMinutes,
+        }),
+      );
+    } else if (isCommand) {
+      deps.logger.warn('a draft command arrived but no outbox is wired to carry it out', {
+        messageId: r.message.messageId,
+      });
+      r.remarks.push('draft command not carried out: no outbox');
+    }
+  }
+  return r.result(true, kind);
+}

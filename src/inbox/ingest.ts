@@ -1,0 +1,355 @@
+import type { Config } from '../config.js';
+import type { Db } from '../db/database.js';
+import {
+  addToQuarantine,
+  isMessageKnown,
+  knownAddresses,
+  knownMessageIds,
+  type QuarantineInput,
+} from '../db/inbox-queries.js';
+import { BadInputError } from '../errors.js';
+import type { Logger } from '../log.js';
+import { verifySignedMessageId } from '../outbox/message-id.js';
+import { type ClassificationKind, classify } from '../pipeline/classify.js';
+import type { RelevanceIndex } from './imap-relevance.js';
+import { buildContext } from './ingest-context.js';
+import {
+  type DraftCommandHandler,
+  type StageChange,
+  type StoreResult,
+  storeClassification,
+} from './ingest-store.js';
+import { peekHeaders } from './mail-headers.js';
+import { createParsePool, defaultPoolSize } from './parse-pool.js';
+import type { Prepared } from './prepare.js';
+
+/**
+ * The one ingest path every source uses (IMAP, Maildir, `kith ingest`):
+ * raw bytes → size cap → parse → context from the database → classify
+ * (pure) → store, all in one transaction together with the source's
+ * checkpoint, so a message is handled exactly once: a crash before the
+ * commit redoes it, after the commit the checkpoint (or Message-ID dedupe)
+ * skips it. Bad mail never throws out of here: it goes to quarantine with
+ * a reason the owner can see.
+ */
+
+export type { DraftCommandHandler, DraftCommandRequest } from './ingest-store.js';
+
+export interface IngestSource {
+  /** Where the bytes came from, for quarantine and logs: imap:INBOX:123, maildir:<name>, file:<path>. */
+  readonly label: string;
+  /** Receipt time (INTERNALDATE, file time): the date of mail whose Date header is unusable. */
+  readonly receivedAt: Date;
+  /** Runs inside the transaction that records the outcome (the IMAP cursor moves here). */
+  readonly checkpoint?: (trx: Db) => Promise<void>;
+}
+
+export interface ContactView {
+  readonly id: number;
+  readonly name: string | null;
+  readonly address: string | null;
+}
+
+export type IngestOutcome =
+  | {
+      readonly status: 'stored';
+      readonly classification: ClassificationKind;
+      /** The `messages.kind` written. */
+      readonly kind: string;
+      readonly messageId: string;
+      readonly contacts: readonly ContactView[];
+      readonly changes: readonly StageChange[];
+      readonly remarks: readonly string[];
+    }
+  | { readonly status: 'duplicate'; readonly messageId: string }
+  | { readonly status: 'unrelated'; readonly messageId: string; readonly reason: string }
+  | { readonly status: 'refused'; readonly messageId: string; readonly reason: string }
+  | { readonly status: 'quarantined'; readonly messageId: string | null; readonly reason: string };
+
+export interface Ingester {
+  /**
+   * Handles one message. Calls may overlap (parsing runs ahead in a worker);
+   * the stores, and so the checkpoints, happen in the order of the calls.
+   */
+  ingest(raw: Buffer, source: IngestSource): Promise<IngestOutcome>;
+  /** Puts mail aside without reading it (e.g. over the size cap by its IMAP size). */
+  quarantine(
+    input: QuarantineInput,
+    checkpoint?: (trx: Db) => Promise<void>,
+  ): Promise<IngestOutcome>;
+  /** What the headers-first IMAP filter needs to know about these addresses and Message-IDs. */
+  relevanceIndex(addresses: readonly string[], ids: readonly string[]): Promise<RelevanceIndex>;
+  /** Stops the parse workers. */
+  close(): Promise<void>;
+}
+
+export interface IngesterDeps {
+  readonly db: Db;
+  readonly config: Pick<
+    Config,
+    'owner' | 'serviceAddress' | 'secret' | 'maxMessageBytes' | 'timeZone'
+  >;
+  readonly logger: Logger;
+  readonly now?: () => Date;
+  /** The outbox's handler for approve/skip/snooze/edit; without one such commands are logged. */
+  readonly drafts?: DraftCommandHandler;
+  /** Parse worker threads; default one when a core is free, 0 parses on this thread. */
+  readonly parseWorkers?: number;
+  /** Told about the owner's mail whose Message-ID kith fixed for a draft (sent from Drafts, seen in Sent). */
+  readonly sentCopies?: SentCopyHandler;
+}
+
+/** Port to the outbox: a mail it drafted was sent by other means. Runs in the ingest transaction. */
+export interface SentCopyHandler {
+  /** True when an outbox row changed (it is then never sent again). */
+  seen(db: Db, messageId: string, at: string): Promise<boolean>;
+}
+
+// Quarantine rows that stand for a message already dealt with (not a transient failure).
+const NOT_STORED_PREFIX = 'could not be stored';
+
+export function createIngester(deps: IngesterDeps): Ingester {
+  const { db, config, logger } = deps;
+  const now = deps.now ?? (() => new Date());
+  if (!config.secret) throw new Error('the ingest path needs the instance secret (ensureSecret)');
+  const secret = config.secret;
+  const settings = {
+    ownerAddresses: config.owner.emails,
+    serviceAddress: config.serviceAddress ?? null,
+    secret,
+  };
+  const owners = new Set(config.owner.emails.map((a) => a.toLowerCase()));
+  const isOwner = (a: string) => owners.has(a) || owners.has(a.replace(/\+[^@]*@/, '@'));
+  const service = config.serviceAddress?.toLowerCase() ?? null;
+  const pool = createParsePool({ size: deps.parseWorkers ?? defaultPoolSize(), logger });
+
+  // One message at a time: two mailboxes can deliver the BCC and the Sent
+  // copy of one outreach at the same moment, and only one may win.
+  let queue: Promise<unknown> = Promise.resolve();
+  const serial = <T>(work: () => Promise<T>): Promise<T> => {
+    const run = queue.then(work, work);
+    queue = run.catch(() => undefined);
+    return run;
+  };
+
+  const putAside = async (
+    input: QuarantineInput,
+    checkpoint?: (trx: Db) => Promise<void>,
+  ): Promise<IngestOutcome> => {
+    await db.transaction().execute(async (trx) => {
+      await addToQuarantine(trx, input, now().toISOString());
+      await checkpoint?.(trx);
+    });
+    logger.warn(`quarantined ${input.source}: ${input.reason}`);
+    return { status: 'quarantined', messageId: input.messageId ?? null, reason: input.reason };
+  };
+
+  const handle = async (prepared: Prepared, source: IngestSource): Promise<IngestOutcome> =>
+    db.transaction().execute(async (trx): Promise<IngestOutcome> => {
+      const { message } = prepared;
+      const id = message.messageId;
+      const done = async (outcome: IngestOutcome) => {
+        await source.checkpoint?.(trx);
+        return outcome;
+      };
+      const sender = message.from?.address;
+      if (deps.sentCopies && sender && isOwner(sender)) {
+        await deps.sentCopies.seen(trx, id, message.date);
+      }
+      if (await isMessageKnown(trx, id, NOT_STORED_PREFIX))
+        return done({ status: 'duplicate', messageId: id });
+      const { context, people } = await buildContext(trx, message, prepared.extracted, settings);
+      const c = classify(message, context);
+      if (c.kind === 'unrelated')
+        return done({ status: 'unrelated', messageId: id, reason: c.reason });
+      if (c.kind === 'refused') {
+        await addToQuarantine(
+          trx,
+          {
+            source: source.label,
+            reason: `refused: ${c.reason}`,
+            messageId: id,
+            subject: message.subject,
+          },
+          now().toISOString(),
+        );
+        logger.warn(`refused: ${c.reason}`, { source: source.label, messageId: id });
+        return done({ status: 'refused', messageId: id, reason: c.reason });
+      }
+      const result = await storeClassification(
+        trx,
+        message,
+        c,
+        context,
+        { ownerTimeZone: config.timeZone, drafts: deps.drafts, logger },
+        now(),
+      );
+      if (!result.stored) {
+        return done({
+          status: 'unrelated',
+          messageId: id,
+          reason: `${c.kind} about no known contact`,
+        });
+      }
+      return done({
+        status: 'stored',
+        classification: c.kind,
+        kind: result.kind,
+        messageId: id,
+        contacts: await contactViews(trx, result, people),
+        changes: result.changes,
+        remarks: result.remarks,
+      });
+    });
+
+  const tooLarge = (raw: Buffer, source: IngestSource) => {
+    const peek = peekHeaders(raw);
+    return putAside(
+      {
+        source: source.label,
+        reason: `too large: ${raw.length} bytes is over KITH_MAX_MESSAGE_BYTES (${config.maxMessageBytes}); not parsed`,
+        messageId: peek.messageId,
+        subject: peek.subject,
+        size: raw.length,
+      },
+      source.checkpoint,
+    );
+  };
+
+  const unreadable = (raw: Buffer, source: IngestSource, error: unknown) => {
+    const peek = peekHeaders(raw);
+    const why = error instanceof BadInputError ? 'unparseable' : 'could not be read';
+    return putAside(
+      {
+        source: source.label,
+        reason: `${why}: ${(error as Error)?.message ?? String(error)}`,
+        messageId: peek.messageId,
+        subject: peek.subject,
+        size: raw.length,
+      },
+      source.checkpoint,
+    );
+  };
+
+  const store = async (raw: Buffer, prepared: Prepared, source: IngestSource) => {
+    try {
+      const outcome = await handle(prepared, source);
+      logOutcome(logger, source, outcome);
+      return outcome;
+    } catch (error) {
+      // The database is busy (another kith process): retry later, do not put the mail aside.
+      if (isBusy(error)) throw error;
+      // A bug or odd data in one message must not stop the source: put it aside, visibly.
+      logger.error(`could not store ${source.label}`, { error });
+      return putAside(
+        {
+          source: source.label,
+          reason: `${NOT_STORED_PREFIX}: ${(error as Error).message}`,
+          messageId: prepared.message.messageId,
+          subject: prepared.message.subject,
+          size: raw.length,
+        },
+        source.checkpoint,
+      );
+    }
+  };
+
+  const ingestOne = (raw: Buffer, source: IngestSource): Promise<IngestOutcome> => {
+    if (raw.length > config.maxMessageBytes) return serial(() => tooLarge(raw, source));
+    // Parsing starts at once, alongside the storing of earlier messages;
+    // storing itself keeps the order of the calls.
+    const parsed = pool.prepare(raw, source.receivedAt).then(
+      (prepared) => ({ prepared }),
+      (error: unknown) => ({ error }),
+    );
+    return serial(async () => {
+      const result = await parsed;
+      if ('error' in result) return unreadable(raw, source, result.error);
+      return store(raw, result.prepared, source);
+    });
+  };
+
+  return {
+    ingest: ingestOne,
+    close: () => pool.close(),
+    quarantine: (input, checkpoint) => serial(() => putAside(input, checkpoint)),
+    async relevanceIndex(addresses, ids) {
+      const [addressSet, idSet] = await Promise.all([
+        knownAddresses(db, addresses),
+        knownMessageIds(db, ids),
+      ]);
+      return {
+        isOwner,
+        isServiceAddress: (a) => a === service,
+        isKnownAddress: (a) => addressSet.has(a),
+        isKnownMessageId: (id) => idSet.has(id) || verifySignedMessageId(secret, id) !== null,
+      };
+    },
+  };
+}
+
+function isBusy(error: unknown): boolean {
+  const code = (error as { code?: string })?.code ?? '';
+  return code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED';
+}
+
+/** Who the mail was about, from what the lookups and the store already know; a query only for the rest. */
+async function contactViews(
+  db: Db,
+  result: StoreResult,
+  people: ReadonlyMap<number, { name: string | null; address: string }>,
+): Promise<ContactView[]> {
+  const known = new Map([...people, ...result.created]);
+  const missing = result.contactIds.filter((id) => !known.has(id));
+  if (missing.length > 0) {
+    const rows = await db
+      .selectFrom('contacts')
+      .leftJoin('contact_emails', (join) =>
+        join
+          .onRef('contact_emails.contact_id', '=', 'contacts.id')
+          .on('contact_emails.is_primary', '=', 1),
+      )
+      .select(['contacts.id', 'contacts.name', 'contact_emails.address'])
+      .where('contacts.id', 'in', missing)
+      .execute();
+    for (const row of rows) known.set(row.id, { name: row.name, address: row.address ?? '' });
+  }
+  return result.contactIds.map((id) => {
+    const view = known.get(id);
+    return { id, name: view?.name ?? null, address: view?.address || null };
+  });
+}
+
+function logOutcome(logger: Logger, source: IngestSource, outcome: IngestOutcome): void {
+  if (outcome.status === 'stored') logger.info(`${source.label}: ${describeOutcome(outcome)}`);
+}
+
+/** One line for `kith ingest` and logs: classification, contact, stage change. */
+export function describeOutcome(outcome: IngestOutcome): string {
+  switch (outcome.status) {
+    case 'stored': {
+      const who = outcome.contacts
+        .map((c) => (c.name ? `${c.name} <${c.address ?? '?'}>` : (c.address ?? `contact ${c.id}`)))
+        .join(', ');
+      const moves = outcome.changes.map((m) => {
+        const contact = outcome.contacts.find((c) => c.id === m.contactId);
+        const label = outcome.contacts.length > 1 ? `${contact?.address ?? m.contactId}: ` : '';
+        return `${label}${m.from} → ${m.to}`;
+      });
+      return [
+        outcome.kind.replace(/_/g, ' '),
+        who || 'no contact',
+        moves.length > 0 ? moves.join(', ') : 'no stage change',
+        ...outcome.remarks,
+      ].join(' · ');
+    }
+    case 'duplicate':
+      return `already seen (${outcome.messageId}) · nothing changed`;
+    case 'unrelated':
+      return `unrelated (${outcome.reason}) · not stored`;
+    case 'refused':
+      return `refused: ${outcome.reason} · nothing stored`;
+    case 'quarantined':
+      return `read, put in quarantine: ${outcome.reason}`;
+  }
+}

@@ -1,0 +1,73 @@
+import { detectAutoReply } from '../pipeline/auto-reply.js';
+import type { CalendarEvent } from '../pipeline/calendar-event.js';
+import type { MailMessage } from '../pipeline/mail.js';
+import type { ProposedTime } from '../pipeline/proposed-time.js';
+import { parseCalendarParts } from './calendar.js';
+import { extractReturnDate } from './ooo-return-date.js';
+import { parseMail } from './parse.js';
+import { extractProposedTimes, guessZone } from './proposed-times.js';
+import { extractReply } from './reply-text.js';
+
+/**
+ * Everything about one message that needs no database: parsing and the
+ * library-backed extraction. CPU-heavy and pure, so it runs in a worker
+ * thread (parse-pool.ts) while the main thread stores the previous message,
+ * and keeps a 25 MB parse from stalling IDLE handling and the web UI.
+ */
+
+/** The extraction classify reads from its context (see ClassifyContext). */
+export interface Extracted {
+  readonly replyText: string;
+  readonly replySignOff: string | null;
+  readonly calendarEvents: readonly CalendarEvent[];
+  readonly proposedTimes: readonly ProposedTime[];
+  readonly oooReturnDate: string | null;
+}
+
+export interface Prepared {
+  readonly message: MailMessage;
+  readonly extracted: Extracted;
+}
+
+/** Parses and extracts; throws BadInputError when the mail cannot be parsed. */
+export async function prepareMail(raw: Buffer, receivedAt: Date): Promise<Prepared> {
+  const message = await parseMail(raw, { receivedAt });
+  return { message, extracted: extractAll(message) };
+}
+
+// guessZone tries a few dozen zones through Intl on every call; in a backfill
+// the same offsets and hours repeat, so its answers are remembered.
+const zoneMemo = new Map<string, string | null>();
+const QUARTER_HOUR = 15 * 60_000;
+
+/** The IANA zone extractProposedTimes would guess for the sender, memoized per offset and quarter hour. */
+function senderZone(message: MailMessage): string | null {
+  const offset = message.dateOffsetMinutes;
+  if (offset === null) return null;
+  const slot = Math.floor(Date.parse(message.date) / QUARTER_HOUR);
+  const key = `${offset}:${slot}`;
+  let zone = zoneMemo.get(key);
+  if (zone === undefined) {
+    zone = guessZone(offset, new Date(slot * QUARTER_HOUR));
+    if (zoneMemo.size > 10_000) zoneMemo.clear();
+    zoneMemo.set(key, zone);
+  }
+  return zone;
+}
+
+function extractAll(message: MailMessage): Extracted {
+  const reply = extractReply(message.text);
+  const dated = { sentAt: message.date, offsetMinutes: message.dateOffsetMinutes };
+  // An out-of-office text proposes no meeting; only it has a return date.
+  const automatic = detectAutoReply(message) !== null;
+  return {
+    replyText: reply.text,
+    replySignOff: reply.signOff,
+    calendarEvents: message.calendar.length > 0 ? parseCalendarParts(message.calendar) : [],
+    proposedTimes:
+      automatic || reply.text === ''
+        ? []
+        : extractProposedTimes(reply.text, { ...dated, timeZone: senderZone(message) }),
+    oooReturnDate: automatic ? extractReturnDate(message.text, dated) : null,
+  };
+}

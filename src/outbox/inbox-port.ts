@@ -1,0 +1,88 @@
+import { DateTime } from 'luxon';
+import type { Config } from '../config.js';
+import type { Db } from '../db/database.js';
+import type { DraftCommandHandler, DraftCommandRequest } from '../inbox/ingest-store.js';
+import type { Logger } from '../log.js';
+import { resolveSnooze } from '../pipeline/owner-commands.js';
+import type { Templates } from '../templates/render.js';
+import {
+  applyOwnerCommand,
+  type OutboxContext,
+  type OwnerCommand,
+  queueOwnerNotice,
+} from './drafts.js';
+
+/**
+ * The outbox side of the inbox's draft-command port: the owner's trusted
+ * reply (already read by the pure parser in src/pipeline/owner-commands.ts)
+ * becomes approve / edit / skip / snooze through applyOwnerCommand — the
+ * same function the web UI's buttons reach. Whatever changed nothing, or
+ * could not be read, is answered with a one-line notice to the owner.
+ */
+
+export interface DraftCommandPortOptions {
+  readonly config: Config;
+  readonly logger: Logger;
+  readonly templates?: Templates;
+}
+
+/** The owner's UTC offset at `at` in KITH_TIMEZONE: "until monday" is the owner's Monday. */
+function ownerOffset(config: Config, at: string): number {
+  const local = DateTime.fromISO(at, { zone: config.timeZone });
+  return local.isValid ? local.offset : 0;
+}
+
+/** Translates the parsed reply into the outbox's command, or explains why it cannot. */
+export function toOwnerCommand(request: DraftCommandRequest, config: Config): OwnerCommand | null {
+  const { command, editedDraft } = request;
+  if (command?.type === 'approve') return { type: 'approve' };
+  if (command?.type === 'skip') return { type: 'skip' };
+  if (command?.type === 'snooze') {
+    const until = resolveSnooze(command.snooze, request.at, ownerOffset(config, request.at));
+    return until
+      ? { type: 'snooze', until }
+      : {
+          type: 'unclear',
+          reason: `"${command.snooze.text}" is not a time in the future kith understands; try "snooze 3d" or "snooze until monday"`,
+        };
+  }
+  if (editedDraft !== null) return { type: 'edit', text: editedDraft };
+  return null;
+}
+
+export function createDraftCommandHandler(options: DraftCommandPortOptions): DraftCommandHandler {
+  const { config, logger } = options;
+  return {
+    async handle(db: Db, request: DraftCommandRequest): Promise<string> {
+      const ctx: OutboxContext = {
+        db,
+        config,
+        logger,
+        ...(options.templates ? { templates: options.templates } : {}),
+      };
+      const command = toOwnerCommand(request, config);
+      const answers: string[] = [];
+      let changed = false;
+      if (command) {
+        const result = await applyOwnerCommand(ctx, request.reference.ref, command, request.at);
+        answers.push(result.message);
+        changed = result.ok;
+      }
+      if (request.problems.length > 0) {
+        answers.push(
+          `kith could not read: ${request.problems.map((p) => `“${p}”`).join('; ')}${changed ? '' : ' — nothing changed'}.`,
+        );
+      }
+      if (answers.length === 0) return 'no draft command in the reply';
+      if (!changed || request.problems.length > 0) {
+        await queueOwnerNotice(ctx, {
+          title: command ? 'nothing changed' : 'reply not understood',
+          message: answers.join('\n\n'),
+          at: request.at,
+          contactId: request.reference.contactId,
+        });
+      }
+      return answers.join(' ');
+    },
+  };
+}

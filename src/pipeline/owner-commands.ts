@@ -1,0 +1,333 @@
+/**
+ * The owner's trusted reply to a mail kith sent (an approval request, a prep
+ * brief, "how did it go?"): draft commands, an edited draft, and the lines
+ * that become data (`referral:`, `advice:`, `cadence:`), the rest a note.
+ * Case, quote marks, bullets and trailing punctuation do not matter.
+ */
+
+export type SnoozeUntil =
+  | {
+      readonly kind: 'weekday' /** ISO weekday, 1 = Monday … 7 = Sunday. */;
+      readonly weekday: number;
+    }
+  | {
+      readonly kind: 'date';
+      readonly year: number | null;
+      readonly month: number;
+      readonly day: number;
+    }
+  | { readonly kind: 'days-from-now'; readonly days: number }
+  | { readonly kind: 'unknown' };
+
+export type Snooze =
+  | { readonly kind: 'for'; readonly minutes: number; readonly text: string }
+  | { readonly kind: 'until'; readonly until: SnoozeUntil; readonly text: string };
+
+export type DraftCommand =
+  | { readonly type: 'approve' }
+  | { readonly type: 'skip' }
+  | { readonly type: 'snooze'; readonly snooze: Snooze };
+
+export interface Referral {
+  readonly name: string | null;
+  /** Lower-cased. */
+  readonly address: string;
+}
+
+export interface OwnerReply {
+  readonly command: DraftCommand | null;
+  /** New text to send instead of the draft (only when the kith mail asked for approval). */
+  readonly editedDraft: string | null;
+  readonly referrals: readonly Referral[];
+  readonly advice: readonly string[];
+  readonly cadenceDays: number | null;
+  /** Whatever free text is left, for the contact's notes. */
+  readonly note: string | null;
+  /** Lines that looked like instructions but could not be read, to tell the owner. */
+  readonly problems: readonly string[];
+}
+
+const APPROVE = new Set([
+  'approve',
+  'approved',
+  'yes',
+  'y',
+  'ok',
+  'okay',
+  'send',
+  'send it',
+  'go',
+  'go ahead',
+  'lgtm',
+  'looks good',
+  'looks good to me',
+  'sounds good',
+  'ship it',
+  'fine',
+  'great',
+  'perfect',
+  '👍',
+  '✅',
+  '+1',
+]);
+const SKIP = new Set([
+  'skip',
+  'skip it',
+  'no',
+  'n',
+  'drop',
+  'discard',
+  'cancel',
+  "don't send",
+  'do not send',
+  'dont send',
+  '👎',
+]);
+
+// An edited draft shorter than this is more likely a remark than a letter to send.
+const MIN_DRAFT_WORDS = 6;
+
+const WEEKDAYS: Readonly<Record<string, number>> = {
+  mon: 1,
+  monday: 1,
+  tue: 2,
+  tues: 2,
+  tuesday: 2,
+  wed: 3,
+  wednesday: 3,
+  thu: 4,
+  thur: 4,
+  thurs: 4,
+  thursday: 4,
+  fri: 5,
+  friday: 5,
+  sat: 6,
+  saturday: 6,
+  sun: 7,
+  sunday: 7,
+};
+const MONTHS: Readonly<Record<string, number>> = {
+  jan: 1,
+  january: 1,
+  feb: 2,
+  february: 2,
+  mar: 3,
+  march: 3,
+  apr: 4,
+  april: 4,
+  may: 5,
+  jun: 6,
+  june: 6,
+  jul: 7,
+  july: 7,
+  aug: 8,
+  august: 8,
+  sep: 9,
+  sept: 9,
+  september: 9,
+  oct: 10,
+  october: 10,
+  nov: 11,
+  november: 11,
+  dec: 12,
+  december: 12,
+};
+
+/** Lower-cased, without quote marks, emphasis, bullets and trailing punctuation. */
+export function normalizeCommandLine(line: string): string {
+  return line
+    .trim()
+    .replace(/^([-*•]\s+)/, '')
+    .replace(/^["'“”‘’`*_]+|["'“”‘’`*_]+$/g, '')
+    .replace(/[.!,;:]+$/, '')
+    .replace(/^["'“”‘’`*_]+|["'“”‘’`*_]+$/g, '')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .toLowerCase();
+}
+
+function unitMinutes(unit: string): number | null {
+  const u = unit.toLowerCase();
+  if (/^(min|mins|minute|minutes)$/.test(u)) return 1;
+  if (/^(h|hr|hrs|hour|hours)$/.test(u)) return 60;
+  if (/^(d|day|days)$/.test(u)) return 24 * 60;
+  if (/^(w|wk|wks|week|weeks)$/.test(u)) return 7 * 24 * 60;
+  if (/^(m|mo|mos|month|months)$/.test(u)) return 30 * 24 * 60;
+  return null;
+}
+
+function parseUntil(text: string): SnoozeUntil {
+  const t = text
+    .trim()
+    .toLowerCase()
+    .replace(/^(next|this)\s+(?=\w+day\b)/, '');
+  if (t === 'tomorrow') return { kind: 'days-from-now', days: 1 };
+  if (t === 'next week') return { kind: 'weekday', weekday: 1 };
+  const weekday = WEEKDAYS[t];
+  if (weekday !== undefined) return { kind: 'weekday', weekday };
+  const iso = /^(\d{4})-(\d{2})-(\d{2})$/.exec(t);
+  if (iso)
+    return { kind: 'date', year: Number(iso[1]), month: Number(iso[2]), day: Number(iso[3]) };
+  const monthFirst = /^([a-z]+)\.?\s+(\d{1,2})(?:st|nd|rd|th)?(?:,?\s+(\d{4}))?$/.exec(t);
+  const dayFirst = /^(\d{1,2})(?:st|nd|rd|th)?\s+([a-z]+)\.?(?:,?\s+(\d{4}))?$/.exec(t);
+  const monthName = monthFirst?.[1] ?? dayFirst?.[2];
+  const day = monthFirst?.[2] ?? dayFirst?.[1];
+  const year = monthFirst?.[3] ?? dayFirst?.[3];
+  const month = monthName === undefined ? undefined : MONTHS[monthName];
+  if (month !== undefined && day !== undefined) {
+    return { kind: 'date', year: year ? Number(year) : null, month, day: Number(day) };
+  }
+  return { kind: 'unknown' };
+}
+
+/** `snooze`, `snooze 3d`, `snooze for 2 weeks`, `snooze until monday`; null if not a snooze. */
+export function parseSnooze(normalized: string): Snooze | null {
+  if (!/^snooze\b/.test(normalized)) return null;
+  const rest = normalized.replace(/^snooze\s*(it\s*)?/, '').trim();
+  if (rest === '') return { kind: 'for', minutes: 24 * 60, text: normalized };
+  const duration = /^(?:for\s+)?(\d+)\s*([a-z]+)$/.exec(rest);
+  if (duration) {
+    const per = unitMinutes(duration[2] ?? '');
+    if (per !== null) return { kind: 'for', minutes: Number(duration[1]) * per, text: normalized };
+  }
+  const until = /^(?:until|till|til|to|on)\s+(.+)$/.exec(rest)?.[1] ?? rest;
+  return { kind: 'until', until: parseUntil(until), text: normalized };
+}
+
+function parseCommand(normalized: string): DraftCommand | null {
+  if (APPROVE.has(normalized)) return { type: 'approve' };
+  if (SKIP.has(normalized)) return { type: 'skip' };
+  const snooze = parseSnooze(normalized);
+  return snooze ? { type: 'snooze', snooze } : null;
+}
+
+// "Name <email>", "Name (email)", "Name, email", "Name email" or a bare address; several per line.
+const REFERRAL =
+  /([^<>()[\];]*?)[\s,:(<[]*(?:mailto:)?([A-Za-z0-9._%+'-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,})[>)\]]?/g;
+
+/** The people a `referral:` value names; empty when it names no address. */
+export function parseReferrals(value: string): Referral[] {
+  const out: Referral[] = [];
+  for (const match of value.matchAll(REFERRAL)) {
+    const name = (match[1] ?? '')
+      .replace(/^[\s,;]*(and|und|et|y|en|e)(\s+|$)/i, '')
+      .replace(/["']/g, '')
+      .replace(/^[\s,;-]+|[\s,;:-]+$/g, '')
+      .replace(/\s+/g, ' ')
+      .trim();
+    out.push({ name: name === '' ? null : name, address: (match[2] ?? '').toLowerCase() });
+  }
+  return out;
+}
+
+function parseCadence(value: string): number | null {
+  const m = /^(?:every\s+)?(\d+)\s*(d|days?|w|weeks?|m|mo|months?)?$/i.exec(value.trim());
+  if (!m) return null;
+  const n = Number(m[1]);
+  const unit = (m[2] ?? 'd').toLowerCase();
+  const days = unit.startsWith('w') ? n * 7 : unit.startsWith('m') ? n * 30 : n;
+  return days > 0 && days <= 3660 ? days : null;
+}
+
+const KEYED_LINE = /^\s*(?:[-*•]\s+)?\**(referral|referrals|advice|cadence)\**\s*:\s*(.*)$/i;
+
+function wordCount(text: string): number {
+  return text.split(/\s+/).filter((w) => w !== '').length;
+}
+
+/** Reads the owner's reply text (quotes already stripped). */
+export function parseOwnerReply(
+  text: string,
+  options: { readonly signOff: string | null; readonly awaitsApproval: boolean },
+): OwnerReply {
+  const referrals: Referral[] = [];
+  const advice: string[] = [];
+  const problems: string[] = [];
+  let cadenceDays: number | null = null;
+  const free: string[] = [];
+  for (const line of text.split('\n')) {
+    const keyed = KEYED_LINE.exec(line);
+    if (!keyed) {
+      free.push(line);
+      continue;
+    }
+    const key = (keyed[1] ?? '').toLowerCase();
+    const value = (keyed[2] ?? '').trim();
+    if (key.startsWith('referral')) {
+      const found = parseReferrals(value);
+      if (found.length === 0) problems.push(line.trim());
+      referrals.push(...found);
+    } else if (key === 'advice') {
+      if (value === '') problems.push(line.trim());
+      else advice.push(value);
+    } else {
+      const days = parseCadence(value);
+      if (days === null) problems.push(line.trim());
+      else cadenceDays = days;
+    }
+  }
+  let command: DraftCommand | null = null;
+  const firstIndex = free.findIndex((l) => l.trim() !== '');
+  if (firstIndex >= 0) {
+    command = parseCommand(normalizeCommandLine(free[firstIndex] ?? ''));
+    if (command) free.splice(firstIndex, 1);
+  }
+  const rest = free
+    .join('\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim();
+  let editedDraft: string | null = null;
+  let note: string | null = rest === '' ? null : rest;
+  if (options.awaitsApproval && command === null && rest !== '') {
+    if (wordCount(rest) >= MIN_DRAFT_WORDS) {
+      editedDraft = options.signOff ? `${rest}\n\n${options.signOff}` : rest;
+      note = null;
+    } else {
+      problems.push(`"${rest}" is neither approve, skip, snooze nor a full edited text`);
+      note = null;
+    }
+  }
+  return { command, editedDraft, referrals, advice, cadenceDays, note, problems };
+}
+
+// ---------------------------------------------------------------- snooze → instant
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+/** Snoozes "until" a day end at this local hour. */
+export const SNOOZE_WAKE_HOUR = 9;
+
+function localMidnightMs(localMs: number): number {
+  return Math.floor(localMs / DAY_MS) * DAY_MS;
+}
+
+/**
+ * When a snooze ends, as an ISO UTC instant, or null when its date is
+ * unreadable or already past. `now` is the clock's ISO instant;
+ * `offsetMinutes` the owner's UTC offset (a day starts at their midnight).
+ */
+export function resolveSnooze(snooze: Snooze, now: string, offsetMinutes: number): string | null {
+  const nowMs = Date.parse(now);
+  if (Number.isNaN(nowMs)) return null;
+  if (snooze.kind === 'for') return new Date(nowMs + snooze.minutes * 60_000).toISOString();
+  const offsetMs = offsetMinutes * 60_000;
+  const localNow = nowMs + offsetMs;
+  const today = localMidnightMs(localNow);
+  const wake = SNOOZE_WAKE_HOUR * 60 * 60 * 1000;
+  const until = snooze.until;
+  let localTarget: number | null = null;
+  if (until.kind === 'days-from-now') {
+    localTarget = today + until.days * DAY_MS + wake;
+  } else if (until.kind === 'weekday') {
+    const isoToday = ((new Date(today).getUTCDay() + 6) % 7) + 1;
+    const ahead = (until.weekday - isoToday + 7) % 7 || 7;
+    localTarget = today + ahead * DAY_MS + wake;
+  } else if (until.kind === 'date') {
+    const thisYear = new Date(today).getUTCFullYear();
+    const candidate = (year: number): number => Date.UTC(year, until.month - 1, until.day) + wake;
+    localTarget = candidate(until.year ?? thisYear);
+    if (until.year === null && localTarget <= localNow) localTarget = candidate(thisYear + 1);
+    if (new Date(localTarget - wake).getUTCDate() !== until.day) localTarget = null;
+  }
+  if (localTarget === null || localTarget <= localNow) return null;
+  return new Date(localTarget - offsetMs).toISOString();
+}

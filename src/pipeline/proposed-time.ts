@@ -1,0 +1,13 @@
+/** A meeting time proposed in the text of a reply (found by src/inbox/proposed-times.ts). */
+export interface ProposedTime {
+  /** ISO-8601 UTC instant. */
+  readonly start: string;
+  /** ISO-8601 UTC instant; 30 minutes after `start` unless the text gave an end. */
+  readonly end: string;
+  /** IANA zone the wall-clock time was placed in, null when only an offset was known. */
+  readonly timeZone: string | null;
+  /** The words that stated it, e.g. "Thursday at 2pm". */
+  readonly text: string;
+  /** A video link or phone number found in the same reply, if any. */
+  readonly place: string | null;
+}

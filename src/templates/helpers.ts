@@ -1,0 +1,164 @@
+import type Handlebars from 'handlebars';
+import { DateTime } from 'luxon';
+
+/**
+ * Helpers every template may use. Handlebars' strict mode checks plain
+ * `{{a.b}}` lookups but passes a missing helper argument as `undefined`, so
+ * each helper checks its own arguments and names the template line.
+ */
+
+interface HelperOptionsWithLoc extends Handlebars.HelperOptions {
+  readonly name?: string;
+  readonly loc?: { start: { line: number; column: number } };
+}
+
+/** Thrown by a helper; `line` is 1-based within the compiled part. */
+export class HelperArgumentError extends Error {
+  readonly line: number | undefined;
+  readonly column: number | undefined;
+
+  constructor(message: string, options: HelperOptionsWithLoc) {
+    const where = options.loc ? ` - ${options.loc.start.line}:${options.loc.start.column}` : '';
+    super(`${message}${where}`);
+    this.name = 'HelperArgumentError';
+    this.line = options.loc?.start.line;
+    this.column = options.loc?.start.column;
+  }
+}
+
+/** Splits `(a, b, ..., options)` as Handlebars calls helpers. */
+function split(args: unknown[]): { values: unknown[]; options: HelperOptionsWithLoc } {
+  const options = args[args.length - 1] as HelperOptionsWithLoc;
+  return { values: args.slice(0, -1), options };
+}
+
+function need(values: unknown[], count: number, options: HelperOptionsWithLoc): void {
+  const helper = options.name ?? 'helper';
+  if (values.length < count) {
+    throw new HelperArgumentError(`${helper} needs ${count} argument(s)`, options);
+  }
+  values.slice(0, count).forEach((v, i) => {
+    if (v === undefined) {
+      throw new HelperArgumentError(
+        `${helper}: argument ${i + 1} is not a known variable`,
+        options,
+      );
+    }
+  });
+}
+
+function toDateTime(value: unknown, zone: unknown, options: HelperOptionsWithLoc): DateTime {
+  if (typeof zone !== 'string' || zone === '') {
+    throw new HelperArgumentError(`${options.name}: the time zone must be a name`, options);
+  }
+  const instant =
+    value instanceof Date
+      ? DateTime.fromJSDate(value)
+      : DateTime.fromISO(String(value), { setZone: false });
+  if (!instant.isValid) {
+    throw new HelperArgumentError(`${options.name}: "${String(value)}" is not a date`, options);
+  }
+  const zoned = instant.setZone(zone);
+  if (!zoned.isValid) {
+    throw new HelperArgumentError(`${options.name}: unknown time zone "${zone}"`, options);
+  }
+  return zoned.setLocale('en-GB');
+}
+
+/** "(New York, UTC−5)": a city anyone recognises, and the offset to be exact. */
+function zoneLabel(dt: DateTime): string {
+  const zone = dt.zoneName ?? 'UTC';
+  const city = zone.includes('/') ? (zone.split('/').pop() as string).replace(/_/g, ' ') : zone;
+  const offset = dt.offset === 0 ? '' : dt.toFormat('Z').replace('-', '−');
+  return `(${city}, UTC${offset})`;
+}
+
+/** "Ana María Souza" → "Ana"; a null name gives the fallback (or ""). */
+export function firstNameOf(name: string | null | undefined, fallback = ''): string {
+  const first = (name ?? '').trim().split(/\s+/)[0] ?? '';
+  return first === '' ? fallback : first;
+}
+
+/** ["a","b","c"] → "a, b and c". */
+export function joinList(items: readonly string[], last = 'and'): string {
+  if (items.length <= 1) return items.join('');
+  return `${items.slice(0, -1).join(', ')} ${last} ${items[items.length - 1]}`;
+}
+
+function stringsOf(value: unknown, key: unknown): string[] {
+  if (!Array.isArray(value)) return [];
+  return value.map((item) =>
+    typeof key === 'string' && item && typeof item === 'object'
+      ? String((item as Record<string, unknown>)[key] ?? '')
+      : String(item),
+  );
+}
+
+/** Registers kith's helpers on an isolated Handlebars environment. */
+export function registerHelpers(hb: typeof Handlebars): void {
+  hb.registerHelper('firstName', (...args: unknown[]) => {
+    const { values, options } = split(args);
+    need(values, 1, options);
+    return firstNameOf(values[0] as string | null, typeof values[1] === 'string' ? values[1] : '');
+  });
+  // {{when instant zone}} → "Tuesday 1 December 2026, 14:00 (Berlin, UTC+1)"
+  hb.registerHelper('when', (...args: unknown[]) => {
+    const { values, options } = split(args);
+    need(values, 2, options);
+    const dt = toDateTime(values[0], values[1], options);
+    return `${dt.toFormat('cccc d LLLL yyyy, HH:mm')} ${zoneLabel(dt)}`;
+  });
+  // {{day instant zone}} → "Tuesday 1 December"
+  hb.registerHelper('day', (...args: unknown[]) => {
+    const { values, options } = split(args);
+    need(values, 2, options);
+    return toDateTime(values[0], values[1], options).toFormat('cccc d LLLL');
+  });
+  // {{time instant zone}} → "14:00"
+  hb.registerHelper('time', (...args: unknown[]) => {
+    const { values, options } = split(args);
+    need(values, 2, options);
+    return toDateTime(values[0], values[1], options).toFormat('HH:mm');
+  });
+  // {{list items ["key"]}} → "a, b and c"
+  hb.registerHelper('list', (...args: unknown[]) => {
+    const { values, options } = split(args);
+    need(values, 1, options);
+    return joinList(stringsOf(values[0], values[1]).filter(Boolean));
+  });
+  // {{bullets items ["key"]}} → "- a\n- b" (plain-text list)
+  hb.registerHelper('bullets', (...args: unknown[]) => {
+    const { values, options } = split(args);
+    need(values, 1, options);
+    return stringsOf(values[0], values[1])
+      .filter(Boolean)
+      .map((s) => `- ${s.replace(/\n/g, '\n  ')}`)
+      .join('\n');
+  });
+  // {{plural count "meeting" "meetings"}}
+  hb.registerHelper('plural', (...args: unknown[]) => {
+    const { values, options } = split(args);
+    need(values, 3, options);
+    return values[0] === 1 ? values[1] : values[2];
+  });
+  hb.registerHelper('eq', (...args: unknown[]) => {
+    const { values, options } = split(args);
+    need(values, 2, options);
+    return values[0] === values[1];
+  });
+  // {{or a b}}: the first value that is set (for "name or address" fallbacks).
+  hb.registerHelper('or', (...args: unknown[]) => {
+    const { values, options } = split(args);
+    need(values, 2, options);
+    return values.find((v) => v !== null && v !== '' && v !== false) ?? '';
+  });
+  hb.registerHelper('indent', (...args: unknown[]) => {
+    const { values, options } = split(args);
+    need(values, 1, options);
+    const prefix = typeof values[1] === 'string' ? values[1] : '    ';
+    return String(values[0] ?? '')
+      .split('\n')
+      .map((line) => (line === '' ? line : `${prefix}${line}`))
+      .join('\n');
+  });
+}

@@ -1,0 +1,181 @@
+import { DateTime } from 'luxon';
+import { applyStageEvent, findContactById, normalizeLinkedinUrl } from '../db/contacts.js';
+import type { Db } from '../db/database.js';
+import type { Meeting } from '../db/schema.js';
+import {
+  addMeeting,
+  addNote,
+  type ContactDetailsInput,
+  cancelMeeting,
+  hasActiveMeeting,
+  type MeetingInput,
+  updateContactDetails,
+  updateMeeting,
+} from '../db/web-queries.js';
+import { BadInputError, KithError } from '../errors.js';
+import { isStage } from '../pipeline/stages.js';
+import type { TransitionResult } from '../pipeline/transitions.js';
+
+/**
+ * What a page form and the JSON API both do: one function per owner action,
+ * validating its input and recording stage moves with their causes.
+ */
+
+async function requireContact(db: Db, id: number) {
+  const contact = await findContactById(db, id);
+  if (!contact) throw new KithError('not_found', `There is no contact #${id}.`);
+  return contact;
+}
+
+/** A move by hand: recorded as `moved by hand: <reason>`. */
+export async function moveContact(
+  db: Db,
+  id: number,
+  to: string,
+  reason: string | null,
+  now: Date,
+): Promise<TransitionResult> {
+  if (!isStage(to)) throw new BadInputError(`"${to}" is not a stage.`);
+  await requireContact(db, id);
+  const why = reason?.trim() || 'no reason given';
+  return applyStageEvent(
+    db,
+    id,
+    { type: 'manual_move', to },
+    { at: now.toISOString(), cause: `moved by hand: ${why.slice(0, 200)}` },
+  );
+}
+
+/** Raw detail fields as a form or JSON gives them. */
+export interface DetailsFields {
+  readonly name?: string | null;
+  readonly company?: string | null;
+  readonly title?: string | null;
+  readonly linkedinUrl?: string | null;
+  readonly cadenceDays?: string | number | null;
+}
+
+function cleanText(value: string | null | undefined, max: number, what: string): string | null {
+  const text = (value ?? '').trim();
+  if (text.length > max)
+    throw new BadInputError(`${what} is too long (at most ${max} characters).`);
+  return text === '' ? null : text;
+}
+
+/** Validates and saves a contact's editable details. */
+export async function saveDetails(
+  db: Db,
+  id: number,
+  fields: DetailsFields,
+  now: Date,
+): Promise<void> {
+  await requireContact(db, id);
+  const linkedin = cleanText(fields.linkedinUrl, 500, 'The LinkedIn URL');
+  if (linkedin !== null && !/^https?:\/\/([a-z0-9-]+\.)*linkedin\.com\//i.test(linkedin)) {
+    throw new BadInputError('The LinkedIn URL must look like https://www.linkedin.com/in/…');
+  }
+  const cadenceRaw = fields.cadenceDays;
+  let cadenceDays: number | null = null;
+  if (cadenceRaw !== null && cadenceRaw !== undefined && String(cadenceRaw).trim() !== '') {
+    cadenceDays = Number(cadenceRaw);
+    if (!Number.isInteger(cadenceDays) || cadenceDays < 1 || cadenceDays > 3650) {
+      throw new BadInputError('Keep-in-touch days must be a whole number from 1 to 3650.');
+    }
+  }
+  const input: ContactDetailsInput = {
+    name: cleanText(fields.name, 200, 'The name'),
+    company: cleanText(fields.company, 200, 'The company'),
+    title: cleanText(fields.title, 200, 'The title'),
+    linkedinUrl: linkedin === null ? null : normalizeLinkedinUrl(linkedin),
+    cadenceDays,
+  };
+  await updateContactDetails(db, id, input, now.toISOString());
+}
+
+/** Adds a note written by the owner in the UI. */
+export async function addOwnerNote(db: Db, id: number, body: string, now: Date): Promise<number> {
+  await requireContact(db, id);
+  const text = body.replace(/\r\n?/g, '\n').trim();
+  if (text === '') throw new BadInputError('The note is empty.');
+  if (text.length > 20_000)
+    throw new BadInputError('The note is too long (at most 20,000 characters).');
+  return addNote(db, id, text, now.toISOString());
+}
+
+/** A meeting as a form gives it: local wall time in a zone, and a length. */
+export interface MeetingFields {
+  /** `YYYY-MM-DDTHH:mm` on the wall clock of `timeZone`, or a full ISO instant. */
+  readonly start: string;
+  readonly minutes?: string | number;
+  readonly timeZone?: string;
+  readonly mode?: string;
+  readonly location?: string | null;
+}
+
+/** Parses and checks meeting fields into stored form (UTC instants). */
+export function parseMeeting(fields: MeetingFields, defaultZone: string): MeetingInput {
+  const zone = (fields.timeZone ?? '').trim() || defaultZone;
+  if (!DateTime.now().setZone(zone).isValid) {
+    throw new BadInputError(`"${zone}" is not a time zone; use a name such as Europe/Berlin.`);
+  }
+  const start = DateTime.fromISO(String(fields.start ?? '').trim(), { zone, setZone: false });
+  if (!start.isValid) throw new BadInputError('The start time is missing or not a date and time.');
+  const minutes = Number(fields.minutes ?? 30);
+  if (!Number.isInteger(minutes) || minutes < 5 || minutes > 600) {
+    throw new BadInputError('The length must be 5 to 600 minutes.');
+  }
+  const mode = (fields.mode ?? 'video').trim();
+  if (!/^[a-z_]{1,20}$/.test(mode)) throw new BadInputError('Unknown kind of meeting.');
+  return {
+    startsAt: start.toUTC().toISO()!,
+    endsAt: start.plus({ minutes }).toUTC().toISO()!,
+    timeZone: zone,
+    mode,
+    location: cleanText(fields.location, 500, 'The place'),
+  };
+}
+
+/** Adds a confirmed meeting by hand; the contact moves to scheduled where the table allows. */
+export async function addMeetingByHand(
+  db: Db,
+  contactId: number,
+  input: MeetingInput,
+  now: Date,
+): Promise<number> {
+  await requireContact(db, contactId);
+  const id = await addMeeting(db, contactId, input, now.toISOString());
+  await applyStageEvent(
+    db,
+    contactId,
+    { type: 'meeting_confirmed' },
+    { at: now.toISOString(), cause: 'meeting added by hand' },
+  );
+  return id;
+}
+
+/** Changes a meeting's time or place. */
+export async function editMeetingByHand(
+  db: Db,
+  id: number,
+  input: MeetingInput,
+  now: Date,
+): Promise<Meeting> {
+  const meeting = await updateMeeting(db, id, input, now.toISOString());
+  if (!meeting) throw new KithError('not_found', `There is no meeting #${id}.`);
+  return meeting;
+}
+
+/** Cancels a meeting; a scheduled contact with no other meeting goes back to replied. */
+export async function cancelMeetingByHand(db: Db, id: number, now: Date): Promise<Meeting> {
+  const meeting = await cancelMeeting(db, id, now.toISOString());
+  if (!meeting) throw new KithError('not_found', `There is no meeting #${id}.`);
+  if (!(await hasActiveMeeting(db, meeting.contact_id, now))) {
+    await applyStageEvent(
+      db,
+      meeting.contact_id,
+      { type: 'meeting_cancelled' },
+      { at: now.toISOString(), cause: 'meeting cancelled by hand' },
+    );
+  }
+  return meeting;
+}

@@ -1,0 +1,88 @@
+import { randomBytes } from 'node:crypto';
+import type { Db } from '../../db/database.js';
+import { readKeyValue, writeKeyValue } from '../../db/web-queries.js';
+import type { Logger } from '../../log.js';
+import { safeEqual, sha256Hex } from './keys.js';
+
+/**
+ * When WEB_PASSWORD is unset, kith logs in with a one-time token: printed
+ * once (when made) and stored only as a hash. Using it spends it; the next
+ * start then prints a fresh one.
+ */
+
+const KEY = 'web.login_token';
+
+interface StoredToken {
+  readonly hash: string;
+  readonly createdAt: string;
+  readonly usedAt: string | null;
+}
+
+async function readStored(db: Db): Promise<StoredToken | undefined> {
+  const value = await readKeyValue(db, KEY);
+  if (value === undefined) return undefined;
+  try {
+    return JSON.parse(value) as StoredToken;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Makes a new token when none is outstanding and returns it (the only time it
+ * exists in clear); otherwise reports when the outstanding one was made.
+ */
+export async function issueLoginToken(
+  db: Db,
+  now: Date,
+): Promise<{ token: string } | { outstandingSince: string }> {
+  const stored = await readStored(db);
+  if (stored && stored.usedAt === null) return { outstandingSince: stored.createdAt };
+  const token = randomBytes(24).toString('base64url');
+  const record: StoredToken = {
+    hash: sha256Hex(token),
+    createdAt: now.toISOString(),
+    usedAt: null,
+  };
+  await writeKeyValue(db, KEY, JSON.stringify(record), now.toISOString());
+  return { token };
+}
+
+/** Spends the token if it matches the outstanding one; true on success. */
+export async function spendLoginToken(db: Db, token: string, now: Date): Promise<boolean> {
+  const stored = await readStored(db);
+  if (!stored || stored.usedAt !== null) return false;
+  if (!safeEqual(sha256Hex(token), stored.hash)) return false;
+  const spent: StoredToken = { ...stored, usedAt: now.toISOString() };
+  // Compare-and-set, so two logins racing with the same token cannot both win.
+  const result = await db
+    .updateTable('key_values')
+    .set({ value: JSON.stringify(spent), updated_at: now.toISOString() })
+    .where('key', '=', KEY)
+    .where('value', '=', JSON.stringify(stored))
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+/**
+ * At start, without WEB_PASSWORD: prints the login link once through the
+ * logger when a new token was made, else says where the earlier one went.
+ */
+export async function announceLoginLink(options: {
+  db: Db;
+  logger: Logger;
+  url: string;
+  now: Date;
+}): Promise<void> {
+  const issued = await issueLoginToken(options.db, options.now);
+  if ('token' in issued) {
+    // warn, not info: a quiet logger must still show it.
+    options.logger.warn(
+      `WEB_PASSWORD is not set. Log in once with this link (it works one time): ${options.url}/login?token=${issued.token}`,
+    );
+  } else {
+    options.logger.info(
+      `WEB_PASSWORD is not set. A one-time login link was printed at ${issued.outstandingSince} and is still unused; set WEB_PASSWORD if it is lost.`,
+    );
+  }
+}

@@ -1,0 +1,28 @@
+import type { Config } from '../config.js';
+import type { Db } from '../db/database.js';
+import type { Logger } from '../log.js';
+import type { Service } from '../service.js';
+
+/** A job the scheduler will run, for the health page. */
+export interface UpcomingJob {
+  readonly kind: string;
+  readonly subject: string;
+  readonly dueAt: string;
+}
+
+/** What the web app needs from the rest of kith; main.ts fills it in. */
+export interface WebDeps {
+  readonly db: Db;
+  /** Settings; `secret` must be set (it signs sessions and the calendar feed URL). */
+  readonly config: Config;
+  readonly services: readonly Service[];
+  readonly logger: Logger;
+  readonly version: string;
+  /** Passed in (not read) so tests can control time. */
+  readonly now: () => Date;
+  /**
+   * Port: the scheduler's next due jobs. Optional because the scheduler may
+   * not expose them; the health page then shows recent runs only.
+   */
+  readonly upcomingJobs?: (now: Date) => Promise<readonly UpcomingJob[]>;
+}

@@ -1,0 +1,59 @@
+import { Hono } from 'hono';
+import { loadBoard } from '../../db/web-queries.js';
+import { BadInputError } from '../../errors.js';
+import { isStage, SIDE_EXITS, type Stage } from '../../pipeline/stages.js';
+import { moveContact } from '../actions.js';
+import { cachedPage, chromeFor, redirectWith } from '../context.js';
+import type { WebDeps } from '../deps.js';
+import type { AppEnv } from '../env.js';
+import { minuteOf, type PageCache } from '../stamp-cache.js';
+import { boardBody } from '../views/board.js';
+import { page } from '../views/layout.js';
+
+/** Cards per column (fewer for the side exits); the rest is one click away in the contact list. */
+export const CARDS_PER_COLUMN = 20;
+export const CARDS_PER_SIDE_COLUMN = 8;
+
+const cardsFor = (stage: Stage) =>
+  SIDE_EXITS.includes(stage) ? CARDS_PER_SIDE_COLUMN : CARDS_PER_COLUMN;
+
+/** GET / — the pipeline board. */
+export function boardRoutes(deps: WebDeps, cache: PageCache): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  app.get('/', (c) => {
+    const now = deps.now();
+    // The board changes only when the data does (or a minute passes: "days in stage").
+    return cachedPage(c, cache, `board:${minuteOf(now)}`, async () => {
+      const columns = await loadBoard(deps.db, { now, perColumn: cardsFor });
+      const chrome = await chromeFor(c, deps);
+      const body = boardBody({
+        columns,
+        now,
+        timeZone: deps.config.timeZone,
+        csrfToken: chrome.csrfToken,
+        schedule: deps.config.schedule,
+      });
+      return page({ title: 'Board', active: 'board', chrome, wide: true, body }).value;
+    });
+  });
+
+  // One form per column: the ticked cards move to the chosen stage, each recorded with the reason.
+  app.post('/board/move', async (c) => {
+    const body = await c.req.parseBody({ all: true });
+    const ids = [body.id ?? []]
+      .flat()
+      .map((v) => (typeof v === 'string' ? Number(v) : Number.NaN))
+      .filter((id) => Number.isInteger(id) && id > 0);
+    if (ids.length === 0) return redirectWith(c, '/', 'choose_cards');
+    const to = typeof body.to === 'string' ? body.to : '';
+    if (!isStage(to)) throw new BadInputError(`"${to}" is not a stage.`);
+    const reason = typeof body.reason === 'string' ? body.reason : null;
+    let moved = 0;
+    for (const id of new Set(ids)) {
+      if ((await moveContact(deps.db, id, to, reason, deps.now())).moved) moved += 1;
+    }
+    return redirectWith(c, '/', moved > 0 ? 'moved' : 'not_moved');
+  });
+
+  return app;
+}

@@ -1,0 +1,222 @@
+import { type Context, Hono } from 'hono';
+import { listContacts, loadContactPage } from '../../db/web-queries.js';
+import { BadInputError, KithError } from '../../errors.js';
+import { isStage } from '../../pipeline/stages.js';
+import {
+  addMeetingByHand,
+  addOwnerNote,
+  cancelMeetingByHand,
+  editMeetingByHand,
+  moveContact,
+  parseMeeting,
+  saveDetails,
+} from '../actions.js';
+import { backTo, cachedPage, chromeFor, formFields, idParam, redirectWith } from '../context.js';
+import type { WebDeps } from '../deps.js';
+import type { AppEnv } from '../env.js';
+import { minuteOf, type PageCache } from '../stamp-cache.js';
+import { contactBody, contactHeading } from '../views/contact.js';
+import { contactListBody } from '../views/contact-list.js';
+import { displayName } from '../views/format.js';
+import type { Flash } from '../views/layout.js';
+import { page } from '../views/layout.js';
+
+const MESSAGES_PER_PAGE = 50;
+const CONTACTS_PER_PAGE = 100;
+
+function nonNegative(value: string | undefined): number {
+  const n = Number(value ?? 0);
+  return Number.isInteger(n) && n > 0 ? Math.min(n, 1_000_000) : 0;
+}
+
+/** Contact list, contact page and the owner's actions on a contact. */
+export function contactRoutes(deps: WebDeps, cache: PageCache): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  const { db } = deps;
+
+  const renderContact = async (c: Context<AppEnv>, id: number, flash?: Flash, status = 200) => {
+    const offset = nonNegative(c.req.query('older'));
+    const now = deps.now();
+    const render = async () => {
+      const data = await loadContactPage(db, id, {
+        messageLimit: MESSAGES_PER_PAGE,
+        messageOffset: offset,
+      });
+      if (!data) throw new KithError('not_found', `There is no contact #${id}.`);
+      const chrome = await chromeFor(c, deps);
+      const view = {
+        page: data,
+        now,
+        timeZone: deps.config.timeZone,
+        csrfToken: chrome.csrfToken,
+        keepInTouchDays: deps.config.schedule.keepInTouchDays,
+        messageLimit: MESSAGES_PER_PAGE,
+        messageOffset: offset,
+      };
+      const title = displayName({
+        id: data.contact.id,
+        name: data.contact.name,
+        email: data.emails[0]?.address,
+      });
+      return page({
+        title,
+        active: 'contacts',
+        chrome: flash ? { ...chrome, flash } : chrome,
+        heading: contactHeading(view),
+        body: contactBody(view),
+      }).value;
+    };
+    if (flash) return c.html(await render(), status as 200);
+    // Rendered once per change of the data (or per minute: "for 3 days").
+    return cachedPage(c, cache, `contact:${id}:${offset}:${minuteOf(now)}`, render);
+  };
+
+  /** Runs a form action; bad input re-renders the contact page with the reason. */
+  const formAction = async (
+    c: Context<AppEnv>,
+    contactId: () => Promise<number> | number,
+    action: (fields: Record<string, string>) => Promise<Response>,
+  ) => {
+    const fields = await formFields(c);
+    try {
+      return await action(fields);
+    } catch (error) {
+      if (!(error instanceof BadInputError)) throw error;
+      return renderContact(c, await contactId(), { text: error.message, error: true }, 400);
+    }
+  };
+
+  app.get('/contacts', async (c) => {
+    const stageParam = c.req.query('stage') ?? '';
+    const stage = isStage(stageParam) ? stageParam : undefined;
+    const q = (c.req.query('q') ?? '').slice(0, 200);
+    const offset = nonNegative(c.req.query('offset'));
+    const { total, rows } = await listContacts(db, {
+      stage,
+      q,
+      limit: CONTACTS_PER_PAGE,
+      offset,
+    });
+    const chrome = await chromeFor(c, deps);
+    const body = contactListBody({
+      rows,
+      total,
+      stage,
+      q,
+      offset,
+      limit: CONTACTS_PER_PAGE,
+      now: deps.now(),
+    });
+    return c.html(page({ title: 'Contacts', active: 'contacts', chrome, body }).value);
+  });
+
+  app.get('/contacts/:id', (c) => renderContact(c, idParam(c)));
+
+  app.post('/contacts/:id', (c) => {
+    const id = idParam(c);
+    return formAction(
+      c,
+      () => id,
+      async (f) => {
+        await saveDetails(
+          db,
+          id,
+          {
+            name: f.name,
+            company: f.company,
+            title: f.title,
+            linkedinUrl: f.linkedin,
+            cadenceDays: f.cadence,
+          },
+          deps.now(),
+        );
+        return redirectWith(c, `/contacts/${id}`, 'saved');
+      },
+    );
+  });
+
+  app.post('/contacts/:id/stage', (c) => {
+    const id = idParam(c);
+    return formAction(
+      c,
+      () => id,
+      async (f) => {
+        const result = await moveContact(db, id, f.to ?? '', f.reason ?? null, deps.now());
+        return redirectWith(c, backTo(f, `/contacts/${id}`), result.moved ? 'moved' : 'not_moved');
+      },
+    );
+  });
+
+  app.post('/contacts/:id/notes', (c) => {
+    const id = idParam(c);
+    return formAction(
+      c,
+      () => id,
+      async (f) => {
+        await addOwnerNote(db, id, f.body ?? '', deps.now());
+        return redirectWith(c, `/contacts/${id}`, 'note');
+      },
+    );
+  });
+
+  app.post('/contacts/:id/meetings', (c) => {
+    const id = idParam(c);
+    return formAction(
+      c,
+      () => id,
+      async (f) => {
+        const input = parseMeeting(
+          {
+            start: f.start ?? '',
+            minutes: f.minutes,
+            timeZone: f.timeZone,
+            mode: f.mode,
+            location: f.location,
+          },
+          deps.config.timeZone,
+        );
+        await addMeetingByHand(db, id, input, deps.now());
+        return redirectWith(c, `/contacts/${id}`, 'meeting_added');
+      },
+    );
+  });
+
+  const meetingContact = async (meetingId: number) => {
+    const row = await db
+      .selectFrom('meetings')
+      .select('contact_id')
+      .where('id', '=', meetingId)
+      .executeTakeFirst();
+    if (!row) throw new KithError('not_found', `There is no meeting #${meetingId}.`);
+    return row.contact_id;
+  };
+
+  app.post('/meetings/:id', (c) => {
+    const id = idParam(c);
+    return formAction(
+      c,
+      () => meetingContact(id),
+      async (f) => {
+        const input = parseMeeting(
+          {
+            start: f.start ?? '',
+            minutes: f.minutes,
+            timeZone: f.timeZone,
+            mode: f.mode,
+            location: f.location,
+          },
+          deps.config.timeZone,
+        );
+        const meeting = await editMeetingByHand(db, id, input, deps.now());
+        return redirectWith(c, `/contacts/${meeting.contact_id}`, 'meeting_saved');
+      },
+    );
+  });
+
+  app.post('/meetings/:id/cancel', async (c) => {
+    const meeting = await cancelMeetingByHand(db, idParam(c), deps.now());
+    return redirectWith(c, `/contacts/${meeting.contact_id}`, 'meeting_cancelled');
+  });
+
+  return app;
+}

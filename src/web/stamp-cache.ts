@@ -1,0 +1,56 @@
+import type { Db } from '../db/database.js';
+import { changeStamp } from '../db/web-queries.js';
+
+/**
+ * Reuse of computed values until the database changes (see changeStamp): an
+ * aggregate over every contact, or a rendered page, is computed once per
+ * change instead of once per view. A stamp check costs one tiny query.
+ */
+
+/** Keeps one computed value until the database changes. */
+export function cacheUntilChange<T>(db: Db, compute: () => Promise<T>): () => Promise<T> {
+  let held: { stamp: string; value: T } | undefined;
+  return async () => {
+    // Read the stamp before computing: a write during the computation makes the next call recompute.
+    const stamp = await changeStamp(db);
+    if (held?.stamp === stamp) return held.value;
+    const value = await compute();
+    held = { stamp, value };
+    return value;
+  };
+}
+
+/**
+ * Whole rendered pages (as UTF-8 bytes, ready to send) by key, each valid
+ * until the database changes. Keys include the session's CSRF token, which
+ * the page's forms carry, so one browser never sees another's token.
+ */
+export interface PageCache {
+  get(key: string, render: () => Promise<string>): Promise<Uint8Array>;
+}
+
+export function createPageCache(db: Db, maxEntries: number): PageCache {
+  const entries = new Map<string, { stamp: string; bytes: Uint8Array }>();
+  return {
+    async get(key, render) {
+      const stamp = await changeStamp(db);
+      let entry = entries.get(key);
+      if (entry?.stamp === stamp) {
+        entries.delete(key); // re-insert: most recently used last
+      } else {
+        entry = { stamp, bytes: Buffer.from(await render(), 'utf8') };
+      }
+      entries.set(key, entry);
+      if (entries.size > maxEntries) {
+        const oldest = entries.keys().next().value;
+        if (oldest !== undefined) entries.delete(oldest);
+      }
+      return entry.bytes;
+    },
+  };
+}
+
+/** The minute `now` falls in: pages that show "3 days in stage" or "in 2 days" refresh at least that often. */
+export function minuteOf(now: Date): number {
+  return Math.floor(now.getTime() / 60_000);
+}

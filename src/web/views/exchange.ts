@@ -1,0 +1,68 @@
+import { html, type SafeHtml } from '../html.js';
+import type { ImportJob } from '../import-jobs.js';
+import { percent, plural } from './format.js';
+import { csrfField } from './layout.js';
+
+export const IMPORT_KINDS = [
+  { value: 'linkedin', label: 'LinkedIn connections (Connections.csv)' },
+  { value: 'csv', label: 'CSV file (name, email, company, title…)' },
+  { value: 'vcard', label: 'vCard file (.vcf)' },
+] as const;
+
+export const EXPORT_FORMATS = [
+  {
+    value: 'json',
+    label: 'JSON (everything, stable shape)',
+    ext: 'json',
+    type: 'application/json',
+  },
+  { value: 'csv', label: 'CSV (one row per contact)', ext: 'csv', type: 'text/csv' },
+  { value: 'vcard', label: 'vCard (address books)', ext: 'vcf', type: 'text/vcard' },
+] as const;
+
+export function exchangeBody(csrfToken: string): SafeHtml {
+  return html`<section class="panel" aria-labelledby="imp-h"><h2 id="imp-h">Import people as prospects</h2>
+<p class="muted small">The same person twice (same address or LinkedIn URL) is merged, not duplicated. Rows that cannot be read are skipped and listed.</p>
+<form method="post" action="/import" enctype="multipart/form-data">${csrfField(csrfToken)}
+<fieldset><legend>What kind of file</legend>${IMPORT_KINDS.map(
+    (k, i) =>
+      html`<div><input type="radio" id="kind-${k.value}" name="kind" value="${k.value}"${i === 0 ? html` checked` : ''}> <label for="kind-${k.value}" class="inline-label">${k.label}</label></div>`,
+  )}</fieldset>
+<label for="import-file">File</label><input id="import-file" name="file" type="file" required accept=".csv,.vcf,.vcard,text/csv,text/vcard">
+<div class="actions"><button type="submit">Import</button></div>
+</form></section>
+<section class="panel" aria-labelledby="exp-h"><h2 id="exp-h">Export every contact</h2>
+<form method="get" action="/export">
+<label for="export-format">Format</label><select id="export-format" name="format">${EXPORT_FORMATS.map(
+    (f) => html`<option value="${f.value}">${f.label}</option>`,
+  )}</select>
+<div class="actions"><button type="submit">Download</button></div>
+</form></section>`;
+}
+
+export function importJobBody(job: ImportJob): SafeHtml {
+  if (job.state === 'running') {
+    return html`<div class="panel" data-poll="/import/jobs/${job.id}/progress">
+<p>Importing <strong>${job.fileName}</strong>…</p>
+<label for="import-progress">Progress</label>
+<progress id="import-progress" max="${job.total || 1}" value="${job.done}"></progress>
+<p data-progress-label aria-live="polite">${job.done} of ${job.total || '?'} rows</p>
+<p class="muted small">This page updates by itself; without JavaScript, <a href="/import/jobs/${job.id}">reload it</a>.</p>
+</div>`;
+  }
+  if (job.state === 'failed') {
+    return html`<p class="flash error" role="alert">The import of ${job.fileName} failed: ${job.error ?? 'unknown error'}</p><p><a href="/import">Try again</a></p>`;
+  }
+  const r = job.report!;
+  const rows = r.created + r.merged + r.errors.length;
+  return html`<div class="panel"><p role="status"><strong>${job.fileName}</strong>: ${plural(r.created, 'new prospect')}, ${plural(r.merged, 'merged contact')}, ${plural(r.errors.length, 'row')} skipped${rows > 0 ? ` (${percent(r.created + r.merged, rows)} imported)` : ''}.</p>
+<progress max="1" value="1" aria-label="Import finished"></progress></div>
+${
+  r.errors.length === 0
+    ? ''
+    : html`<h2>Rows that were skipped</h2><div class="table-wrap"><table><thead><tr><th scope="col" class="num">Line</th><th scope="col">Problem</th></tr></thead><tbody>${r.errors.map(
+        (e) => html`<tr><td class="num">${e.line}</td><td>${e.message}</td></tr>`,
+      )}</tbody></table></div>`
+}
+<p><a href="/contacts?stage=prospect">See the prospects</a> · <a href="/import">Import another file</a></p>`;
+}

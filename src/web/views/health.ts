@@ -1,0 +1,144 @@
+import type { HealthData } from '../../db/web-queries.js';
+import type { ServiceStatus } from '../../service.js';
+import type { UpcomingJob } from '../deps.js';
+import { html, type SafeHtml } from '../html.js';
+import { formatDateTime, percent } from './format.js';
+
+export interface HealthView {
+  readonly data: HealthData;
+  readonly services: readonly { name: string; status: ServiceStatus }[];
+  readonly upcoming: readonly UpcomingJob[] | undefined;
+  readonly timeZone: string;
+}
+
+/** `{ done, total }` from a status detail's `backfill`, if it reports one in progress. */
+export function backfillOf(
+  detail: Readonly<Record<string, unknown>> | undefined,
+): { done: number; total: number } | undefined {
+  const b = detail?.backfill as { done?: unknown; total?: unknown } | null | undefined;
+  if (!b || typeof b.done !== 'number' || typeof b.total !== 'number' || b.total <= 0) {
+    return undefined;
+  }
+  return { done: Math.min(b.done, b.total), total: b.total };
+}
+
+function backfillBar(id: string, b: { done: number; total: number }): SafeHtml {
+  return html`<label for="${id}">Reading existing mail: ${b.done} of ${b.total} (${percent(b.done, b.total)})</label><progress id="${id}" max="${b.total}" value="${b.done}"></progress>`;
+}
+
+/** The IMAP watcher reports one entry per mailbox (see MailboxStatus in src/inbox). */
+type MailboxDetail = Readonly<Record<string, unknown>>;
+
+function mailboxTable(service: string, mailboxes: readonly MailboxDetail[], tz: string): SafeHtml {
+  const text = (v: unknown) => (typeof v === 'string' ? v : '');
+  const rows = mailboxes.map((m, i) => {
+    const error = m.lastError as { message?: unknown; at?: unknown } | null | undefined;
+    const backfill = backfillOf(m);
+    const connection = m.connected
+      ? m.idling
+        ? 'connected, idle (push)'
+        : 'connected'
+      : html`<span class="state-down">not connected</span>`;
+    return html`<tr><td>${text(m.path) || text(m.mailbox)}</td><td>${connection}</td><td>${formatDateTime(text(m.lastMessageAt), tz)}</td><td>${error ? html`${text(error.message)} <span class="muted small">${formatDateTime(text(error.at), tz)}</span>` : ''}</td></tr>${
+      backfill
+        ? html`<tr><td colspan="4">${backfillBar(`bf-${service}-${i}`, backfill)}</td></tr>`
+        : ''
+    }`;
+  });
+  return html`<div class="table-wrap"><table><caption class="visually-hidden">Mailboxes of ${service}</caption><thead><tr><th scope="col">Mailbox</th><th scope="col">Connection</th><th scope="col">Last message</th><th scope="col">Last error</th></tr></thead><tbody>${rows}</tbody></table></div>`;
+}
+
+/** `waitingForHourlyCap` / `last_error` → "waiting for hourly cap" / "last error". */
+function humanKey(key: string): string {
+  return key
+    .replace(/_/g, ' ')
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .toLowerCase();
+}
+
+function detailText(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  return JSON.stringify(value);
+}
+
+function serviceRow(s: { name: string; status: ServiceStatus }, tz: string): SafeHtml {
+  const backfill = backfillOf(s.status.detail);
+  const mailboxes = s.status.detail?.mailboxes;
+  const details = Object.entries(s.status.detail ?? {}).filter(
+    ([k]) => k !== 'backfill' && !(k === 'mailboxes' && Array.isArray(mailboxes)),
+  );
+  return html`<li class="panel"><h3>${s.name}: <span class="state-${s.status.state}">${s.status.state}</span></h3>
+${backfill ? backfillBar(`bf-${s.name}`, backfill) : ''}
+${Array.isArray(mailboxes) ? mailboxTable(s.name, mailboxes as MailboxDetail[], tz) : ''}
+${
+  details.length > 0
+    ? html`<dl class="details small">${details.map(
+        ([k, v]) =>
+          html`<dt>${humanKey(k)}</dt><dd>${/At$|_at$/.test(k) && typeof v === 'string' ? formatDateTime(v, tz) : detailText(v)}</dd>`,
+      )}</dl>`
+    : ''
+}</li>`;
+}
+
+export function healthBody(v: HealthView): SafeHtml {
+  const { data } = v;
+  return html`<section aria-labelledby="svc-h"><h2 id="svc-h">Services</h2>
+${v.services.length === 0 ? html`<p class="muted">No services are running in this process.</p>` : html`<ul class="plain-list">${v.services.map((s) => serviceRow(s, v.timeZone))}</ul>`}
+</section>
+<section aria-labelledby="mail-h"><h2 id="mail-h">Mail</h2>
+<p>${data.messageCount} messages stored. ${
+    data.lastMessage
+      ? html`Last one seen ${formatDateTime(data.lastMessage.createdAt, v.timeZone)} (sent ${formatDateTime(data.lastMessage.date, v.timeZone)}): “${data.lastMessage.subject}”.`
+      : html`None yet.`
+  }</p>
+${
+  data.syncState.length > 0
+    ? html`<div class="table-wrap"><table><thead><tr><th scope="col">Mailbox</th><th scope="col" class="num">Last UID</th><th scope="col">Updated</th></tr></thead><tbody>${data.syncState.map(
+        (s) =>
+          html`<tr><td>${s.mailbox}</td><td class="num">${s.last_uid}</td><td>${formatDateTime(s.updated_at, v.timeZone)}</td></tr>`,
+      )}</tbody></table></div>`
+    : ''
+}
+</section>
+<section aria-labelledby="q-h"><h2 id="q-h">Put aside (quarantine) <span class="muted small">(${data.quarantineCount})</span></h2>
+${
+  data.quarantine.length === 0
+    ? html`<p class="muted">Nothing was put aside.</p>`
+    : html`<div class="table-wrap"><table><thead><tr><th scope="col">When</th><th scope="col">Subject</th><th scope="col">Reason</th><th scope="col">Source</th></tr></thead><tbody>${data.quarantine.map(
+        (q) =>
+          html`<tr><td>${formatDateTime(q.created_at, v.timeZone)}</td><td>${q.subject ?? '(none)'}</td><td>${q.reason}</td><td class="small">${q.source}</td></tr>`,
+      )}</tbody></table></div>`
+}
+</section>
+<section aria-labelledby="f-h"><h2 id="f-h">Mail that failed to send</h2>
+${
+  data.failedOutbox.length === 0
+    ? html`<p class="muted">No failures.</p>`
+    : html`<div class="table-wrap"><table><thead><tr><th scope="col">Last try</th><th scope="col">To</th><th scope="col">Subject</th><th scope="col" class="num">Attempts</th><th scope="col">Error</th></tr></thead><tbody>${data.failedOutbox.map(
+        (o) =>
+          html`<tr><td>${formatDateTime(o.updated_at, v.timeZone)}</td><td>${o.to_address}</td><td>${o.contact_id ? html`<a href="/contacts/${o.contact_id}">${o.subject}</a>` : o.subject}</td><td class="num">${o.attempts}</td><td>${o.last_error ?? ''}</td></tr>`,
+      )}</tbody></table></div>`
+}
+</section>
+<section aria-labelledby="j-h"><h2 id="j-h">Scheduled work</h2>
+<h3>Next</h3>
+${
+  v.upcoming === undefined
+    ? html`<p class="muted">The scheduler does not report its next jobs here.</p>`
+    : v.upcoming.length === 0
+      ? html`<p class="muted">Nothing due.</p>`
+      : html`<ul class="plain-list">${v.upcoming.map((j) => html`<li>${formatDateTime(j.dueAt, v.timeZone)} — ${j.kind.replace(/_/g, ' ')} <span class="muted small">${j.subject}</span></li>`)}</ul>`
+}
+<h3>Recent</h3>
+${
+  data.recentJobs.length === 0
+    ? html`<p class="muted">No jobs have run yet.</p>`
+    : html`<div class="table-wrap"><table><thead><tr><th scope="col">Ran</th><th scope="col">Job</th><th scope="col">For</th><th scope="col">Result</th></tr></thead><tbody>${data.recentJobs.map(
+        (j) =>
+          html`<tr><td>${formatDateTime(j.ran_at, v.timeZone)}</td><td>${j.kind.replace(/_/g, ' ')}</td><td class="small">${j.subject_key}</td><td>${j.state}${j.reason ? html`: ${j.reason}` : ''}</td></tr>`,
+      )}</tbody></table></div>`
+}
+</section>`;
+}

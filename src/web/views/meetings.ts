@@ -1,0 +1,39 @@
+import type { MeetingRow } from '../../db/web-queries.js';
+import { html, type SafeHtml } from '../html.js';
+import { displayName, formatDateTime, relativeDays } from './format.js';
+import { csrfField } from './layout.js';
+
+export interface MeetingsView {
+  readonly upcoming: readonly MeetingRow[];
+  readonly past: readonly MeetingRow[];
+  readonly now: Date;
+  readonly timeZone: string;
+  readonly csrfToken: string;
+  /** The feed's URL when it is on. */
+  readonly feedUrl: string | undefined;
+}
+
+function table(rows: readonly MeetingRow[], v: MeetingsView, caption: string): SafeHtml {
+  if (rows.length === 0) return html`<p class="muted">None.</p>`;
+  return html`<div class="table-wrap"><table><caption class="visually-hidden">${caption}</caption><thead><tr><th scope="col">When</th><th scope="col">With</th><th scope="col">How and where</th><th scope="col">Status</th></tr></thead><tbody>${rows.map(
+    (m) =>
+      html`<tr><td>${formatDateTime(m.starts_at, v.timeZone)}<br><span class="muted small">${relativeDays(m.starts_at, v.now)}</span></td><td><a href="/contacts/${m.contact_id}">${displayName({ id: m.contact_id, name: m.contact_name })}</a>${m.contact_company ? html`<br><span class="muted small">${m.contact_company}</span>` : ''}</td><td>${m.mode.replace(/_/g, ' ')}${m.location ? html`<br><span class="small">${m.location}</span>` : ''}</td><td>${m.status}</td></tr>`,
+  )}</tbody></table></div>`;
+}
+
+export function meetingsBody(v: MeetingsView): SafeHtml {
+  return html`<section aria-labelledby="up-h"><h2 id="up-h">Upcoming</h2>${table(v.upcoming, v, 'Upcoming meetings')}</section>
+<section aria-labelledby="past-h"><h2 id="past-h">Past</h2>${table(v.past, v, 'Past meetings')}</section>
+<section class="panel" aria-labelledby="feed-h"><h2 id="feed-h">Calendar feed</h2>
+${
+  v.feedUrl
+    ? html`<p>Subscribe to this private address in your calendar app (it shows your meetings, and anyone who has it can see them):</p>
+<p><label for="feed-url">Calendar address</label><input id="feed-url" readonly value="${v.feedUrl}" size="60"></p>
+<p><a href="${v.feedUrl.replace(/^https?:/, 'webcal:')}">Open in calendar app</a></p>
+<div class="actions"><form method="post" action="/calendar-link/renew">${csrfField(v.csrfToken)}<button type="submit" class="secondary">Make a new address (the old one stops working)</button></form>
+<form method="post" action="/calendar-link/off">${csrfField(v.csrfToken)}<button type="submit" class="danger">Turn the feed off</button></form></div>`
+    : html`<p>The feed is off. Turn it on to get a private address your calendar app can subscribe to.</p>
+<form method="post" action="/calendar-link/renew">${csrfField(v.csrfToken)}<button type="submit">Make a private calendar address</button></form>`
+}
+</section>`;
+}

@@ -1,0 +1,92 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { createContact } from '../../src/db/contacts.js';
+import type { Db } from '../../src/db/database.js';
+import {
+  addToQuarantine,
+  getSyncState,
+  isMessageKnown,
+  markAddressDead,
+  oooReturnDate,
+  saveSyncState,
+  setOooReturnDate,
+} from '../../src/db/inbox-queries.js';
+import { useTempDir } from '../helpers/temp-dir.js';
+import { testDb } from './ingest-helpers.js';
+
+const tempDir = useTempDir();
+const dbs: Db[] = [];
+afterEach(async () => {
+  for (const db of dbs.splice(0)) await db.destroy();
+});
+async function db(): Promise<Db> {
+  const made = await testDb(tempDir());
+  dbs.push(made);
+  return made;
+}
+const at = '2026-12-01T10:00:00.000Z';
+
+describe('inbox queries', () => {
+  it('moves the sync cursor forward only, and resets it for a new UIDVALIDITY', async () => {
+    const d = await db();
+    await saveSyncState(d, 'INBOX', { uidValidity: '7', lastUid: 10 }, at);
+    await saveSyncState(d, 'INBOX', { uidValidity: '7', lastUid: 4 }, at);
+    expect(await getSyncState(d, 'INBOX')).toMatchObject({ uid_validity: '7', last_uid: 10 });
+    await saveSyncState(d, 'INBOX', { uidValidity: '7', lastUid: 12 }, at);
+    expect((await getSyncState(d, 'INBOX'))?.last_uid).toBe(12);
+    await saveSyncState(d, 'INBOX', { uidValidity: '8', lastUid: 0 }, at);
+    expect(await getSyncState(d, 'INBOX')).toMatchObject({ uid_validity: '8', last_uid: 0 });
+    expect(await getSyncState(d, 'Sent')).toBeUndefined();
+  });
+
+  it('knows refused and quarantined Message-IDs, except failures worth retrying', async () => {
+    const d = await db();
+    await addToQuarantine(d, { source: 'x', reason: 'refused: forged', messageId: 'a@x' }, at);
+    await addToQuarantine(
+      d,
+      { source: 'x', reason: 'could not be stored: boom', messageId: 'b@x' },
+      at,
+    );
+    expect(await isMessageKnown(d, 'a@x', 'could not be stored')).toBe(true);
+    expect(await isMessageKnown(d, 'b@x', 'could not be stored')).toBe(false);
+    expect(await isMessageKnown(d, 'b@x')).toBe(true);
+    expect(await isMessageKnown(d, 'c@x')).toBe(false);
+  });
+
+  it('marks an address dead once and counts the live ones left', async () => {
+    const d = await db();
+    const c = await createContact(
+      d,
+      { emails: ['a@x.example', 'b@x.example'], source: 'manual' },
+      at,
+    );
+    expect(await markAddressDead(d, 'A@x.example', '550 user unknown', at)).toEqual({
+      contactId: c.id,
+      liveLeft: 1,
+    });
+    expect(await markAddressDead(d, 'a@x.example', 'later reason', at)).toEqual({
+      contactId: c.id,
+      liveLeft: 1,
+    });
+    const row = await d
+      .selectFrom('contact_emails')
+      .selectAll()
+      .where('address', '=', 'a@x.example')
+      .executeTakeFirstOrThrow();
+    expect(row.dead_reason).toBe('550 user unknown');
+    expect(await markAddressDead(d, 'b@x.example', 'gone', at)).toEqual({
+      contactId: c.id,
+      liveLeft: 0,
+    });
+    expect(await markAddressDead(d, 'nobody@x.example', 'gone', at)).toBeUndefined();
+  });
+
+  it('keeps the later out-of-office return date', async () => {
+    const d = await db();
+    const c = await createContact(d, { emails: ['a@x.example'], source: 'manual' }, at);
+    await setOooReturnDate(d, c.id, '2026-12-14', at);
+    await setOooReturnDate(d, c.id, '2026-12-10', at);
+    expect(await oooReturnDate(d, c.id)).toBe('2026-12-14');
+    await setOooReturnDate(d, c.id, '2027-01-05', at);
+    expect(await oooReturnDate(d, c.id)).toBe('2027-01-05');
+  });
+});

@@ -1,0 +1,106 @@
+import { existsSync, mkdirSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Db } from '../../src/db/database.js';
+import { createMaildirSource, type MaildirSource } from '../../src/inbox/maildir-source.js';
+import { useTempDir } from '../helpers/temp-dir.js';
+import { waitFor } from '../helpers/wait-for.js';
+import { buildMail, newMessageId } from './build-mail.js';
+import {
+  captureLogger,
+  counts,
+  OWNER,
+  SERVICE,
+  stageOf,
+  testDb,
+  testIngester,
+} from './ingest-helpers.js';
+
+const tempDir = useTempDir();
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+let delivered = 0;
+/** Delivers like an MDA: write into tmp/, then rename into new/ (Maildir's atomic hand-over). */
+function deliver(dir: string, raw: string): string {
+  delivered += 1;
+  const name = `${Date.now()}.M${delivered}P${process.pid}.test`;
+  for (const sub of ['tmp', 'new']) mkdirSync(path.join(dir, sub), { recursive: true });
+  writeFileSync(path.join(dir, 'tmp', name), raw);
+  renameSync(path.join(dir, 'tmp', name), path.join(dir, 'new', name));
+  return name;
+}
+
+async function setup(): Promise<{ db: Db; dir: string; source: MaildirSource }> {
+  const root = tempDir();
+  const db = await testDb(root);
+  const dir = path.join(root, 'maildir');
+  const { ingester } = testIngester(db, { now: () => new Date() });
+  const source = createMaildirSource({
+    dir,
+    ingester,
+    logger: captureLogger().logger,
+    rescanMs: 200,
+  });
+  cleanups.push(async () => {
+    await source.stop();
+    await ingester.close();
+    await db.destroy();
+  });
+  return { db, dir, source };
+}
+
+const outreach = (to: string, id = newMessageId('example.org')) =>
+  buildMail({ from: OWNER, to: [to], bcc: [SERVICE], subject: 'Quick question', messageId: id });
+
+describe('Maildir source', () => {
+  it('creates cur/new/tmp, reads what is already waiting, and moves handled files to cur/', async () => {
+    const { db, dir, source } = await setup();
+    await source.start();
+    for (const sub of ['cur', 'new', 'tmp']) expect(existsSync(path.join(dir, sub))).toBe(true);
+    await source.stop();
+    const name = deliver(dir, outreach('ana@contact.example'));
+    await source.start();
+    expect(await stageOf(db, 'ana@contact.example')).toBe('contacted');
+    expect(readdirSync(path.join(dir, 'new'))).toEqual([]);
+    expect(readdirSync(path.join(dir, 'cur'))).toEqual([`${name}:2,`]);
+  });
+
+  it('picks up new files while running', async () => {
+    const { db, dir, source } = await setup();
+    await source.start();
+    deliver(dir, outreach('bo@contact.example'));
+    await waitFor(async () => (await stageOf(db, 'bo@contact.example')) === 'contacted', {
+      what: 'the new file',
+    });
+    expect(source.status().state).toBe('ok');
+  });
+
+  it('never reprocesses after a restart, and a crash before the move is deduped', async () => {
+    const { db, dir, source } = await setup();
+    const raw = outreach('cy@contact.example');
+    deliver(dir, raw);
+    await source.start();
+    await source.stop();
+    // The same mail again, as if the move to cur/ had not happened before a crash.
+    deliver(dir, raw);
+    await source.start();
+    expect(await counts(db)).toMatchObject({ messages: 1, history: 2 });
+    expect(readdirSync(path.join(dir, 'new'))).toEqual([]);
+  });
+
+  it('puts a broken file aside with its reason and carries on', async () => {
+    const { db, dir, source } = await setup();
+    const bomb = `From: x@contact.example\r\nTo: ${OWNER}\r\nMessage-ID: <bomb@x>\r\nX-Filler: ${'a'.repeat(1_100_000)}\r\n\r\nbody\r\n`;
+    const broken = deliver(dir, bomb);
+    deliver(dir, outreach('dee@contact.example'));
+    await source.start();
+    expect(readdirSync(path.join(dir, 'quarantine'))).toEqual([broken]);
+    const row = await db.selectFrom('quarantine').selectAll().executeTakeFirstOrThrow();
+    expect(row.source).toBe(`maildir:${broken}`);
+    expect(row.reason).toMatch(/too large|unparseable/);
+    expect(await stageOf(db, 'dee@contact.example')).toBe('contacted');
+  });
+});
