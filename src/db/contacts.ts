@@ -1,19 +1,11 @@
 import type { Stage } from '../pipeline/stages.js';
 import { type StageEvent, type TransitionResult, transition } from '../pipeline/transitions.js';
-import type { Db } from './database.js';
+import { type Db, inTransaction } from './database.js';
 import type { Contact, ContactEmail } from './schema.js';
 
 /** Lower-cases and trims an address so lookups are exact. */
 export function normalizeAddress(address: string): string {
   return address.trim().toLowerCase();
-}
-
-/**
- * Runs `work` in a new transaction, or inside the caller's when `db` already
- * is one (Kysely cannot nest them), so callers can group several writes.
- */
-function inTransaction<T>(db: Db, work: (trx: Db) => Promise<T>): Promise<T> {
-  return db.isTransaction ? work(db) : db.transaction().execute(work);
 }
 
 export async function findContactById(db: Db, id: number): Promise<Contact | undefined> {

@@ -34,3 +34,12 @@ export async function migrateToLatest(db: Db): Promise<NonNullable<MigrationResu
   }
   return results ?? [];
 }
+
+/**
+ * Runs `work` in a new transaction, or inside the caller's when `db` already
+ * is one (Kysely cannot nest them), so a caller can make several parts'
+ * writes commit or roll back together.
+ */
+export function inTransaction<T>(db: Db, work: (trx: Db) => Promise<T>): Promise<T> {
+  return db.isTransaction ? work(db) : db.transaction().execute(work);
+}

@@ -1,4 +1,4 @@
-import type { Db } from './database.js';
+import { type Db, inTransaction } from './database.js';
 
 /**
  * Every row an export needs, one query per table, each already in the
@@ -55,9 +55,7 @@ export interface ExportRows {
 
 /** Loads all exportable rows inside one read transaction, so they agree with each other. */
 export async function loadExportRows(db: Db): Promise<ExportRows> {
-  // Kysely cannot nest transactions: inside a caller's, read in that one.
-  if (db.isTransaction) return readAll(db);
-  return db.transaction().execute(readAll);
+  return inTransaction(db, readAll);
 }
 
 async function readAll(trx: Db): Promise<ExportRows> {

@@ -1,5 +1,5 @@
 import { findContactByEmail, findContactByLinkedin, normalizeAddress } from './contacts.js';
-import type { Db } from './database.js';
+import { type Db, inTransaction } from './database.js';
 import type { Contact, ContactUpdate } from './schema.js';
 
 /** The fields an import can bring for one person (already validated). */
@@ -98,8 +98,7 @@ export async function mergeIntoContact(
         .execute();
     }
   };
-  // Kysely cannot nest transactions: inside a caller's, write in that one.
-  await (db.isTransaction ? work(db) : db.transaction().execute(work));
+  await inTransaction(db, work);
 }
 
 /** Records who referred a contact, unless a referrer is already known. */

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Config } from '../config.js';
 import { findContactById } from '../db/contacts.js';
-import type { Db } from '../db/database.js';
+import { type Db, inTransaction } from '../db/database.js';
 import {
   countApprovalRequests,
   findOpenDraft,
@@ -121,14 +121,6 @@ export async function findOwnerMailByRef(db: Db, ref: string): Promise<OutboxRow
   const id = parsed.type === 'approval' ? parsed.requestId : parsed.outboxId;
   const row = await findOutboxById(db, id);
   return row?.audience === 'owner' ? row : undefined;
-}
-
-/**
- * Runs `work` in a transaction — or inside the caller's, when `db` already is
- * one (the scheduler and ingest call in with their own open transaction).
- */
-async function inTransaction<T>(db: Db, work: (trx: Db) => Promise<T>): Promise<T> {
-  return db.isTransaction ? work(db) : db.transaction().execute(work);
 }
 
 function requireSecret(config: Config): string {

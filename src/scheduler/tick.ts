@@ -19,7 +19,6 @@ import {
 } from '../pipeline/schedule.js';
 import type { StageEvent } from '../pipeline/transitions.js';
 import { type EffectNote, JobNotApplicable, type SchedulerEffects } from './effects.js';
-import { joinable } from './join-transaction.js';
 import { loadSnapshot } from './snapshot.js';
 
 /**
@@ -89,8 +88,8 @@ export async function runTick(
 
 async function runJob(deps: TickDeps, job: DueJob, now: string): Promise<JobOutcome> {
   try {
-    return await deps.db.transaction().execute(async (trx): Promise<JobOutcome> => {
-      const db = joinable(trx);
+    // One transaction: the job record and its mail commit or roll back together.
+    return await deps.db.transaction().execute(async (db): Promise<JobOutcome> => {
       const state = job.drop === null ? 'done' : 'dropped';
       const recorded = await recordJobOnce(db, job, { state, reason: job.drop, at: now });
       if (!recorded) return { job, result: 'taken', note: 'another tick ran it' };
