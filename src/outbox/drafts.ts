@@ -61,6 +61,11 @@ export interface ContactDraftInput {
   readonly subject: string;
   readonly text: string;
   readonly at: Instant;
+  /**
+   * false when the owner is deciding right now (the web UI's "send"): no
+   * approval request is mailed, the draft just waits for that decision.
+   */
+  readonly askOwner?: boolean;
 }
 
 export interface CreatedDraft {
@@ -180,7 +185,7 @@ export async function createContactDraft(
     const existing = await findOpenDraft(trx, input.kind, input.contactId, meetingId);
     if (existing) return { draft: existing, approvalRequest: null, created: false };
     const thread = await threadHeaders(trx, input.contactId, input.kind);
-    const canAsk = ctx.config.owner.emails.length > 0;
+    const canAsk = ctx.config.owner.emails.length > 0 && input.askOwner !== false;
     const draft = await insertOutboxRow(
       trx,
       {

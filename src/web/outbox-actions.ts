@@ -124,6 +124,7 @@ export async function sendOutreach(
     subject: cleanSubject.slice(0, 300),
     text,
     at: deps.now(),
+    askOwner: false,
   });
   // An undecided outreach already existed: send this text rather than the older one.
   return approveDraft(ctx, made.draft.id, {

@@ -122,6 +122,28 @@ describe('createContactDraft', () => {
     expect(approvalRequest).toBeNull();
   });
 
+  it('mails no approval request when the owner decides right away (askOwner: false)', async () => {
+    const { ctx, db, contactId } = await setup();
+    const { draft, approvalRequest } = await createContactDraft(ctx, {
+      kind: 'outreach',
+      contactId,
+      subject: 'Advice on data roles',
+      text: 'Hi Ana,\n\nCould I ask you for 20 minutes of advice?\n\nSam\n',
+      at,
+      askOwner: false,
+    });
+    expect(draft.state).toBe('drafted');
+    expect(approvalRequest).toBeNull();
+    const ownerMail = await db
+      .selectFrom('outbox')
+      .select('id')
+      .where('audience', '=', 'owner')
+      .execute();
+    expect(ownerMail).toEqual([]);
+    expect((await approveDraft(ctx, draft.id, { at })).ok).toBe(true);
+    expect((await findOutboxById(db, draft.id))?.state).toBe('approved');
+  });
+
   it('refuses a contact without a working address', async () => {
     const { ctx, contactId } = await setup();
     await ctx.db
