@@ -9,11 +9,13 @@
  * 3. the reaction time from an APPEND on a second IMAP connection to the
  *    stage change committed, p50/p95.
  * Usage: npm run bench:ingest [-- <messages> [<reaction samples>]]
- * Backfills run in child processes so their peak RSS is their own.
+ * Every figure is the best of two interleaved runs (the machine is shared);
+ * backfills run in child processes so their peak RSS is their own.
  */
 import { execFileSync, spawn } from 'node:child_process';
 import {
   copyFileSync,
+  cpSync,
   mkdirSync,
   mkdtempSync,
   readdirSync,
@@ -83,6 +85,23 @@ function copyDatabase(seed: string, dir: string): string {
 }
 
 const rate = (count: number, ms: number) => (count / ms) * 1000;
+const ROUNDS = 2;
+
+/** The fastest of several runs, with the highest peak RSS seen in any of them. */
+function fastest(results: readonly ChildResult[]): ChildResult {
+  const sorted = [...results].sort((a, b) => a.ms - b.ms);
+  const peakRssMb = Math.max(...results.map((r) => r.peakRssMb));
+  return { ...(sorted[0] as ChildResult), peakRssMb };
+}
+
+async function best(
+  rounds: number,
+  run: (round: number) => Promise<ChildResult>,
+): Promise<ChildResult> {
+  const results: ChildResult[] = [];
+  for (let round = 0; round < rounds; round++) results.push(await run(round));
+  return fastest(results);
+}
 const fmt = (n: number, digits = 0) => n.toFixed(digits);
 
 function percentile(sorted: number[], p: number): number {
@@ -205,9 +224,10 @@ async function maildirIngest(
 ): Promise<{ count: number; ms: number; stored: number }> {
   const db = openDatabase(dbFile);
   const count = readdirSync(path.join(dir, 'new')).length;
+  const ingester = ingesterFor(db);
   const source = createMaildirSource({
     dir,
-    ingester: ingesterFor(db),
+    ingester,
     logger: quiet,
     rescanMs: 3_600_000,
   });
@@ -215,6 +235,7 @@ async function maildirIngest(
   await source.start();
   const ms = performance.now() - started;
   await source.stop();
+  await ingester.close();
   const stored = await storedCount(db);
   await db.destroy();
   return { count, ms, stored };
@@ -299,13 +320,26 @@ async function main(): Promise<void> {
     console.log(
       `corpus: ${written.files} messages concerning contacts, ${fmt(written.bytes / 1024 / 1024, 1)} MB (replies with quotes, HTML, invites, 200 KB attachments)`,
     );
-    const bare = await bareMailparser(all);
-    const fromMaildir = await maildirIngest(all, copyDatabase(seed, path.join(dir, 'maildir-db')));
-    const bareRate = rate(bare.count, bare.ms);
-    const maildirRate = rate(fromMaildir.count, fromMaildir.ms);
+    // The machine is shared: every measurement runs ROUNDS times, interleaved, best kept.
+    let bareRate = 0;
+    let maildirRate = 0;
+    let maildirStored = 0;
+    for (let round = 0; round < ROUNDS; round++) {
+      const bare = await bareMailparser(all);
+      bareRate = Math.max(bareRate, rate(bare.count, bare.ms));
+      const work = path.join(dir, `maildir-${round}`);
+      cpSync(all, work, { recursive: true });
+      const run = await maildirIngest(
+        work,
+        copyDatabase(seed, path.join(dir, `maildir-db-${round}`)),
+      );
+      rmSync(work, { recursive: true, force: true });
+      maildirRate = Math.max(maildirRate, rate(run.count, run.ms));
+      maildirStored = run.stored;
+    }
     console.log(`  bare mailparser (read + simpleParser)   ${fmt(bareRate).padStart(6)} msg/s`);
     console.log(
-      `  ingest from Maildir (read → parse → classify → store → move)  ${fmt(maildirRate).padStart(6)} msg/s  ratio ${fmt(maildirRate / bareRate, 2)}  (${fromMaildir.stored} stored)`,
+      `  ingest from Maildir (read → parse → classify → store → move)  ${fmt(maildirRate).padStart(6)} msg/s  ratio ${fmt(maildirRate / bareRate, 2)}  (${maildirStored} stored)`,
     );
 
     const relevantUser = dovecot.newUser('relevant');
@@ -330,12 +364,14 @@ async function main(): Promise<void> {
       user,
       pass: dovecot.password,
     });
-    const fromImap = await inChild(child, {
-      mode: 'watcher',
-      imap: login(relevantUser),
-      dbFile: copyDatabase(seed, path.join(dir, 'imap-db')),
-      config,
-    });
+    const fromImap = await best(ROUNDS, (round) =>
+      inChild(child, {
+        mode: 'watcher',
+        imap: login(relevantUser),
+        dbFile: copyDatabase(seed, path.join(dir, `imap-db-${round}`)),
+        config,
+      }),
+    );
     const imapRate = rate(count, fromImap.ms);
     console.log(
       `  ingest from Dovecot (headers → fetch → parse → classify → store)  ${fmt(imapRate).padStart(6)} msg/s  ratio ${fmt(imapRate / bareRate, 2)}  (${fromImap.stored} stored, peak RSS ${fmt(fromImap.peakRssMb)} MB)`,
@@ -364,18 +400,20 @@ async function main(): Promise<void> {
     console.log(
       `\nbackfill: ${count} messages in INBOX, ${relevant} (${fmt((relevant / count) * 100, 1)}%) concern contacts`,
     );
-    const kith = await inChild(child, {
-      mode: 'watcher',
-      imap: login(mixedUser),
-      dbFile: copyDatabase(seed, path.join(dir, 'backfill-db')),
-      config,
-    });
-    const naive = await inChild(child, {
-      mode: 'naive',
-      imap: login(mixedUser),
-      dbFile: copyDatabase(seed, path.join(dir, 'naive-db')),
-      config,
-    });
+    const runs: { kith: ChildResult[]; naive: ChildResult[] } = { kith: [], naive: [] };
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const mode of ['watcher', 'naive'] as const) {
+        const result = await inChild(child, {
+          mode,
+          imap: login(mixedUser),
+          dbFile: copyDatabase(seed, path.join(dir, `backfill-${mode}-${round}`)),
+          config,
+        });
+        runs[mode === 'watcher' ? 'kith' : 'naive'].push(result);
+      }
+    }
+    const kith = fastest(runs.kith);
+    const naive = fastest(runs.naive);
     console.log(
       `  kith (headers first)   ${fmt(kith.ms).padStart(7)} ms  ${fmt(rate(count, kith.ms)).padStart(6)} msg/s  bodies downloaded ${kith.bodiesFetched}  stored ${kith.stored}  peak RSS ${fmt(kith.peakRssMb)} MB`,
     );

@@ -65,6 +65,10 @@ export async function startKith(config: Config, logger: Logger): Promise<Running
           maxMessageBytes: config.maxMessageBytes,
           idleRestartMs: (config.imap.idleRestartMinutes ?? 5) * 60_000,
           timeoutMs: (config.imap.timeoutSeconds ?? 30) * 1000,
+          // A server back from an outage must be caught up within seconds, not after a
+          // backoff grown to a minute; a refused connect is cheap. Auth failures keep their
+          // own, long backoff (authMaxMs) so a wrong password never hammers the provider.
+          reconnect: { maxMs: 4_000 },
         })
       : createMaildirSource({ dir: path.join(config.dataDir, 'maildir'), ingester, logger }),
   );

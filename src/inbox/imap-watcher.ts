@@ -1,4 +1,4 @@
-import { ImapFlow, type ListResponse } from 'imapflow';
+import { ImapFlow, type ListResponse, type SearchObject } from 'imapflow';
 import type { ImapConfig } from '../config.js';
 import { imapAuth } from '../credentials.js';
 import type { Db } from '../db/database.js';
@@ -341,17 +341,24 @@ class MailboxWatch {
     }
   }
 
+  /**
+   * The mailbox path for a special-use spec (`\\Sent`), or the name as
+   * given; either way, whether it is the Sent folder (by its special-use
+   * flag, which imapflow also infers from common names): the owner's mail
+   * there is only read when addressed to kith or to a contact.
+   */
   private async resolvePath(client: ImapFlow): Promise<string> {
-    if (!this.spec.startsWith('\\')) return this.spec;
     const list: ListResponse[] = await client.list();
-    const found = list.find((m) => m.specialUse === this.spec);
+    const found = this.spec.startsWith('\\')
+      ? list.find((m) => m.specialUse === this.spec)
+      : list.find((m) => m.path === this.spec || m.path.toUpperCase() === this.spec.toUpperCase());
     if (!found) {
-      throw Object.assign(new Error(`no mailbox is marked ${this.spec}`), {
+      throw Object.assign(new Error(`no mailbox ${this.spec}`), {
         code: 'NotFound',
         path: this.spec,
       });
     }
-    this.isSentMailbox = this.spec === '\\Sent';
+    this.isSentMailbox = found.specialUse === '\\Sent';
     return found.path;
   }
 
@@ -433,8 +440,7 @@ class MailboxWatch {
     let uids: number[];
     if (plan.kind === 'backfill') {
       cursor = { uidValidity: snapshot.uidValidity, lastUid: 0 };
-      const found = await client.search({ since: plan.since }, { uid: true });
-      uids = pendingUids(found || [], cursor);
+      uids = pendingUids(await searchOrThrow(client, { since: plan.since }), cursor);
       this.log(
         'info',
         plan.reason === 'first-start'
@@ -444,8 +450,7 @@ class MailboxWatch {
       this.state.backfill = { done: 0, total: uids.length };
     } else {
       cursor = stored as SyncCursor;
-      const found = await client.search({ uid: `${plan.fromUid}:*` }, { uid: true });
-      uids = pendingUids(found || [], cursor);
+      uids = pendingUids(await searchOrThrow(client, { uid: `${plan.fromUid}:*` }), cursor);
     }
 
     for (const batch of batches(uids, this.o.headerBatchSize)) {
@@ -647,6 +652,16 @@ function bodyGroups(summaries: readonly HeaderSummary[]): HeaderSummary[][] {
   }
   if (current.length > 0) groups.push(current);
   return groups;
+}
+
+/**
+ * UID SEARCH; imapflow answers a failed search with `false`, which must not
+ * read as "nothing new" (a backfill would then skip the whole window).
+ */
+async function searchOrThrow(client: ImapFlow, query: SearchObject): Promise<number[]> {
+  const found = await client.search(query, { uid: true });
+  if (!found) throw Object.assign(new Error('UID SEARCH failed'), { code: 'SearchFailed' });
+  return found;
 }
 
 class TimeoutError extends Error {}

@@ -44,6 +44,8 @@ export function createMaildirSource(options: MaildirSourceOptions): MaildirSourc
   const counters = { handled: 0, quarantined: 0 };
   let lastMessageAt: string | null = null;
   let lastError: { message: string; at: string } | null = null;
+  // Degraded while files keep failing; the last error stays visible after that.
+  let scanFailed = false;
   let watcher: FSWatcher | undefined;
   let timer: NodeJS.Timeout | undefined;
   let running = false;
@@ -79,12 +81,14 @@ export function createMaildirSource(options: MaildirSourceOptions): MaildirSourc
   };
 
   const failed = (name: string) => (error: unknown) => {
+    scanFailed = true;
     lastError = { message: (error as Error).message, at: now().toISOString() };
     options.logger.error(`maildir: could not handle ${name}`, { error });
   };
 
   const scanOnce = async () => {
     // Maildir names start with the delivery time, so a sort keeps arrival order.
+    scanFailed = false;
     const names = (await readdir(dirs.new)).filter((n) => !n.startsWith('.')).sort();
     // A few files in flight: the next one parses while the previous one is stored.
     const inflight: Promise<void>[] = [];
@@ -150,7 +154,7 @@ export function createMaildirSource(options: MaildirSourceOptions): MaildirSourc
     },
     status(): ServiceStatus {
       return {
-        state: running ? (lastError ? 'degraded' : 'ok') : 'down',
+        state: running ? (scanFailed ? 'degraded' : 'ok') : 'down',
         detail: { source: 'maildir', dir: dirs.root, ...counters, lastMessageAt, lastError },
       };
     },

@@ -32,7 +32,12 @@ import { ImapFlow } from 'imapflow';
  *   4–5 s: the `anvil-auth-penalty` listener is turned off, and the run
  *   folder is cleared before every start (a stale socket costs 5 s a login);
  * - IDLE pushes arrive ~0.5 s after an APPEND (hard-coded in Dovecot 2.3):
- *   callers wait with a deadline, never a fixed sleep.
+ *   callers wait with a deadline, never a fixed sleep;
+ * - on SIGTERM the master exits but leaves running imap sessions (and its
+ *   log process) behind, so a "restart" would not drop connections: Dovecot
+ *   runs in its own process group and stop() signals the whole group;
+ * - a session whose selected mailbox is deleted and recreated may go on
+ *   showing the old one until it SELECTs again.
  */
 
 const DOVECOT_BIN = process.env.DOVECOT_BIN ?? '/usr/sbin/dovecot';

@@ -2,14 +2,7 @@ import type { FirstArrivals } from '../../db/web-queries.js';
 import { JOURNEY, type Stage } from '../../pipeline/stages.js';
 
 /** The funnel's steps: the main road up to the thank-you (a prefix of JOURNEY). */
-export const FUNNEL: readonly Stage[] = [
-  'prospect',
-  'contacted',
-  'replied',
-  'scheduled',
-  'met',
-  'thanked',
-];
+export const FUNNEL: readonly Stage[] = JOURNEY.slice(0, JOURNEY.indexOf('thanked') + 1);
 
 export interface FunnelStep {
   readonly stage: Stage;

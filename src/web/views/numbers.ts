@@ -2,7 +2,7 @@ import type { TemplateReplies } from '../../db/web-queries.js';
 import { STAGE_LABELS, type Stage } from '../../pipeline/stages.js';
 import { KIND_LABELS } from '../../templates/contexts.js';
 import { html, type SafeHtml } from '../html.js';
-import type { FunnelStep } from '../numbers/funnel.js';
+import { FUNNEL, type FunnelStep } from '../numbers/funnel.js';
 import type { TreeLayout, TreeNode } from '../numbers/referral-tree.js';
 import { displayName, percent, plural } from './format.js';
 
@@ -79,15 +79,7 @@ export function referralSvg(layout: TreeLayout): SafeHtml {
 }
 
 function legend(): SafeHtml {
-  const shown: Stage[] = [
-    'prospect',
-    'contacted',
-    'replied',
-    'scheduled',
-    'met',
-    'thanked',
-    'declined',
-  ];
+  const shown: Stage[] = [...FUNNEL, 'declined'];
   return html`<p class="small muted">${shown.map(
     (s) =>
       html`<svg width="10" height="10" aria-hidden="true" focusable="false"><circle cx="5" cy="5" r="5" fill="${STAGE_COLOURS[s] ?? '#888'}"/></svg> ${STAGE_LABELS[s]} `,
