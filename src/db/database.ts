@@ -21,7 +21,42 @@ export function openDatabase(file: string): Db {
   // Another kith command (export, ingest) may hold a write lock for a moment.
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('synchronous = NORMAL');
-  return new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  return new Kysely<Database>({
+    dialect: new SqliteDialect({ database: withStatementCache(sqlite) }),
+  });
+}
+
+const STATEMENT_CACHE_SIZE = 512;
+
+/**
+ * Kysely prepares every query anew; compiling the SQL cost about a third of
+ * the per-message time on the ingest path. kith runs a small, fixed set of
+ * query shapes, so keep their prepared statements (least recently used out).
+ * Safe because kith never streams results: a statement is never still in use
+ * when the next query with the same SQL starts.
+ */
+function withStatementCache(sqlite: SQLite.Database) {
+  const cache = new Map<string, SQLite.Statement>();
+  return {
+    prepare(sql: string): SQLite.Statement {
+      let statement = cache.get(sql);
+      if (statement) {
+        cache.delete(sql);
+      } else {
+        statement = sqlite.prepare(sql);
+        if (cache.size >= STATEMENT_CACHE_SIZE) {
+          const oldest = cache.keys().next().value;
+          if (oldest !== undefined) cache.delete(oldest);
+        }
+      }
+      cache.set(sql, statement);
+      return statement;
+    },
+    close(): void {
+      cache.clear();
+      sqlite.close();
+    },
+  };
 }
 
 /** Applies every pending migration; throws with the failing migration's name. */
