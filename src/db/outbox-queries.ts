@@ -201,7 +201,12 @@ export async function liveAddressOf(db: Executor, contactId: number): Promise<st
   return row?.address;
 }
 
-/** The newest human message with the contact: the one a new mail should answer. */
+/**
+ * The newest human message with the contact: the one a new mail should answer.
+ * The owner's replies to kith (notes, approve/skip) are stored under the contact
+ * but are private: threading on one would put kith's and the owner's own
+ * Message-IDs into mail to the contact and break their thread.
+ */
 export async function latestThreadMessage(
   db: Executor,
   contactId: number,
@@ -210,7 +215,7 @@ export async function latestThreadMessage(
     .selectFrom('messages')
     .selectAll()
     .where('contact_id', '=', contactId)
-    .where('kind', 'not in', ['bounce', 'auto_reply'])
+    .where('kind', 'not in', ['bounce', 'auto_reply', 'owner_note', 'owner_command'])
     .orderBy('date', 'desc')
     .orderBy('id', 'desc')
     .executeTakeFirst();
