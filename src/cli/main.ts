@@ -178,6 +178,21 @@ const COMMANDS: Record<string, Command> = {
       return 0;
     },
   },
+  demo: {
+    summary: 'fill a separate demo data dir with a believable pipeline and open the UI on it',
+    usage: 'kith demo [--data-dir <dir>] [--no-serve] [--port <n>] [--now <ISO time>]',
+    options: {
+      'data-dir': { type: 'string', default: './demo-data' },
+      'no-serve': { type: 'boolean' },
+      port: { type: 'string', default: '3000' },
+      now: { type: 'string' },
+    },
+    maxArgs: 0,
+    async run(ctx) {
+      const { runDemoCommand } = await import('../demo/demo-command.js');
+      return runDemoCommand(ctx.values, ctx.out);
+    },
+  },
   doctor: {
     summary: 'check the settings, the mailbox and the database, and say what to fix',
     usage: 'kith doctor',

@@ -108,6 +108,15 @@ export interface SentCopyHandler {
 // Quarantine rows that stand for a message already dealt with (not a transient failure).
 const NOT_STORED_PREFIX = 'could not be stored';
 
+/** True when the message answers a kith-signed mail that only the owner gets (approval request, owner mail). */
+function answersOwnerOnlyMail(
+  message: { inReplyTo: string | null; references: readonly string[] },
+  secret: string,
+): boolean {
+  const answered = [message.inReplyTo, ...message.references].filter((x): x is string => !!x);
+  return answered.some((id) => /^(d\d+-r\d+|o\d+)$/.test(verifySignedMessageId(secret, id) ?? ''));
+}
+
 export function createIngester(deps: IngesterDeps): Ingester {
   const { db, config, logger } = deps;
   const now = deps.now ?? (() => new Date());
@@ -160,6 +169,13 @@ export function createIngester(deps: IngesterDeps): Ingester {
         return done({ status: 'duplicate', messageId: id });
       const { context, people } = await buildContext(trx, message, prepared.extracted, settings);
       const c = classify(message, context);
+      if (sender && !isOwner(sender) && answersOwnerOnlyMail(message, secret)) {
+        // A replayed reference: whatever this says is never an owner command. Say so.
+        logger.warn(
+          'refused as an owner command: the sender is not an owner address but answers mail kith sent only to the owner',
+          { source: source.label, messageId: id },
+        );
+      }
       if (c.kind === 'unrelated')
         return done({ status: 'unrelated', messageId: id, reason: c.reason });
       if (c.kind === 'refused') {

@@ -67,6 +67,8 @@ export function createDraftCommandHandler(options: DraftCommandPortOptions): Dra
         const result = await applyOwnerCommand(ctx, request.reference.ref, command, request.at);
         answers.push(result.message);
         changed = result.ok;
+        // The log says so too: a forged or misdirected command must leave a trace.
+        if (!result.ok) logger.warn(`owner command refused: ${result.message}`);
       }
       if (request.problems.length > 0) {
         answers.push(

@@ -1,5 +1,6 @@
 import type { Config } from '../config.js';
 import type { Db } from '../db/database.js';
+import type { CheckResult } from '../doctor/check.js';
 import type { Logger } from '../log.js';
 import type { Service } from '../service.js';
 
@@ -25,4 +26,9 @@ export interface WebDeps {
    * not expose them; the health page then shows recent runs only.
    */
   readonly upcomingJobs?: (now: Date) => Promise<readonly UpcomingJob[]>;
+  /**
+   * Port: the doctor's checks for the health page, run on request only (they
+   * log in to IMAP and SMTP). Default: runDoctor on this config and database.
+   */
+  readonly runChecks?: (now: Date) => Promise<readonly CheckResult[]>;
 }

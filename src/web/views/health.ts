@@ -1,14 +1,52 @@
 import type { HealthData } from '../../db/web-queries.js';
+import type { CheckResult } from '../../doctor/check.js';
 import type { ServiceStatus } from '../../service.js';
 import type { UpcomingJob } from '../deps.js';
 import { html, type SafeHtml } from '../html.js';
 import { formatDateTime, percent } from './format.js';
+import { csrfField } from './layout.js';
 
 export interface HealthView {
   readonly data: HealthData;
   readonly services: readonly { name: string; status: ServiceStatus }[];
   readonly upcoming: readonly UpcomingJob[] | undefined;
   readonly timeZone: string;
+  /** The doctor's checks: the last run (kept in memory) and the form to run them. */
+  readonly checks?: {
+    readonly last: CheckRun | undefined;
+    readonly running: boolean;
+    readonly csrfToken: string;
+  };
+}
+
+/** One run of the doctor's checks, with when it ran. */
+export interface CheckRun {
+  readonly at: string;
+  readonly results: readonly CheckResult[];
+}
+
+const CHECK_MARK: Readonly<Record<CheckResult['status'], SafeHtml>> = {
+  ok: html`<span class="state-ok">ok</span>`,
+  problem: html`<span class="state-down">problem</span>`,
+  skipped: html`<span class="muted">skipped</span>`,
+};
+
+function checksSection(checks: NonNullable<HealthView['checks']>, tz: string): SafeHtml {
+  const { last } = checks;
+  const problems = last?.results.filter((r) => r.status === 'problem').length ?? 0;
+  const summary = last
+    ? html`<p>Last run ${formatDateTime(last.at, tz)}: ${problems === 0 ? html`<span class="state-ok">all good</span>` : html`<span class="state-down">${problems} problem${problems === 1 ? '' : 's'}</span>`}.</p>`
+    : html`<p class="muted">Not run since kith started. The checks log in to your mailbox (IMAP and SMTP, nothing is sent), so they run only when you ask.</p>`;
+  const table = last
+    ? html`<div class="table-wrap"><table><caption class="visually-hidden">Results of the checks</caption><thead><tr><th scope="col">Check</th><th scope="col">Result</th><th scope="col">Found</th><th scope="col">What to do</th></tr></thead><tbody>${last.results.map(
+        (r) =>
+          html`<tr><td>${r.name}</td><td>${CHECK_MARK[r.status]}</td><td>${r.detail}</td><td>${r.fix ?? ''}</td></tr>`,
+      )}</tbody></table></div>`
+    : '';
+  return html`<section aria-labelledby="checks-h"><h2 id="checks-h">Checks</h2>
+${summary}${table}
+<form method="post" action="/health/checks">${csrfField(checks.csrfToken)}<button type="submit"${checks.running ? ' disabled' : ''}>${checks.running ? 'Checks are running…' : 'Run checks'}</button></form>
+</section>`;
 }
 
 /** `{ done, total }` from a status detail's `backfill`, if it reports one in progress. */
@@ -87,6 +125,7 @@ export function healthBody(v: HealthView): SafeHtml {
   return html`<section aria-labelledby="svc-h"><h2 id="svc-h">Services</h2>
 ${v.services.length === 0 ? html`<p class="muted">No services are running in this process.</p>` : html`<ul class="plain-list">${v.services.map((s) => serviceRow(s, v.timeZone))}</ul>`}
 </section>
+${v.checks ? checksSection(v.checks, v.timeZone) : ''}
 <section aria-labelledby="mail-h"><h2 id="mail-h">Mail</h2>
 <p>${data.messageCount} messages stored. ${
     data.lastMessage
