@@ -276,6 +276,8 @@ export function createOutboxEffects(options: OutboxEffectsOptions): SchedulerEff
         { from: periodStart, to: periodEnd },
         { now: at, waitingSince },
       );
+      // A digest of an empty pipeline (a new install) would only be noise.
+      if (facts.stageCounts.every((s) => s.count === 0)) return 'not mailed: no contacts yet';
       const name = (p: { id: number; name: string | null; address: string | null }) =>
         p.name ?? p.address ?? `contact #${p.id}`;
       const when = (iso: string) => day(iso, config.timeZone);

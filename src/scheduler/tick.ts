@@ -138,7 +138,9 @@ async function move(
   return result.moved ? `${result.from} → ${result.to}` : `stage kept (${result.reason})`;
 }
 
-const said = (done: string, note: EffectNote) => (note ? `${done} (${note})` : done);
+// A "not mailed: …" note means the effect made nothing, so it replaces the claim.
+const said = (done: string, note: EffectNote) =>
+  note?.startsWith('not mailed') ? note : note ? `${done} (${note})` : done;
 
 /** Carries one job out inside the transaction that recorded it; returns what it did. */
 async function carryOut(

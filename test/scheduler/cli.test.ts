@@ -30,7 +30,7 @@ describe('kith tick', () => {
     expect(first.code).toBe(0);
     expect(first.stdout.trim().split('\n')).toEqual([
       'weekly_digest owner dropped: superseded by the digest of 2026-11-23',
-      'weekly_digest owner done: digest queued',
+      'weekly_digest owner done: not mailed: no contacts yet',
     ]);
     const again = await runCli(['tick', '--at', '2026-11-23T16:00:30Z'], { cwd: dir, env });
     expect(again.code).toBe(0);

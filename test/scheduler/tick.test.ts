@@ -354,6 +354,16 @@ describe('referrals and the digest', () => {
     expect(digest?.body_text).toMatch(/Replies:\s+1/);
     expect(digest?.body_text).toMatch(/Prospect: 1/);
   });
+
+  it('mails no digest while the pipeline is empty (a new install)', async () => {
+    const w = await world({ timeZone: 'Asia/Tokyo' });
+    await advancePlannedUntil(w.db, '2026-11-20T00:00:00.000Z', '2026-11-20T00:00:00.000Z');
+    const report = await tick(w, '2026-11-22T23:00:00.000Z');
+    expect(report.outcomes.map((o) => [o.job.kind, o.result, o.note])).toEqual([
+      ['weekly_digest', 'done', 'not mailed: no contacts yet'],
+    ]);
+    expect(await outboxRows(w.db)).toEqual([]);
+  });
 });
 
 describe('a failing job', () => {
