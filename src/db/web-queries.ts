@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { JOURNEY, STAGES, type Stage } from '../pipeline/stages.js';
 import type { Db } from './database.js';
+import { NOT_AN_EXCHANGE } from './scheduler-queries.js';
 import type {
   Advice,
   Contact,
@@ -42,6 +43,8 @@ export interface BoardCard {
   readonly nextMeetingAt: string | null;
   readonly pendingDrafts: number;
   readonly firstDraftId: number | null;
+  /** Last mail either way, for contacts whose keep-in-touch timer it resets. */
+  readonly lastExchangeAt: string | null;
 }
 
 export interface BoardColumn {
@@ -60,9 +63,22 @@ interface CardRow {
   cadence_days: number | null;
 }
 
+/** The newest human mail either way per contact (what restarts the keep-in-touch timer). */
+async function lastExchanges(db: Db, ids: readonly number[]): Promise<Map<number, string>> {
+  if (ids.length === 0) return new Map();
+  const rows = await db
+    .selectFrom('messages')
+    .select(['contact_id', (eb) => eb.fn.max('date').as('last')])
+    .where('contact_id', 'in', ids)
+    .where('kind', 'not in', NOT_AN_EXCHANGE)
+    .groupBy('contact_id')
+    .execute();
+  return new Map(rows.map((r) => [r.contact_id as number, String(r.last)]));
+}
+
 /**
  * One column per stage with its count and its `perColumn` most recently
- * moved cards: 4 queries in all (counts, cards, meetings, drafts).
+ * moved cards: 5 queries in all (counts, cards, meetings, drafts, last exchanges).
  */
 export async function loadBoard(
   db: Db,
@@ -92,6 +108,10 @@ export async function loadBoard(
   const ids = rows.map((r) => r.id);
   const meetings = await nextMeetings(db, ids, options.now);
   const drafts = await pendingDraftCounts(db, ids);
+  const exchanges = await lastExchanges(
+    db,
+    rows.filter((r) => r.stage === 'thanked' || r.stage === 'keeping_in_touch').map((r) => r.id),
+  );
 
   const byStage = new Map<string, BoardCard[]>();
   for (const r of rows) {
@@ -108,6 +128,7 @@ export async function loadBoard(
       nextMeetingAt: meetings.get(r.id) ?? null,
       pendingDrafts: draft?.n ?? 0,
       firstDraftId: draft?.first ?? null,
+      lastExchangeAt: exchanges.get(r.id) ?? null,
     });
     byStage.set(r.stage, list);
   }

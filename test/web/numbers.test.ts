@@ -123,4 +123,13 @@ describe('next thing due on a card', () => {
     });
     expect(nextDue({ ...base, stage: 'prospect' }, schedule)).toBeUndefined();
   });
+
+  test('keep in touch counts from the last exchange when it is newer than the stage change', () => {
+    expect(
+      nextDue({ ...base, stage: 'keeping_in_touch', lastExchangeAt: day(40) }, schedule),
+    ).toEqual({ kind: 'keep_in_touch', at: day(130) });
+    expect(
+      nextDue({ ...base, stage: 'keeping_in_touch', lastExchangeAt: day(-10) }, schedule),
+    ).toEqual({ kind: 'keep_in_touch', at: day(90) });
+  });
 });

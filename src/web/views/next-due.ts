@@ -9,6 +9,7 @@ export interface DueInput {
   readonly nextMeetingAt: string | null;
   readonly pendingDrafts: number;
   readonly firstDraftId: number | null;
+  readonly lastExchangeAt?: string | null;
 }
 
 export type NextDue =
@@ -19,7 +20,8 @@ export type NextDue =
 /**
  * The one thing to show on a card, most pressing first: a draft waiting for
  * approval, then the next meeting, then what the schedule expects next (an
- * estimate from the stage's age and the settings; the scheduler decides).
+ * estimate from the stage's age, the last exchange and the settings; the
+ * scheduler decides).
  */
 export function nextDue(
   card: DueInput,
@@ -38,8 +40,12 @@ export function nextDue(
     case 'met':
       return { kind: 'thank_you', at: after(1) };
     case 'thanked':
-    case 'keeping_in_touch':
-      return { kind: 'keep_in_touch', at: after(card.cadenceDays ?? schedule.keepInTouchDays) };
+    case 'keeping_in_touch': {
+      // The scheduler counts from the last exchange either way, not the stage change.
+      const last = Math.max(since, card.lastExchangeAt ? Date.parse(card.lastExchangeAt) : 0);
+      const days = card.cadenceDays ?? schedule.keepInTouchDays;
+      return { kind: 'keep_in_touch', at: new Date(last + days * DAY_MS).toISOString() };
+    }
     default:
       return undefined;
   }
