@@ -1,5 +1,5 @@
 import * as chrono from 'chrono-node';
-import { DateTime } from 'luxon';
+import { DateTime, IANAZone } from 'luxon';
 import { detectLanguage, type TextLanguage } from '../pipeline/language.js';
 import { findMeetingPlace } from '../pipeline/meeting-place.js';
 import type { ProposedTime } from '../pipeline/proposed-time.js';
@@ -78,10 +78,19 @@ const RELATIVE_TIME_TAG = 'result/relativeDateAndTime';
 const PAST_WORDS =
   /(^|[^\p{L}])(last|yesterday|ago|earlier|letzte[nrms]?|gestern|vorhin|dernier|dernière|hier|pasado|pasada|ayer|vorige|gisteren|passad[oa]|ontem)(?![\p{L}])/iu;
 
+// A proposal needs a stated hour. Without a digit, the only words the six
+// chrono locales in use (and LOOSE_HOUR, H_HOUR) give a certain hour for are
+// English noon/midday/midnight and "now" in each language (which is dropped
+// as the send time anyway). Most replies have neither, and then chrono, the
+// costliest part of ingest's extraction, need not run at all.
+const MAY_STATE_HOUR =
+  /\d|noon|midday|midnight|\bnow\b|jetzt|maintenant|ahora|\bnu\b|agora|mittag|mitternacht|midi|minuit|mediod|medianoche|middag|middernacht|meio-dia|meia-noite/i;
+
 /** Times the reply text proposes for a meeting, earliest first. */
 export function extractProposedTimes(text: string, options: ProposedTimesOptions): ProposedTime[] {
   const sentAt = new Date(options.sentAt);
   if (Number.isNaN(sentAt.getTime()) || text.trim() === '') return [];
+  if (!MAY_STATE_HOUR.test(text.slice(0, MAX_TEXT_CHARS))) return [];
   const offset = options.offsetMinutes ?? 0;
   const zone =
     options.timeZone ?? (options.offsetMinutes === null ? null : guessZone(offset, sentAt));
@@ -262,10 +271,16 @@ const ZONE_CANDIDATES = [
   'UTC',
 ];
 
+// The zone objects, made once: asking a zone for its offset is far cheaper
+// than building a DateTime in it, which guessZone did per candidate.
+const CANDIDATE_ZONES = ZONE_CANDIDATES.map((name) => ({ name, zone: IANAZone.create(name) }));
+
 /** A plausible IANA zone for a UTC offset at an instant, or null when none has it. */
 export function guessZone(offsetMinutes: number, at: Date): string | null {
-  for (const zone of ZONE_CANDIDATES) {
-    if (DateTime.fromJSDate(at, { zone }).offset === offsetMinutes) return zone;
+  const ts = at.getTime();
+  if (Number.isNaN(ts)) return null;
+  for (const { name, zone } of CANDIDATE_ZONES) {
+    if (zone.offset(ts) === offsetMinutes) return name;
   }
   return null;
 }
