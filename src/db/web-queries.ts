@@ -282,6 +282,17 @@ export interface ContactPage {
   readonly history: readonly StageHistoryRow[];
 }
 
+/** A contact's notes or advice items, newest first. */
+function newestFirst(db: Db, table: 'notes' | 'advice', contactId: number) {
+  return db
+    .selectFrom(table)
+    .selectAll()
+    .where('contact_id', '=', contactId)
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .execute();
+}
+
 /** Everything the contact page shows, in ten indexed queries. */
 export async function loadContactPage(
   db: Db,
@@ -360,20 +371,8 @@ export async function loadContactPage(
     .where('contact_id', '=', id)
     .orderBy('starts_at', 'desc')
     .execute();
-  const notes = await db
-    .selectFrom('notes')
-    .selectAll()
-    .where('contact_id', '=', id)
-    .orderBy('created_at', 'desc')
-    .orderBy('id', 'desc')
-    .execute();
-  const advice = await db
-    .selectFrom('advice')
-    .selectAll()
-    .where('contact_id', '=', id)
-    .orderBy('created_at', 'desc')
-    .orderBy('id', 'desc')
-    .execute();
+  const notes = await newestFirst(db, 'notes', id);
+  const advice = await newestFirst(db, 'advice', id);
   const drafts = await db
     .selectFrom('outbox')
     .selectAll()
