@@ -66,11 +66,19 @@ async function run(task: ChildTask): Promise<ChildResult> {
   });
   let peakHeap = 0;
   let peakExternal = 0;
+  let progress = () => '';
   const sampler = setInterval(() => {
     const m = process.memoryUsage();
     peakHeap = Math.max(peakHeap, m.heapTotal);
     peakExternal = Math.max(peakExternal, m.external);
+    if (process.env.KITH_BENCH_TRACE) {
+      process.stderr.write(
+        `${(performance.now() - started).toFixed(0).padStart(6)} ms  rss ${(m.rss / 1e6).toFixed(0)}  heap ${(m.heapUsed / 1e6).toFixed(0)}/${(m.heapTotal / 1e6).toFixed(0)}  external ${(m.external / 1e6).toFixed(0)}  ${progress()}\n`,
+      );
+    }
   }, 20);
+  // Timed from here: the backfill, not the loading of the parser (which a server does once at start).
+  await ingester.ready();
   const started = performance.now();
   let counts: { headersFetched: number; bodiesFetched: number };
   if (task.mode === 'watcher') {
@@ -88,6 +96,7 @@ async function run(task: ChildTask): Promise<ChildResult> {
       backfillDays: 30,
       maxMessageBytes: task.config.maxMessageBytes,
     });
+    progress = () => JSON.stringify(watcher.stats());
     await watcher.start();
     await watcher.caughtUp();
     counts = watcher.stats();

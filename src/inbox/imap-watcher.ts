@@ -23,8 +23,10 @@ import {
   type HeaderSummary,
   lookupKeys,
   mayConcernKith,
+  mayHideCalendarPart,
   type RelevanceIndex,
   summarizeHeaders,
+  withStructure,
 } from './imap-relevance.js';
 import type { Ingester } from './ingest.js';
 
@@ -89,6 +91,8 @@ export interface MailboxStatus {
 /** Counters for tests and benchmarks: bodies are only downloaded when relevant. */
 export interface WatcherStats {
   headersFetched: number;
+  /** BODYSTRUCTUREs asked for (mail whose headers could not rule out an invite). */
+  structuresFetched: number;
   bodiesFetched: number;
   handled: number;
   quarantined: number;
@@ -119,7 +123,13 @@ const IN_FLIGHT = 8;
 
 export function createImapWatcher(options: ImapWatcherOptions): ImapWatcher {
   const specs = options.imap.mailboxes?.length ? options.imap.mailboxes : ['INBOX', '\\Sent'];
-  const stats: WatcherStats = { headersFetched: 0, bodiesFetched: 0, handled: 0, quarantined: 0 };
+  const stats: WatcherStats = {
+    headersFetched: 0,
+    structuresFetched: 0,
+    bodiesFetched: 0,
+    handled: 0,
+    quarantined: 0,
+  };
   const watches = specs.map((spec) => new MailboxWatch(spec, options, stats));
   // Sent first on a first start: replies in INBOX are only recognised once the
   // outreach they answer (often only in Sent) is stored.
@@ -475,25 +485,21 @@ class MailboxWatch {
     cursor: SyncCursor,
     batch: number[],
   ): Promise<SyncCursor> {
-    const summaries: HeaderSummary[] = [];
+    const fetched: HeaderSummary[] = [];
     for await (const message of client.fetch(
       uidSet(batch),
-      {
-        uid: true,
-        envelope: true,
-        bodyStructure: true,
-        size: true,
-        internalDate: true,
-        headers: [...HEADER_FIELDS],
-      },
+      { uid: true, size: true, internalDate: true, headers: [...HEADER_FIELDS] },
       { uid: true },
     )) {
-      summaries.push(summarizeHeaders(message));
+      fetched.push(summarizeHeaders(message));
     }
-    this.stats.headersFetched += summaries.length;
-    summaries.sort((a, b) => a.uid - b.uid);
+    this.stats.headersFetched += fetched.length;
+    fetched.sort((a, b) => a.uid - b.uid);
 
-    const relevant = await this.selectRelevant(summaries);
+    const keys = lookupKeys(fetched);
+    const index = await this.options.ingester.relevanceIndex(keys.addresses, keys.ids);
+    const summaries = await this.addStructure(client, fetched, index);
+    const relevant = this.selectRelevant(summaries, index);
     const tooLarge = relevant.filter((s) => s.size > this.options.maxMessageBytes);
     const wanted = relevant.filter((s) => s.size <= this.options.maxMessageBytes);
     const checkpoint = new Checkpoint(path, cursor, [...relevant.map((s) => s.uid)]);
@@ -529,9 +535,10 @@ class MailboxWatch {
    * batch mentions: a reply right after the BCC copy of its outreach is
    * relevant although the outreach is not stored yet.
    */
-  private async selectRelevant(summaries: readonly HeaderSummary[]): Promise<HeaderSummary[]> {
-    const keys = lookupKeys(summaries);
-    const index = await this.options.ingester.relevanceIndex(keys.addresses, keys.ids);
+  private selectRelevant(
+    summaries: readonly HeaderSummary[],
+    index: RelevanceIndex,
+  ): HeaderSummary[] {
     const pendingAddresses = new Set<string>();
     const pendingIds = new Set<string>();
     const widened: RelevanceIndex = {
@@ -550,6 +557,36 @@ class MailboxWatch {
       for (const id of s.threadIds) pendingIds.add(id);
     }
     return out;
+  }
+
+  /**
+   * A second, narrow FETCH of the BODYSTRUCTURE for mail the headers leave
+   * open: not relevant by address or thread, but multipart and not bulk, so
+   * it may carry an invite (from a contact's assistant, say).
+   */
+  private async addStructure(
+    client: ImapFlow,
+    summaries: HeaderSummary[],
+    index: RelevanceIndex,
+  ): Promise<HeaderSummary[]> {
+    const mailbox = { isSent: this.isSentMailbox };
+    const open = summaries.filter(
+      (s) => mayHideCalendarPart(s) && !mayConcernKith(s, index, mailbox),
+    );
+    if (open.length === 0) return summaries;
+    const byUid = new Map(summaries.map((s) => [s.uid, s]));
+    for await (const message of client.fetch(
+      uidSet(open.map((s) => s.uid)),
+      { uid: true, bodyStructure: true },
+      { uid: true },
+    )) {
+      const summary = byUid.get(message.uid);
+      if (summary && message.bodyStructure) {
+        byUid.set(message.uid, withStructure(summary, message.bodyStructure));
+      }
+    }
+    this.stats.structuresFetched += open.length;
+    return summaries.map((s) => byUid.get(s.uid) ?? s);
   }
 
   private async download(

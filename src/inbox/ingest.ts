@@ -79,6 +79,8 @@ export interface Ingester {
   ): Promise<IngestOutcome>;
   /** What the headers-first IMAP filter needs to know about these addresses and Message-IDs. */
   relevanceIndex(addresses: readonly string[], ids: readonly string[]): Promise<RelevanceIndex>;
+  /** Resolves once the parser is loaded; ingest works without waiting for it, this only moves the cost. */
+  ready(): Promise<void>;
   /** Stops the parse workers. */
   close(): Promise<void>;
 }
@@ -287,6 +289,7 @@ export function createIngester(deps: IngesterDeps): Ingester {
 
   return {
     ingest: ingestOne,
+    ready: () => pool.ready(),
     close: () => pool.close(),
     quarantine: (input, checkpoint) => serial(() => putAside(input, checkpoint)),
     async relevanceIndex(addresses, ids) {

@@ -1,4 +1,11 @@
-import * as chrono from 'chrono-node';
+// The languages kith reads, one by one: the package root builds a dozen locales (~8 MB more RSS).
+import type * as chrono from 'chrono-node';
+import * as de from 'chrono-node/de';
+import * as en from 'chrono-node/en';
+import * as es from 'chrono-node/es';
+import * as fr from 'chrono-node/fr';
+import * as nl from 'chrono-node/nl';
+import * as pt from 'chrono-node/pt';
 import { detectLanguage, type TextLanguage } from '../pipeline/language.js';
 
 /**
@@ -39,12 +46,12 @@ const UNTIL_WORDS: Readonly<Record<TextLanguage, RegExp>> = {
 const MAX_TEXT_CHARS = 4_000;
 
 const PARSERS: Readonly<Record<TextLanguage, chrono.Chrono>> = {
-  en: chrono.en.casual,
-  de: chrono.de.casual,
-  fr: chrono.fr.casual,
-  es: chrono.es.casual,
-  nl: chrono.nl.casual,
-  pt: chrono.pt.casual,
+  en: en.casual,
+  de: de.casual,
+  fr: fr.casual,
+  es: es.casual,
+  nl: nl.casual,
+  pt: pt.casual,
 };
 
 /** The return date as `YYYY-MM-DD` in the sender's calendar, or null when the text names none. */

@@ -18,6 +18,8 @@ import type { Prepared } from './prepare.js';
 export interface ParsePool {
   /** Parses and extracts; rejects with BadInputError for mail that cannot be parsed. */
   prepare(raw: Buffer, receivedAt: Date): Promise<Prepared>;
+  /** Resolves once the parser is loaded (here or in the workers), so the first mail waits for nothing. */
+  ready(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -42,6 +44,8 @@ interface Job {
 interface Slot {
   worker: Worker;
   ready: boolean;
+  /** Settles when the worker reports ready, or fails. */
+  started: Promise<void>;
   jobs: Map<number, Job>;
 }
 
@@ -64,10 +68,12 @@ function startWorker(): Worker {
 
 export function createParsePool(options: { size: number; logger: Logger }): ParsePool {
   let inline: Promise<typeof import('./prepare.js')> | undefined;
-  const prepareHere = async (raw: Buffer, receivedAt: Date) => {
+  const loadHere = () => {
     inline ??= import('./prepare.js');
-    return (await inline).prepareMail(raw, receivedAt);
+    return inline;
   };
+  const prepareHere = async (raw: Buffer, receivedAt: Date) =>
+    (await loadHere()).prepareMail(raw, receivedAt);
   const slots: Slot[] = [];
   let broken = options.size <= 0;
   let nextId = 0;
@@ -98,10 +104,17 @@ export function createParsePool(options: { size: number; logger: Logger }): Pars
     const worker = startWorker();
     // Idle workers must not keep a finished `kith ingest` alive.
     worker.unref();
-    const slot: Slot = { worker, ready: false, jobs: new Map() };
+    let settle = () => {};
+    const started = new Promise<void>((resolve) => {
+      settle = resolve;
+    });
+    const slot: Slot = { worker, ready: false, started, jobs: new Map() };
+    worker.once('error', settle);
+    worker.once('exit', settle);
     worker.on('message', (response: PrepareResponse) => {
       if (response.type === 'ready') {
         slot.ready = true;
+        settle();
         return;
       }
       const job = slot.jobs.get(response.id);
@@ -146,7 +159,19 @@ export function createParsePool(options: { size: number; logger: Logger }): Pars
     );
   }
 
+  // Loading mailparser, chrono and the rest takes a few hundred ms: start now,
+  // alongside connecting to the mail server, not on the first message.
+  if (broken) loadHere().catch(() => undefined);
+
   return {
+    async ready() {
+      if (!broken && !closed) {
+        while (slots.length < options.size) spawnSlot();
+        await Promise.all(slots.map((slot) => slot.started));
+      }
+      // No worker started: the work falls back to this thread.
+      if (broken || closed) await loadHere();
+    },
     prepare: (raw, receivedAt) =>
       new Promise<Prepared>((resolve, reject) =>
         run({ resolve, reject, raw, receivedAt, crashes: 0 }),

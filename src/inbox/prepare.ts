@@ -5,7 +5,7 @@ import type { ProposedTime } from '../pipeline/proposed-time.js';
 import { parseCalendarParts } from './calendar.js';
 import { extractReturnDate } from './ooo-return-date.js';
 import { parseMail } from './parse.js';
-import { extractProposedTimes, guessZone } from './proposed-times.js';
+import { extractProposedTimes } from './proposed-times.js';
 import { extractReply } from './reply-text.js';
 
 /**
@@ -35,26 +35,6 @@ export async function prepareMail(raw: Buffer, receivedAt: Date): Promise<Prepar
   return { message, extracted: extractAll(message) };
 }
 
-// guessZone tries a few dozen zones through Intl on every call; in a backfill
-// the same offsets and hours repeat, so its answers are remembered.
-const zoneMemo = new Map<string, string | null>();
-const QUARTER_HOUR = 15 * 60_000;
-
-/** The IANA zone extractProposedTimes would guess for the sender, memoized per offset and quarter hour. */
-function senderZone(message: MailMessage): string | null {
-  const offset = message.dateOffsetMinutes;
-  if (offset === null) return null;
-  const slot = Math.floor(Date.parse(message.date) / QUARTER_HOUR);
-  const key = `${offset}:${slot}`;
-  let zone = zoneMemo.get(key);
-  if (zone === undefined) {
-    zone = guessZone(offset, new Date(slot * QUARTER_HOUR));
-    if (zoneMemo.size > 10_000) zoneMemo.clear();
-    zoneMemo.set(key, zone);
-  }
-  return zone;
-}
-
 function extractAll(message: MailMessage): Extracted {
   const reply = extractReply(message.text);
   const dated = { sentAt: message.date, offsetMinutes: message.dateOffsetMinutes };
@@ -64,10 +44,7 @@ function extractAll(message: MailMessage): Extracted {
     replyText: reply.text,
     replySignOff: reply.signOff,
     calendarEvents: message.calendar.length > 0 ? parseCalendarParts(message.calendar) : [],
-    proposedTimes:
-      automatic || reply.text === ''
-        ? []
-        : extractProposedTimes(reply.text, { ...dated, timeZone: senderZone(message) }),
+    proposedTimes: automatic || reply.text === '' ? [] : extractProposedTimes(reply.text, dated),
     oooReturnDate: automatic ? extractReturnDate(message.text, dated) : null,
   };
 }

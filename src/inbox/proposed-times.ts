@@ -1,4 +1,11 @@
-import * as chrono from 'chrono-node';
+// The languages kith reads, one by one: the package root builds a dozen locales (~8 MB more RSS).
+import type * as chrono from 'chrono-node';
+import * as de from 'chrono-node/de';
+import * as en from 'chrono-node/en';
+import * as es from 'chrono-node/es';
+import * as fr from 'chrono-node/fr';
+import * as nl from 'chrono-node/nl';
+import * as pt from 'chrono-node/pt';
 import { DateTime, IANAZone } from 'luxon';
 import { detectLanguage, type TextLanguage } from '../pipeline/language.js';
 import { findMeetingPlace } from '../pipeline/meeting-place.js';
@@ -57,12 +64,12 @@ const H_HOUR: chrono.Parser = {
 };
 
 const PARSERS: Readonly<Record<TextLanguage, chrono.Chrono>> = {
-  en: withParsers(chrono.en.casual, LOOSE_HOUR),
-  de: chrono.de.casual,
-  fr: chrono.fr.casual,
-  es: chrono.es.casual,
-  nl: chrono.nl.casual,
-  pt: withParsers(chrono.pt.casual, H_HOUR),
+  en: withParsers(en.casual, LOOSE_HOUR),
+  de: de.casual,
+  fr: fr.casual,
+  es: es.casual,
+  nl: nl.casual,
+  pt: withParsers(pt.casual, H_HOUR),
 };
 
 function withParsers(base: chrono.Chrono, ...parsers: chrono.Parser[]): chrono.Chrono {
@@ -92,8 +99,6 @@ export function extractProposedTimes(text: string, options: ProposedTimesOptions
   if (Number.isNaN(sentAt.getTime()) || text.trim() === '') return [];
   if (!MAY_STATE_HOUR.test(text.slice(0, MAX_TEXT_CHARS))) return [];
   const offset = options.offsetMinutes ?? 0;
-  const zone =
-    options.timeZone ?? (options.offsetMinutes === null ? null : guessZone(offset, sentAt));
   // Proposals sit near the top of a reply; the cap bounds chrono's work on a very long one.
   const head = text.slice(0, MAX_TEXT_CHARS);
   const parser = PARSERS[detectLanguage(head)];
@@ -101,6 +106,9 @@ export function extractProposedTimes(text: string, options: ProposedTimesOptions
     head,
     parser.parse(head, { instant: sentAt, timezone: offset }, { forwardDate: true }),
   );
+  if (results.length === 0) return [];
+  const zone =
+    options.timeZone ?? (options.offsetMinutes === null ? null : guessZone(offset, sentAt));
   const place = findMeetingPlace(head);
   const duration = options.durationMinutes ?? DEFAULT_MEETING_MINUTES;
   const seen = new Set<string>();
@@ -275,12 +283,22 @@ const ZONE_CANDIDATES = [
 // than building a DateTime in it, which guessZone did per candidate.
 const CANDIDATE_ZONES = ZONE_CANDIDATES.map((name) => ({ name, zone: IANAZone.create(name) }));
 
+// Answers remembered per offset and quarter hour (zones change offset on the
+// quarter hour at the finest): a backfill asks about the same ones again and again.
+const guessed = new Map<string, string | null>();
+const QUARTER_HOUR = 15 * 60_000;
+
 /** A plausible IANA zone for a UTC offset at an instant, or null when none has it. */
 export function guessZone(offsetMinutes: number, at: Date): string | null {
   const ts = at.getTime();
   if (Number.isNaN(ts)) return null;
-  for (const { name, zone } of CANDIDATE_ZONES) {
-    if (zone.offset(ts) === offsetMinutes) return name;
-  }
-  return null;
+  const slot = Math.floor(ts / QUARTER_HOUR);
+  const key = `${offsetMinutes}:${slot}`;
+  const known = guessed.get(key);
+  if (known !== undefined) return known;
+  const slotStart = slot * QUARTER_HOUR;
+  const found = CANDIDATE_ZONES.find(({ zone }) => zone.offset(slotStart) === offsetMinutes);
+  if (guessed.size >= 10_000) guessed.clear();
+  guessed.set(key, found?.name ?? null);
+  return found?.name ?? null;
 }

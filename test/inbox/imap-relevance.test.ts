@@ -4,8 +4,10 @@ import {
   type HeaderSummary,
   lookupKeys,
   mayConcernKith,
+  mayHideCalendarPart,
   type RelevanceIndex,
   summarizeHeaders,
+  withStructure,
 } from '../../src/inbox/imap-relevance.js';
 
 const index: RelevanceIndex = {
@@ -28,6 +30,8 @@ function summary(over: Partial<HeaderSummary>): HeaderSummary {
     threadIds: ['x@y'],
     isDeliveryReport: false,
     hasCalendarPart: false,
+    isMultipart: false,
+    isBulk: false,
     ...over,
   };
 }
@@ -71,39 +75,44 @@ describe('mayConcernKith', () => {
 });
 
 describe('summarizeHeaders', () => {
-  const fetched = (over: Partial<FetchMessageObject>): FetchMessageObject => ({
+  const HEAD = [
+    'From: Ana <Ana@Contact.Example>',
+    'Sender: Ana <ana@contact.example>',
+    'Reply-To: =?UTF-8?Q?Ana_L=C3=ADma?= <Ana@Contact.Example>, Desk <desk@contact.example>',
+    'To: "Owner, Sam" <owner@example.org>',
+    'Cc: team: bo@else.example, Cy <cy@else.example>;',
+    'Message-ID: <m1@contact.example>',
+    'In-Reply-To: <o1@example.org>',
+    'References: <o0@example.org>',
+    ' <o1@example.org>',
+    'Subject: =?UTF-8?B?UmU6IGNhZsOp?=',
+    'Content-Type: text/plain',
+  ];
+  const fetched = (
+    lines: string[],
+    over: Partial<FetchMessageObject> = {},
+  ): FetchMessageObject => ({
     seq: 1,
     uid: 7,
     size: 2048,
-    envelope: {
-      messageId: '<m1@contact.example>',
-      inReplyTo: '<o1@example.org>',
-      subject: 'Re: hi',
-      from: [{ name: 'Ana', address: 'Ana@Contact.Example' }],
-      sender: [{ name: 'Ana', address: 'Ana@Contact.Example' }],
-      replyTo: [{ address: 'Ana@Contact.Example' }],
-      to: [{ address: 'owner@example.org' }],
-      cc: [],
-      bcc: [],
-    },
-    headers: Buffer.from(
-      'References: <o0@example.org>\r\n <o1@example.org>\r\nContent-Type: text/plain\r\n\r\n',
-    ),
-    bodyStructure: { type: 'text/plain' },
+    headers: Buffer.from(`${lines.join('\r\n')}\r\n\r\n`),
     ...over,
   });
 
-  it('reads addresses (lower-case), thread ids and size; Sender/Reply-To equal to From are dropped', () => {
-    const s = summarizeHeaders(fetched({}));
+  it('reads addresses (lower-case, groups opened), thread ids, subject and size; Sender/Reply-To equal to From are dropped', () => {
+    const s = summarizeHeaders(fetched(HEAD));
     expect(s).toMatchObject({
       uid: 7,
       size: 2048,
       messageId: 'm1@contact.example',
+      subject: 'Re: café',
       from: ['ana@contact.example'],
-      recipients: ['owner@example.org'],
-      others: [],
+      recipients: ['owner@example.org', 'bo@else.example', 'cy@else.example'],
+      others: ['desk@contact.example'],
       isDeliveryReport: false,
       hasCalendarPart: false,
+      isMultipart: false,
+      isBulk: false,
     });
     expect(s.threadIds).toEqual([
       'm1@contact.example',
@@ -114,37 +123,77 @@ describe('summarizeHeaders', () => {
     expect(lookupKeys([s]).ids).toEqual(['m1@contact.example', 'o1@example.org', 'o0@example.org']);
   });
 
-  it('finds calendar parts and delivery reports in the BODYSTRUCTURE and headers', () => {
-    const invite = summarizeHeaders(
-      fetched({
-        bodyStructure: {
-          type: 'multipart/mixed',
-          childNodes: [
-            { type: 'text/plain' },
-            {
-              type: 'application/octet-stream',
-              disposition: 'attachment',
-              dispositionParameters: { filename: 'invite.ICS' },
-            },
-          ],
-        },
-      }),
-    );
-    expect(invite.hasCalendarPart).toBe(true);
+  it('finds delivery reports in the headers, and calendar and report parts in the BODYSTRUCTURE', () => {
     const report = summarizeHeaders(
-      fetched({
-        headers: Buffer.from(
-          'Content-Type: multipart/report; report-type=delivery-status;\r\n boundary="x"\r\n\r\n',
-        ),
-      }),
+      fetched([
+        'From: mail@mx.example',
+        'Content-Type: multipart/report; report-type=delivery-status;',
+        ' boundary="x"',
+      ]),
     );
     expect(report.isDeliveryReport).toBe(true);
-    const daemon = summarizeHeaders(
-      fetched({
-        envelope: { from: [{ address: 'MAILER-DAEMON@mx.example' }] },
-        headers: Buffer.from(''),
-      }),
+    expect(summarizeHeaders(fetched(['From: MAILER-DAEMON@mx.example'])).isDeliveryReport).toBe(
+      true,
     );
-    expect(daemon.isDeliveryReport).toBe(true);
+    expect(
+      summarizeHeaders(fetched(['From: a@b.example', 'X-Failed-Recipients: c@d.example']))
+        .isDeliveryReport,
+    ).toBe(true);
+
+    const mixed = summarizeHeaders(
+      fetched(['From: a@b.example', 'Content-Type: multipart/mixed; boundary="b"']),
+    );
+    expect(mixed.hasCalendarPart).toBe(false);
+    const invite = withStructure(mixed, {
+      type: 'multipart/mixed',
+      childNodes: [
+        { type: 'text/plain' },
+        {
+          type: 'application/octet-stream',
+          disposition: 'attachment',
+          dispositionParameters: { filename: 'invite.ICS' },
+        },
+      ],
+    });
+    expect(invite.hasCalendarPart).toBe(true);
+    expect(
+      withStructure(mixed, {
+        type: 'multipart/mixed',
+        childNodes: [{ type: 'text/plain' }, { type: 'message/delivery-status' }],
+      }).isDeliveryReport,
+    ).toBe(true);
+    // Asked for in the same FETCH, the structure is read at once.
+    expect(
+      summarizeHeaders(
+        fetched(['From: a@b.example', 'Content-Type: multipart/alternative; boundary="b"'], {
+          bodyStructure: {
+            type: 'multipart/alternative',
+            childNodes: [{ type: 'text/plain' }, { type: 'TEXT/CALENDAR' }],
+          },
+        }),
+      ).hasCalendarPart,
+    ).toBe(true);
+    expect(
+      summarizeHeaders(
+        fetched(['From: a@b.example', 'Content-Type: text/calendar; method=REQUEST']),
+      ).hasCalendarPart,
+    ).toBe(true);
+  });
+
+  it('asks for the BODYSTRUCTURE only of multipart mail that is not bulk', () => {
+    const multipart = ['From: a@b.example', 'Content-Type: multipart/mixed; boundary="b"'];
+    expect(mayHideCalendarPart(summarizeHeaders(fetched(multipart)))).toBe(true);
+    expect(mayHideCalendarPart(summarizeHeaders(fetched(['From: a@b.example'])))).toBe(false);
+    for (const bulk of [
+      'List-Id: <news.example>',
+      'List-Unsubscribe: <https://news.example/u>',
+      'Precedence: bulk',
+      'Precedence: list',
+    ]) {
+      const s = summarizeHeaders(fetched([...multipart, bulk]));
+      expect(s.isBulk, bulk).toBe(true);
+      expect(mayHideCalendarPart(s), bulk).toBe(false);
+    }
+    expect(summarizeHeaders(fetched([...multipart, 'Precedence: first-class'])).isBulk).toBe(false);
   });
 });

@@ -11,7 +11,7 @@ import {
 import { type DovecotServer, startDovecot } from '../helpers/dovecot.js';
 import { useTempDir } from '../helpers/temp-dir.js';
 import { waitFor } from '../helpers/wait-for.js';
-import { buildMail, newMessageId } from './build-mail.js';
+import { buildMail, ics, newMessageId } from './build-mail.js';
 import {
   counts,
   OWNER,
@@ -184,6 +184,64 @@ describe('IMAP watcher against Dovecot', () => {
     expect(stats.headersFetched).toBe(3);
     expect(stats.bodiesFetched).toBe(1);
     expect((await counts(h.db)).messages).toBe(1);
+  });
+
+  it('asks for the structure only where the headers leave an invite possible', async () => {
+    const h = await watch({ prepare: (db) => seedContact(db, 'ana@contact.example') });
+    await idle(h);
+    const calendarPart = {
+      headers: 'Content-Type: text/calendar; charset=utf-8; method=REQUEST',
+      body: ics({
+        method: 'REQUEST',
+        uid: 'assistant-1@contact.example',
+        start: '20261210T130000Z',
+        end: '20261210T133000Z',
+        organizer: 'assistant@contact.example',
+        attendees: [{ address: OWNER }, { address: 'ana@contact.example' }],
+      }),
+    };
+    // Multipart newsletter: bulk, so neither its structure nor its body is fetched.
+    await dovecot.append(
+      h.user,
+      'INBOX',
+      buildMail({
+        from: 'news@news.example',
+        to: [OWNER],
+        headers: { 'List-Id': '<weekly.news.example>' },
+        parts: [{ headers: 'Content-Type: text/html', body: '<p>private</p>' }],
+      }),
+    );
+    // A stranger's multipart mail: its structure is read, it has no invite, its body stays.
+    await dovecot.append(
+      h.user,
+      'INBOX',
+      buildMail({
+        from: 'someone@else.example',
+        to: [OWNER],
+        parts: [{ headers: 'Content-Type: application/pdf', body: 'JVBERi0=' }],
+      }),
+    );
+    // An assistant's invite for a known contact: only the structure shows the calendar part.
+    await dovecot.append(
+      h.user,
+      'INBOX',
+      buildMail({
+        from: 'assistant@contact.example',
+        to: [OWNER],
+        subject: 'Invitation: Coffee chat',
+        parts: [calendarPart],
+      }),
+    );
+    await waitFor(async () => (await stageOf(h.db, 'ana@contact.example')) === 'scheduled', {
+      what: 'the invite to schedule the contact',
+    });
+    await waitFor(async () => (await getSyncState(h.db, 'INBOX'))?.last_uid === 3, {
+      what: 'INBOX to be read',
+    });
+    const stats = h.watcher.stats();
+    expect(stats.headersFetched).toBe(3);
+    expect(stats.structuresFetched).toBe(2);
+    expect(stats.bodiesFetched).toBe(1);
   });
 
   it('reconnects after Dovecot stops and starts, and catches up on what arrived meanwhile', async () => {

@@ -55,4 +55,18 @@ describe('parse pool', () => {
     const prepared = await inline.prepare(fixture('flowed.eml'), receivedAt);
     expect(prepared.extracted.replyText).toContain('Happy to help');
   });
+
+  it('is ready once the parser is loaded, in workers or here', async () => {
+    const { pool: workers, lines } = pool(2);
+    await workers.ready();
+    expect(lines.join('\n')).not.toContain('main thread');
+    expect(
+      (await workers.prepare(fixture('flowed.eml'), receivedAt)).extracted.replyText,
+    ).toContain('Happy to help');
+    const { pool: inline } = pool(0);
+    await inline.ready();
+    expect((await inline.prepare(fixture('flowed.eml'), receivedAt)).extracted.replyText).toContain(
+      'Happy to help',
+    );
+  });
 });
