@@ -38,7 +38,6 @@ export const HEADER_FIELDS = [
 export interface HeaderSummary {
   readonly uid: number;
   readonly size: number;
-  readonly receivedAt: Date | null;
   readonly messageId: string | null;
   readonly subject: string;
   readonly from: readonly string[];
@@ -94,7 +93,6 @@ export function summarizeHeaders(message: FetchMessageObject): HeaderSummary {
   const summary: HeaderSummary = {
     uid: message.uid,
     size: message.size ?? 0,
-    receivedAt: message.internalDate ? new Date(message.internalDate) : null,
     messageId,
     subject: decodeSubject(field('subject')),
     from,

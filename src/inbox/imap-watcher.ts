@@ -485,21 +485,7 @@ class MailboxWatch {
     cursor: SyncCursor,
     batch: number[],
   ): Promise<SyncCursor> {
-    const fetched: HeaderSummary[] = [];
-    for await (const message of client.fetch(
-      uidSet(batch),
-      { uid: true, size: true, internalDate: true, headers: [...HEADER_FIELDS] },
-      { uid: true },
-    )) {
-      fetched.push(summarizeHeaders(message));
-    }
-    this.stats.headersFetched += fetched.length;
-    fetched.sort((a, b) => a.uid - b.uid);
-
-    const keys = lookupKeys(fetched);
-    const index = await this.options.ingester.relevanceIndex(keys.addresses, keys.ids);
-    const summaries = await this.addStructure(client, fetched, index);
-    const relevant = this.selectRelevant(summaries, index);
+    const relevant = await this.relevantIn(client, batch);
     const tooLarge = relevant.filter((s) => s.size > this.options.maxMessageBytes);
     const wanted = relevant.filter((s) => s.size <= this.options.maxMessageBytes);
     const checkpoint = new Checkpoint(path, cursor, [...relevant.map((s) => s.uid)]);
@@ -528,6 +514,29 @@ class MailboxWatch {
         : { uidValidity: cursor.uidValidity, lastUid: Math.max(cursor.lastUid, last) };
     await saveSyncState(this.options.db, path, after, this.now().toISOString());
     return after;
+  }
+
+  /**
+   * The headers pass over one batch: what may concern kith, in UID order.
+   * A method of its own so the batch's summaries and lookups are garbage as
+   * soon as it returns, not kept (and promoted to V8's old space) for as
+   * long as the bodies take.
+   */
+  private async relevantIn(client: ImapFlow, batch: readonly number[]): Promise<HeaderSummary[]> {
+    const fetched: HeaderSummary[] = [];
+    for await (const message of client.fetch(
+      uidSet(batch),
+      { uid: true, size: true, headers: [...HEADER_FIELDS] },
+      { uid: true },
+    )) {
+      fetched.push(summarizeHeaders(message));
+    }
+    this.stats.headersFetched += fetched.length;
+    fetched.sort((a, b) => a.uid - b.uid);
+    const keys = lookupKeys(fetched);
+    const index = await this.options.ingester.relevanceIndex(keys.addresses, keys.ids);
+    const summaries = await this.addStructure(client, fetched, index);
+    return this.selectRelevant(summaries, index);
   }
 
   /**

@@ -283,6 +283,26 @@ const ZONE_CANDIDATES = [
 // than building a DateTime in it, which guessZone did per candidate.
 const CANDIDATE_ZONES = ZONE_CANDIDATES.map((name) => ({ name, zone: IANAZone.create(name) }));
 
+// Each zone's offsets in a year, sampled monthly: only zones that take the
+// asked-for offset at some point that year are asked about the instant (one
+// to three instead of up to 36 Intl lookups).
+const offsetsInYear = new Map<number, Map<string, ReadonlySet<number>>>();
+
+function zonesWithOffsetIn(year: number): Map<string, ReadonlySet<number>> {
+  let byZone = offsetsInYear.get(year);
+  if (!byZone) {
+    byZone = new Map();
+    for (const { name, zone } of CANDIDATE_ZONES) {
+      const seen = new Set<number>();
+      for (let month = 0; month < 12; month++) seen.add(zone.offset(Date.UTC(year, month, 15)));
+      byZone.set(name, seen);
+    }
+    if (offsetsInYear.size >= 50) offsetsInYear.clear();
+    offsetsInYear.set(year, byZone);
+  }
+  return byZone;
+}
+
 // Answers remembered per offset and quarter hour (zones change offset on the
 // quarter hour at the finest): a backfill asks about the same ones again and again.
 const guessed = new Map<string, string | null>();
@@ -297,7 +317,11 @@ export function guessZone(offsetMinutes: number, at: Date): string | null {
   const known = guessed.get(key);
   if (known !== undefined) return known;
   const slotStart = slot * QUARTER_HOUR;
-  const found = CANDIDATE_ZONES.find(({ zone }) => zone.offset(slotStart) === offsetMinutes);
+  const yearly = zonesWithOffsetIn(new Date(slotStart).getUTCFullYear());
+  const found = CANDIDATE_ZONES.find(
+    ({ name, zone }) =>
+      yearly.get(name)?.has(offsetMinutes) === true && zone.offset(slotStart) === offsetMinutes,
+  );
   if (guessed.size >= 10_000) guessed.clear();
   guessed.set(key, found?.name ?? null);
   return found?.name ?? null;

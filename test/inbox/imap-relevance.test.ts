@@ -21,7 +21,6 @@ function summary(over: Partial<HeaderSummary>): HeaderSummary {
   return {
     uid: 1,
     size: 100,
-    receivedAt: null,
     messageId: 'x@y',
     subject: 's',
     from: ['stranger@else.example'],

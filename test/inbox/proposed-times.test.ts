@@ -1,3 +1,4 @@
+import { IANAZone } from 'luxon';
 import { describe, expect, it } from 'vitest';
 import { extractProposedTimes, guessZone } from '../../src/inbox/proposed-times.js';
 
@@ -149,5 +150,24 @@ describe('guessZone', () => {
     expect(guessZone(60, new Date('2026-07-10T12:00:00Z'))).toBe('Europe/London');
     expect(guessZone(330, new Date('2026-07-10T12:00:00Z'))).toBe('Asia/Kolkata');
     expect(guessZone(17, new Date('2026-07-10T12:00:00Z'))).toBeNull();
+  });
+
+  it('answers as asking every candidate would, on both sides of a clock change', () => {
+    // Europe goes to summer time at 01:00 UTC on 29 March 2026.
+    expect(guessZone(0, new Date('2026-03-29T00:59:00Z'))).toBe('Europe/London');
+    expect(guessZone(60, new Date('2026-03-29T00:59:00Z'))).toBe('Europe/Berlin');
+    expect(guessZone(60, new Date('2026-03-29T01:00:00Z'))).toBe('Europe/London');
+    expect(guessZone(0, new Date('2026-03-29T01:00:00Z'))).toBe('Atlantic/Azores');
+    const candidates = ['America/New_York', 'America/Chicago', 'Europe/London', 'Europe/Berlin'];
+    const firstWith = (offset: number, at: Date) =>
+      candidates.find((zone) => IANAZone.create(zone).offset(at.getTime()) === offset);
+    for (let day = 0; day < 365; day += 3) {
+      const at = new Date(Date.UTC(2026, 0, 1, 7 * (day % 3)) + day * 86_400_000);
+      for (const offset of [-300, -240, 0, 60]) {
+        const expected = firstWith(offset, at);
+        if (expected)
+          expect(guessZone(offset, at), `${offset} at ${at.toISOString()}`).toBe(expected);
+      }
+    }
   });
 });
