@@ -27,7 +27,10 @@ export interface ChildTask {
 export interface ChildResult {
   readonly ms: number;
   readonly peakRssMb: number;
+  /** Heap and buffers still reachable after the run (a full GC first): what the process holds on to. */
+  readonly liveAfterMb: number;
   readonly headersFetched: number;
+  readonly structuresFetched?: number;
   readonly bodiesFetched: number;
   readonly stored: number;
 }
@@ -45,6 +48,15 @@ function peakRssMb(): number {
     // Not Linux: the current RSS is the best there is.
   }
   return process.memoryUsage().rss / 1024 / 1024;
+}
+
+/** Heap plus buffers that survive a full collection (the child runs with --expose-gc). */
+function liveMb(): number {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  gc?.();
+  gc?.();
+  const m = process.memoryUsage();
+  return (m.heapUsed + m.external) / 1024 / 1024;
 }
 
 async function storedCount(db: Db): Promise<number> {
@@ -142,7 +154,7 @@ async function run(task: ChildTask): Promise<ChildResult> {
   const stored = await storedCount(db);
   await ingester.close();
   await db.destroy();
-  return { ms, peakRssMb: peakRssMb(), ...counts, stored };
+  return { ms, peakRssMb: peakRssMb(), liveAfterMb: liveMb(), ...counts, stored };
 }
 
 run(JSON.parse(process.argv[2] as string) as ChildTask).then(

@@ -91,7 +91,8 @@ const ROUNDS = 2;
 function fastest(results: readonly ChildResult[]): ChildResult {
   const sorted = [...results].sort((a, b) => a.ms - b.ms);
   const peakRssMb = Math.max(...results.map((r) => r.peakRssMb));
-  return { ...(sorted[0] as ChildResult), peakRssMb };
+  const liveAfterMb = Math.max(...results.map((r) => r.liveAfterMb));
+  return { ...(sorted[0] as ChildResult), peakRssMb, liveAfterMb };
 }
 
 async function best(
@@ -155,7 +156,7 @@ function compileChild(dir: string): string {
 
 function inChild(script: string, task: ChildTask): Promise<ChildResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [script, JSON.stringify(task)], {
+    const child = spawn(process.execPath, ['--expose-gc', script, JSON.stringify(task)], {
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     let out = '';
@@ -415,7 +416,7 @@ async function main(): Promise<void> {
     const kith = fastest(runs.kith);
     const naive = fastest(runs.naive);
     console.log(
-      `  kith (headers first)   ${fmt(kith.ms).padStart(7)} ms  ${fmt(rate(count, kith.ms)).padStart(6)} msg/s  bodies downloaded ${kith.bodiesFetched}  stored ${kith.stored}  peak RSS ${fmt(kith.peakRssMb)} MB`,
+      `  kith (headers first)   ${fmt(kith.ms).padStart(7)} ms  ${fmt(rate(count, kith.ms)).padStart(6)} msg/s  bodies downloaded ${kith.bodiesFetched}  structures fetched ${kith.structuresFetched ?? 0}  stored ${kith.stored}  peak RSS ${fmt(kith.peakRssMb)} MB  live after ${fmt(kith.liveAfterMb)} MB`,
     );
     console.log(
       `  naive (fetch + parse all)  ${fmt(naive.ms).padStart(7)} ms  ${fmt(rate(count, naive.ms)).padStart(6)} msg/s  bodies downloaded ${naive.bodiesFetched}  stored ${naive.stored}  peak RSS ${fmt(naive.peakRssMb)} MB`,
