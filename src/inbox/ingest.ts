@@ -11,6 +11,7 @@ import { BadInputError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { verifySignedMessageId } from '../outbox/message-id.js';
 import { type ClassificationKind, classify } from '../pipeline/classify.js';
+import { createGroupWriter } from './group-writer.js';
 import type { RelevanceIndex } from './imap-relevance.js';
 import { buildContext } from './ingest-context.js';
 import {
@@ -134,164 +135,173 @@ export function createIngester(deps: IngesterDeps): Ingester {
   const service = config.serviceAddress?.toLowerCase() ?? null;
   const pool = createParsePool({ size: deps.parseWorkers ?? defaultPoolSize(), logger });
 
-  // One message at a time: two mailboxes can deliver the BCC and the Sent
-  // copy of one outreach at the same moment, and only one may win.
-  let queue: Promise<unknown> = Promise.resolve();
-  const serial = <T>(work: () => Promise<T>): Promise<T> => {
-    const run = queue.then(work, work);
-    queue = run.catch(() => undefined);
-    return run;
-  };
+  // One message at a time, in call order (two mailboxes can deliver the BCC
+  // and the Sent copy of one outreach at the same moment, and only one may
+  // win); messages that are ready back to back share a transaction.
+  const writer = createGroupWriter(db);
 
-  const putAside = async (
+  /** Quarantines inside the caller's transaction; the log line follows the commit. */
+  const putAsideIn = async (
+    trx: Db,
     input: QuarantineInput,
     checkpoint?: (trx: Db) => Promise<void>,
   ): Promise<IngestOutcome> => {
-    await db.transaction().execute(async (trx) => {
-      await addToQuarantine(trx, input, now().toISOString());
-      await checkpoint?.(trx);
-    });
-    logger.warn(`quarantined ${input.source}: ${input.reason}`);
+    await addToQuarantine(trx, input, now().toISOString());
+    await checkpoint?.(trx);
     return { status: 'quarantined', messageId: input.messageId ?? null, reason: input.reason };
   };
 
-  const handle = async (prepared: Prepared, source: IngestSource): Promise<IngestOutcome> =>
-    db.transaction().execute(async (trx): Promise<IngestOutcome> => {
-      const { message } = prepared;
-      const id = message.messageId;
-      const done = async (outcome: IngestOutcome) => {
-        await source.checkpoint?.(trx);
-        return outcome;
-      };
-      const sender = message.from?.address;
-      if (deps.sentCopies && sender && isOwner(sender)) {
-        await deps.sentCopies.seen(trx, id, message.date);
-      }
-      if (await isMessageKnown(trx, id, NOT_STORED_PREFIX))
-        return done({ status: 'duplicate', messageId: id });
-      const { context, people } = await buildContext(trx, message, prepared.extracted, settings);
-      const c = classify(message, context);
-      if (sender && !isOwner(sender) && answersOwnerOnlyMail(message, secret)) {
-        // A replayed reference: whatever this says is never an owner command. Say so.
-        logger.warn(
-          'refused as an owner command: the sender is not an owner address but answers mail kith sent only to the owner',
-          { source: source.label, messageId: id },
-        );
-      }
-      if (c.kind === 'unrelated')
-        return done({ status: 'unrelated', messageId: id, reason: c.reason });
-      if (c.kind === 'refused') {
-        await addToQuarantine(
-          trx,
-          {
-            source: source.label,
-            reason: `refused: ${c.reason}`,
-            messageId: id,
-            subject: message.subject,
-          },
-          now().toISOString(),
-        );
-        logger.warn(`refused: ${c.reason}`, { source: source.label, messageId: id });
-        return done({ status: 'refused', messageId: id, reason: c.reason });
-      }
-      const result = await storeClassification(
-        trx,
-        message,
-        c,
-        context,
-        { ownerTimeZone: config.timeZone, drafts: deps.drafts, logger },
-        now(),
-      );
-      if (!result.stored) {
-        return done({
-          status: 'unrelated',
-          messageId: id,
-          reason: `${c.kind} about no known contact`,
-        });
-      }
-      return done({
-        status: 'stored',
-        classification: c.kind,
-        kind: result.kind,
-        messageId: id,
-        contacts: await contactViews(trx, result, people),
-        changes: result.changes,
-        remarks: result.remarks,
-      });
-    });
-
-  const tooLarge = (raw: Buffer, source: IngestSource) => {
-    const peek = peekHeaders(raw);
-    return putAside(
-      {
-        source: source.label,
-        reason: `too large: ${raw.length} bytes is over KITH_MAX_MESSAGE_BYTES (${config.maxMessageBytes}); not parsed`,
-        messageId: peek.messageId,
-        subject: peek.subject,
-        size: raw.length,
-      },
-      source.checkpoint,
-    );
-  };
-
-  const unreadable = (raw: Buffer, source: IngestSource, error: unknown) => {
-    const peek = peekHeaders(raw);
-    const why = error instanceof BadInputError ? 'unparseable' : 'could not be read';
-    return putAside(
-      {
-        source: source.label,
-        reason: `${why}: ${(error as Error)?.message ?? String(error)}`,
-        messageId: peek.messageId,
-        subject: peek.subject,
-        size: raw.length,
-      },
-      source.checkpoint,
-    );
-  };
-
-  const store = async (raw: Buffer, prepared: Prepared, source: IngestSource) => {
-    try {
-      const outcome = await handle(prepared, source);
-      logOutcome(logger, source, outcome);
+  const handle = async (
+    trx: Db,
+    prepared: Prepared,
+    source: IngestSource,
+  ): Promise<IngestOutcome> => {
+    const { message } = prepared;
+    const id = message.messageId;
+    const done = async (outcome: IngestOutcome) => {
+      await source.checkpoint?.(trx);
       return outcome;
-    } catch (error) {
-      // The database is busy (another kith process): retry later, do not put the mail aside.
-      if (isBusy(error)) throw error;
-      // A bug or odd data in one message must not stop the source: put it aside, visibly.
-      logger.error(`could not store ${source.label}`, { error });
-      return putAside(
-        {
-          source: source.label,
-          reason: `${NOT_STORED_PREFIX}: ${(error as Error).message}`,
-          messageId: prepared.message.messageId,
-          subject: prepared.message.subject,
-          size: raw.length,
-        },
-        source.checkpoint,
+    };
+    const sender = message.from?.address;
+    if (deps.sentCopies && sender && isOwner(sender)) {
+      await deps.sentCopies.seen(trx, id, message.date);
+    }
+    if (await isMessageKnown(trx, id, NOT_STORED_PREFIX))
+      return done({ status: 'duplicate', messageId: id });
+    const { context, people } = await buildContext(trx, message, prepared.extracted, settings);
+    const c = classify(message, context);
+    if (sender && !isOwner(sender) && answersOwnerOnlyMail(message, secret)) {
+      // A replayed reference: whatever this says is never an owner command. Say so.
+      logger.warn(
+        'refused as an owner command: the sender is not an owner address but answers mail kith sent only to the owner',
+        { source: source.label, messageId: id },
       );
     }
+    if (c.kind === 'unrelated')
+      return done({ status: 'unrelated', messageId: id, reason: c.reason });
+    if (c.kind === 'refused') {
+      await addToQuarantine(
+        trx,
+        {
+          source: source.label,
+          reason: `refused: ${c.reason}`,
+          messageId: id,
+          subject: message.subject,
+        },
+        now().toISOString(),
+      );
+      logger.warn(`refused: ${c.reason}`, { source: source.label, messageId: id });
+      return done({ status: 'refused', messageId: id, reason: c.reason });
+    }
+    const result = await storeClassification(
+      trx,
+      message,
+      c,
+      context,
+      { ownerTimeZone: config.timeZone, drafts: deps.drafts, logger },
+      now(),
+    );
+    if (!result.stored) {
+      return done({
+        status: 'unrelated',
+        messageId: id,
+        reason: `${c.kind} about no known contact`,
+      });
+    }
+    return done({
+      status: 'stored',
+      classification: c.kind,
+      kind: result.kind,
+      messageId: id,
+      contacts: await contactViews(trx, result, people),
+      changes: result.changes,
+      remarks: result.remarks,
+    });
   };
 
+  const tooLarge = (raw: Buffer, source: IngestSource): QuarantineInput => {
+    const peek = peekHeaders(raw);
+    return {
+      source: source.label,
+      reason: `too large: ${raw.length} bytes is over KITH_MAX_MESSAGE_BYTES (${config.maxMessageBytes}); not parsed`,
+      messageId: peek.messageId,
+      subject: peek.subject,
+      size: raw.length,
+    };
+  };
+
+  const unreadable = (raw: Buffer, source: IngestSource, error: unknown): QuarantineInput => {
+    const peek = peekHeaders(raw);
+    const why = error instanceof BadInputError ? 'unparseable' : 'could not be read';
+    return {
+      source: source.label,
+      reason: `${why}: ${(error as Error)?.message ?? String(error)}`,
+      messageId: peek.messageId,
+      subject: peek.subject,
+      size: raw.length,
+    };
+  };
+
+  /** Quarantine as a write of its own (nothing else to try first). */
+  const putAside = (input: QuarantineInput, checkpoint?: (trx: Db) => Promise<void>) =>
+    writer
+      .submit({
+        run: (trx) => putAsideIn(trx, input, checkpoint),
+        recover: (_trx, error) => Promise.reject(error),
+      })
+      .then((outcome) => reported(logger, input.source, outcome));
+
   const ingestOne = (raw: Buffer, source: IngestSource): Promise<IngestOutcome> => {
-    if (raw.length > config.maxMessageBytes) return serial(() => tooLarge(raw, source));
+    if (raw.length > config.maxMessageBytes)
+      return putAside(tooLarge(raw, source), source.checkpoint);
     // Parsing starts at once, alongside the storing of earlier messages;
     // storing itself keeps the order of the calls.
     const parsed = pool.prepare(raw, source.receivedAt).then(
       (prepared) => ({ prepared }),
       (error: unknown) => ({ error }),
     );
-    return serial(async () => {
-      const result = await parsed;
-      if ('error' in result) return unreadable(raw, source, result.error);
-      return store(raw, result.prepared, source);
-    });
+    // What the parse found, for a quarantine row if storing fails.
+    let parsedHeaders: { messageId: string | null; subject: string | null } | undefined;
+    return writer
+      .submit({
+        ready: parsed,
+        async run(trx) {
+          const result = await parsed;
+          if ('error' in result)
+            return putAsideIn(trx, unreadable(raw, source, result.error), source.checkpoint);
+          parsedHeaders = {
+            messageId: result.prepared.message.messageId,
+            subject: result.prepared.message.subject,
+          };
+          return handle(trx, result.prepared, source);
+        },
+        async recover(trx, error) {
+          // The database is busy (another kith process): retry later, do not put the mail aside.
+          if (isBusy(error)) throw error;
+          // A bug or odd data in one message must not stop the source: put it aside, visibly.
+          logger.error(`could not store ${source.label}`, { error });
+          const { messageId, subject } = parsedHeaders ?? peekHeaders(raw);
+          return putAsideIn(
+            trx,
+            {
+              source: source.label,
+              reason: `${NOT_STORED_PREFIX}: ${(error as Error).message}`,
+              messageId,
+              subject,
+              size: raw.length,
+            },
+            source.checkpoint,
+          );
+        },
+      })
+      .then((outcome) => reported(logger, source.label, outcome));
   };
 
   return {
     ingest: ingestOne,
     ready: () => pool.ready(),
     close: () => pool.close(),
-    quarantine: (input, checkpoint) => serial(() => putAside(input, checkpoint)),
+    quarantine: (input, checkpoint) => putAside(input, checkpoint),
     async relevanceIndex(addresses, ids) {
       const [addressSet, idSet] = await Promise.all([
         knownAddresses(db, addresses),
@@ -339,8 +349,11 @@ async function contactViews(
   });
 }
 
-function logOutcome(logger: Logger, source: IngestSource, outcome: IngestOutcome): void {
-  if (outcome.status === 'stored') logger.info(`${source.label}: ${describeOutcome(outcome)}`);
+/** Logs what a committed outcome means for the owner; returns it. */
+function reported(logger: Logger, label: string, outcome: IngestOutcome): IngestOutcome {
+  if (outcome.status === 'stored') logger.info(`${label}: ${describeOutcome(outcome)}`);
+  if (outcome.status === 'quarantined') logger.warn(`quarantined ${label}: ${outcome.reason}`);
+  return outcome;
 }
 
 /** One line for `kith ingest` and logs: classification, contact, stage change. */
