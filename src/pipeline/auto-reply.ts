@@ -78,13 +78,18 @@ function stripReplyPrefixes(subject: string): string {
   return subject.replace(/^\s*((re|aw|antw|sv|r|rif|res|rv|tr|fw|fwd|wg)\s*:\s*)+/i, '').trim();
 }
 
+/** The first four non-empty, unquoted lines; reads no further (the quoted history can be long). */
 function openingLines(text: string): string {
-  return text
-    .split(/\r?\n/)
-    .map((line) => line.trim())
-    .filter((line) => line !== '' && !line.startsWith('>'))
-    .slice(0, 4)
-    .join(' ');
+  const lines: string[] = [];
+  let start = 0;
+  while (lines.length < 4 && start <= text.length) {
+    const end = text.indexOf('\n', start);
+    const line = text.slice(start, end === -1 ? text.length : end).trim();
+    if (line !== '' && !line.startsWith('>')) lines.push(line);
+    if (end === -1) break;
+    start = end + 1;
+  }
+  return lines.join(' ');
 }
 
 /** Why this message is an automatic reply, or null when it looks human. */
