@@ -29,19 +29,20 @@ export async function isMessageKnown(
   messageId: string,
   retryPrefix?: string,
 ): Promise<boolean> {
-  // One round trip for both tables: this runs for every message read.
-  const row = await db
+  // Two plain lookups, not one UNION ALL … LIMIT 1: in-process SQLite has no
+  // round trips to save, and the compound query measured 55-65 µs against
+  // 14 µs for both of these, on every message read.
+  const stored = await db
     .selectFrom('messages')
     .select('id')
     .where('message_id', '=', messageId)
-    .unionAll(
-      db
-        .selectFrom('quarantine')
-        .select('id')
-        .where('message_id', '=', messageId)
-        .where('reason', 'not like', `${retryPrefix ?? '\u0000'}%`),
-    )
-    .limit(1)
+    .executeTakeFirst();
+  if (stored) return true;
+  const row = await db
+    .selectFrom('quarantine')
+    .select('id')
+    .where('message_id', '=', messageId)
+    .where('reason', 'not like', `${retryPrefix ?? '\u0000'}%`)
     .executeTakeFirst();
   return row !== undefined;
 }
