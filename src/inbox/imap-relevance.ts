@@ -1,7 +1,13 @@
 import type { FetchMessageObject, MessageStructureObject } from 'imapflow';
 import libmime from 'libmime';
 import addressparser from 'nodemailer/lib/addressparser';
-import { allIds, headerValue } from './mail-headers.js';
+import {
+  allIds,
+  headerLines,
+  headerValue,
+  isCalendarPart,
+  isDeliveryStatusPart,
+} from './mail-headers.js';
 
 /**
  * Headers-first filtering: from a few header fields, decide whether a
@@ -79,10 +85,6 @@ function walk(
   for (const child of node.childNodes ?? []) walk(child, visit);
 }
 
-function isCalendarType(type: string, filename = ''): boolean {
-  return type === 'text/calendar' || type === 'application/ics' || /\.ics$/i.test(filename);
-}
-
 /** Builds the summary from a FETCH of HEADER_FIELDS (and the BODYSTRUCTURE, when asked for). */
 export function summarizeHeaders(message: FetchMessageObject): HeaderSummary {
   const lines = headerLines(message.headers?.toString('utf8') ?? '');
@@ -113,7 +115,7 @@ export function summarizeHeaders(message: FetchMessageObject): HeaderSummary {
       (contentType.startsWith('multipart/report') && contentType.includes('delivery-status')) ||
       field('x-failed-recipients') !== undefined ||
       from.some(isMailerDaemon),
-    hasCalendarPart: isCalendarType(contentType.split(';')[0]?.trim() ?? ''),
+    hasCalendarPart: isCalendarPart(contentType.split(';')[0]?.trim() ?? '', undefined),
     isMultipart: contentType.startsWith('multipart/'),
     isBulk:
       field('list-id') !== undefined ||
@@ -132,11 +134,9 @@ export function withStructure(
   let isDeliveryReport = summary.isDeliveryReport;
   walk(structure, (node) => {
     const type = node.type.toLowerCase();
-    const filename = node.dispositionParameters?.filename ?? node.parameters?.name ?? '';
-    if (isCalendarType(type, filename)) hasCalendarPart = true;
-    if (type === 'message/delivery-status' || type === 'message/global-delivery-status') {
-      isDeliveryReport = true;
-    }
+    const filename = node.dispositionParameters?.filename ?? node.parameters?.name;
+    if (isCalendarPart(type, filename)) hasCalendarPart = true;
+    if (isDeliveryStatusPart(type)) isDeliveryReport = true;
   });
   return { ...summary, hasCalendarPart, isDeliveryReport };
 }
@@ -159,14 +159,6 @@ function decodeSubject(value: string | undefined): string {
   } catch {
     return value;
   }
-}
-
-/** `Key: value` lines with continuations, in the shape parse.ts reads. */
-function headerLines(text: string): { key: string; line: string }[] {
-  return text
-    .split(/\r?\n(?![ \t])/)
-    .filter((line) => line.includes(':'))
-    .map((line) => ({ key: line.slice(0, line.indexOf(':')).trim().toLowerCase(), line }));
 }
 
 function isMailerDaemon(address: string): boolean {

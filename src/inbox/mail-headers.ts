@@ -1,8 +1,9 @@
 /**
  * Reading raw header lines without a MIME parser: Message-ID lists, single
- * header values, and a peek at the header block of mail that is not parsed
- * (too large, or mailparser gave up). Kept apart from parse.ts so the IMAP
- * filter and the ingest orchestration do not load mailparser.
+ * header values, a peek at the header block of mail that is not parsed (too
+ * large, or mailparser gave up), and which MIME parts kith reads. Kept apart
+ * from parse.ts so the IMAP filter (which judges the same parts from headers
+ * and BODYSTRUCTURE) and the ingest orchestration do not load mailparser.
  */
 
 /**
@@ -13,14 +14,35 @@ export function peekHeaders(raw: Buffer): { messageId: string | null; subject: s
   const head = raw.subarray(0, Math.min(raw.length, 64 * 1024)).toString('latin1');
   const end = head.search(/\r?\n\r?\n/);
   const block = end === -1 ? head : head.slice(0, end);
-  const lines = block
-    .split(/\r?\n(?![ \t])/)
-    .filter((line) => line.includes(':'))
-    .map((line) => ({ key: line.slice(0, line.indexOf(':')).trim().toLowerCase(), line }));
+  const lines = headerLines(block);
   return {
     messageId: firstId(headerValue(lines, 'message-id')),
     subject: headerValue(lines, 'subject') ?? null,
   };
+}
+
+/** `Key: value` lines of a header block, continuations kept, in the shape mailparser's `headerLines` has. */
+export function headerLines(block: string): { key: string; line: string }[] {
+  return block
+    .split(/\r?\n(?![ \t])/)
+    .filter((line) => line.includes(':'))
+    .map((line) => ({ key: line.slice(0, line.indexOf(':')).trim().toLowerCase(), line }));
+}
+
+/** A MIME part kith reads as a calendar object: by its type, or an `.ics` file name. */
+export function isCalendarPart(contentType: string, filename: string | undefined): boolean {
+  return (
+    contentType === 'text/calendar' ||
+    contentType === 'application/ics' ||
+    (filename?.toLowerCase().endsWith('.ics') ?? false)
+  );
+}
+
+/** A MIME part that is a delivery status report (RFC 3464, RFC 6533). */
+export function isDeliveryStatusPart(contentType: string): boolean {
+  return (
+    contentType === 'message/delivery-status' || contentType === 'message/global-delivery-status'
+  );
 }
 
 /** The unfolded value of the first header called `name` (lower-case), raw. */

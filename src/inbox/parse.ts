@@ -8,7 +8,13 @@ import type {
   MailAddress,
   MailMessage,
 } from '../pipeline/mail.js';
-import { allIds, firstId, headerValue } from './mail-headers.js';
+import {
+  allIds,
+  firstId,
+  headerValue,
+  isCalendarPart,
+  isDeliveryStatusPart,
+} from './mail-headers.js';
 
 /**
  * Raw RFC 5322 bytes → the normalized MailMessage, with mailparser's
@@ -95,20 +101,6 @@ interface Collected {
   readonly headerLines: readonly { key: string; line: string }[];
   readonly text: string;
   readonly parts: readonly KeptPart[];
-}
-
-function isCalendarPart(contentType: string, filename: string | undefined): boolean {
-  return (
-    contentType === 'text/calendar' ||
-    contentType === 'application/ics' ||
-    (filename?.toLowerCase().endsWith('.ics') ?? false)
-  );
-}
-
-function isDeliveryStatusPart(contentType: string): boolean {
-  return (
-    contentType === 'message/delivery-status' || contentType === 'message/global-delivery-status'
-  );
 }
 
 /** Non-fatal mailparser errors: it still finishes, with a placeholder text. */

@@ -303,26 +303,14 @@ function zonesWithOffsetIn(year: number): Map<string, ReadonlySet<number>> {
   return byZone;
 }
 
-// Answers remembered per offset and quarter hour (zones change offset on the
-// quarter hour at the finest): a backfill asks about the same ones again and again.
-const guessed = new Map<string, string | null>();
-const QUARTER_HOUR = 15 * 60_000;
-
 /** A plausible IANA zone for a UTC offset at an instant, or null when none has it. */
 export function guessZone(offsetMinutes: number, at: Date): string | null {
   const ts = at.getTime();
   if (Number.isNaN(ts)) return null;
-  const slot = Math.floor(ts / QUARTER_HOUR);
-  const key = `${offsetMinutes}:${slot}`;
-  const known = guessed.get(key);
-  if (known !== undefined) return known;
-  const slotStart = slot * QUARTER_HOUR;
-  const yearly = zonesWithOffsetIn(new Date(slotStart).getUTCFullYear());
+  const yearly = zonesWithOffsetIn(at.getUTCFullYear());
   const found = CANDIDATE_ZONES.find(
     ({ name, zone }) =>
-      yearly.get(name)?.has(offsetMinutes) === true && zone.offset(slotStart) === offsetMinutes,
+      yearly.get(name)?.has(offsetMinutes) === true && zone.offset(ts) === offsetMinutes,
   );
-  if (guessed.size >= 10_000) guessed.clear();
-  guessed.set(key, found?.name ?? null);
   return found?.name ?? null;
 }
