@@ -219,27 +219,23 @@ export function createIngester(deps: IngesterDeps): Ingester {
     });
   };
 
-  const tooLarge = (raw: Buffer, source: IngestSource): QuarantineInput => {
-    const peek = peekHeaders(raw);
-    return {
-      source: source.label,
-      reason: `too large: ${raw.length} bytes is over KITH_MAX_MESSAGE_BYTES (${config.maxMessageBytes}); not parsed`,
-      messageId: peek.messageId,
-      subject: peek.subject,
-      size: raw.length,
-    };
-  };
+  /** A quarantine row for mail put aside as it is, named by its parsed or peeked headers. */
+  const asideAsIs = (
+    raw: Buffer,
+    source: IngestSource,
+    reason: string,
+    named: { messageId: string | null; subject: string | null } = peekHeaders(raw),
+  ): QuarantineInput => ({
+    source: source.label,
+    reason,
+    messageId: named.messageId,
+    subject: named.subject,
+    size: raw.length,
+  });
 
   const unreadable = (raw: Buffer, source: IngestSource, error: unknown): QuarantineInput => {
-    const peek = peekHeaders(raw);
     const why = error instanceof BadInputError ? 'unparseable' : 'could not be read';
-    return {
-      source: source.label,
-      reason: `${why}: ${(error as Error)?.message ?? String(error)}`,
-      messageId: peek.messageId,
-      subject: peek.subject,
-      size: raw.length,
-    };
+    return asideAsIs(raw, source, `${why}: ${(error as Error)?.message ?? String(error)}`);
   };
 
   /** Quarantine as a write of its own (nothing else to try first). */
@@ -252,16 +248,16 @@ export function createIngester(deps: IngesterDeps): Ingester {
       .then((outcome) => reported(logger, input.source, outcome));
 
   const ingestOne = (raw: Buffer, source: IngestSource): Promise<IngestOutcome> => {
-    if (raw.length > config.maxMessageBytes)
-      return putAside(tooLarge(raw, source), source.checkpoint);
+    if (raw.length > config.maxMessageBytes) {
+      const reason = `too large: ${raw.length} bytes is over KITH_MAX_MESSAGE_BYTES (${config.maxMessageBytes}); not parsed`;
+      return putAside(asideAsIs(raw, source, reason), source.checkpoint);
+    }
     // Parsing starts at once, alongside the storing of earlier messages;
     // storing itself keeps the order of the calls.
     const parsed = pool.prepare(raw, source.receivedAt).then(
       (prepared) => ({ prepared }),
       (error: unknown) => ({ error }),
     );
-    // What the parse found, for a quarantine row if storing fails.
-    let parsedHeaders: { messageId: string | null; subject: string | null } | undefined;
     return writer
       .submit({
         ready: parsed,
@@ -269,10 +265,6 @@ export function createIngester(deps: IngesterDeps): Ingester {
           const result = await parsed;
           if ('error' in result)
             return putAsideIn(trx, unreadable(raw, source, result.error), source.checkpoint);
-          parsedHeaders = {
-            messageId: result.prepared.message.messageId,
-            subject: result.prepared.message.subject,
-          };
           return handle(trx, result.prepared, source);
         },
         async recover(trx, error) {
@@ -280,16 +272,13 @@ export function createIngester(deps: IngesterDeps): Ingester {
           if (isBusy(error)) throw error;
           // A bug or odd data in one message must not stop the source: put it aside, visibly.
           logger.error(`could not store ${source.label}`, { error });
-          const { messageId, subject } = parsedHeaders ?? peekHeaders(raw);
+          const result = await parsed;
+          const reason = `${NOT_STORED_PREFIX}: ${(error as Error).message}`;
           return putAsideIn(
             trx,
-            {
-              source: source.label,
-              reason: `${NOT_STORED_PREFIX}: ${(error as Error).message}`,
-              messageId,
-              subject,
-              size: raw.length,
-            },
+            'prepared' in result
+              ? asideAsIs(raw, source, reason, result.prepared.message)
+              : asideAsIs(raw, source, reason),
             source.checkpoint,
           );
         },
@@ -301,7 +290,7 @@ export function createIngester(deps: IngesterDeps): Ingester {
     ingest: ingestOne,
     ready: () => pool.ready(),
     close: () => pool.close(),
-    quarantine: (input, checkpoint) => putAside(input, checkpoint),
+    quarantine: putAside,
     async relevanceIndex(addresses, ids) {
       const [addressSet, idSet] = await Promise.all([
         knownAddresses(db, addresses),
