@@ -268,10 +268,12 @@ describe('file transport (the default)', () => {
 describe('one sender per data dir', () => {
   it('a second loop on the same database is refused, naming the holder', async () => {
     const s = await setup();
+    // The same clock as the holder: on the real one, its heartbeat would look days stale.
     const second = createSendLoop({
       db: s.db,
       config: s.ctx.config,
       logger: quietLogger(),
+      now: s.ctx.now,
       manual: true,
     });
     const error = await second.start().then(
