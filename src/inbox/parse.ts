@@ -157,7 +157,7 @@ function keepOrDrain(attachment: AttachmentStream, parts: KeptPart[]): void {
   const wanted = isCalendarPart(contentType, filename) || isDeliveryStatusPart(contentType);
   if (!wanted) {
     content.resume();
-    attachment.release();
+    attachment.release?.();
     return;
   }
   const chunks: Buffer[] = [];
@@ -178,7 +178,7 @@ function keepOrDrain(attachment: AttachmentStream, parts: KeptPart[]): void {
         content: Buffer.concat(chunks),
       });
     }
-    attachment.release();
+    attachment.release?.();
   });
 }
 
