@@ -39,13 +39,18 @@ const MAX_HTML_CHARS = 2 * 1024 * 1024;
  * - `format=flowed` makes it join a quoted line ending in a space with the
  *   next unquoted line, so the parameter is dropped (the text keeps its
  *   soft breaks, which reply stripping copes with).
+ * Both are looked for in the first 64 KB only: the headers, and in nearly
+ * all mail the text parts, sit there, while scanning a 200 KB attachment
+ * for them cost more than parsing a short reply. (A stray bare CR further
+ * down is harmless: only line endings in the headers break the parse.)
  */
 export function prepareRaw(raw: Buffer): Buffer {
   let out = raw;
-  if (hasBareCr(out)) {
+  const head = raw.subarray(0, TRAP_SCAN_BYTES);
+  if (hasBareCr(head)) {
     out = Buffer.from(out.toString('latin1').replace(/\r(?!\n)/g, '\r\n'), 'latin1');
   }
-  if (mentionsFlowed(out)) {
+  if (mentionsFlowed(head)) {
     const cleaned = out
       .toString('latin1')
       .replace(CONTENT_TYPE_LINE, (header) =>
@@ -57,6 +62,8 @@ export function prepareRaw(raw: Buffer): Buffer {
   }
   return out;
 }
+
+const TRAP_SCAN_BYTES = 64 * 1024;
 
 // A Content-Type header line with its folded continuation lines, in any MIME part.
 const CONTENT_TYPE_LINE = /^content-type:[^\r\n]*(?:\r?\n[ \t][^\r\n]*)*/gim;
