@@ -94,6 +94,27 @@ describe('group writer', () => {
     expect(committed()).toEqual(['a', 'b', 'c']);
   });
 
+  it('waits a moment for input queued behind it, so a burst shares one commit', async () => {
+    const { db, committed } = await setup();
+    const writer = createGroupWriter(db, { gatherMs: 1_000 });
+    const parsing = deferred();
+    let seenByB: string[] | undefined;
+    const a = writer.submit(task('a'));
+    const b = writer.submit({
+      ...task('b'),
+      ready: parsing.promise,
+      async run(trx) {
+        await put(trx, 'b');
+        seenByB = committed();
+        return 'b';
+      },
+    });
+    setTimeout(parsing.resolve, 20);
+    expect(await Promise.all([a, b])).toEqual(['a', 'b']);
+    expect(seenByB).toEqual([]);
+    expect(committed()).toEqual(['a', 'b']);
+  });
+
   it('commits a task alone when the next one is not ready', async () => {
     const { db, committed } = await setup();
     const writer = createGroupWriter(db);
