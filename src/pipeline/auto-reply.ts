@@ -1,5 +1,5 @@
 import type { MailMessage } from './mail.js';
-import { unicodeWords } from './unicode-words.js';
+import { unicodeWords, wordPatterns } from './unicode-words.js';
 
 /**
  * Automatic replies (out of office, vacation, "we got your mail"). Headers
@@ -36,7 +36,7 @@ const SUBJECT_PATTERNS: readonly RegExp[] = [
 
 // Opening sentences of out-of-office texts. Present tense and first person, so
 // "I was out of the office last week" in a human reply does not count.
-const OPENING_PATTERNS: readonly RegExp[] = [
+const OPENING = wordPatterns([
   /\b(i am|i'm|i will be|i'll be)( currently| now)? (out of (the )?office|away from (the )?office|on (annual |parental |sick |maternity |paternity )?leave|on vacation|on holiday|travel+ing with limited|away (until|till|from|and)|out (until|till))/i,
   /\bthis is an automatic(ally generated)? (reply|response|message)\b/i,
   /\bich bin (derzeit |zurzeit |momentan |aktuell |bis )?.{0,40}\b(nicht im büro|abwesend|im urlaub|außer haus|nicht erreichbar)/i,
@@ -49,7 +49,7 @@ const OPENING_PATTERNS: readonly RegExp[] = [
   /\b(dit is een automatisch (antwoord|bericht))/i,
   /\b(estou|estarei) (ausente|fora do escritório|de férias|fora)/i,
   /\b(esta é uma resposta automática)/i,
-].map(unicodeWords);
+]);
 
 // A person who is away but answers anyway ("I'm away until the 3rd, how about the week after?").
 const HUMAN_SIGNALS = unicodeWords(
@@ -99,7 +99,7 @@ export function detectAutoReply(message: MailMessage): AutoReplyEvidence | null 
   const subject = stripReplyPrefixes(message.subject);
   if (SUBJECT_PATTERNS.some((re) => re.test(subject))) return 'subject';
   const opening = openingLines(message.text);
-  if (OPENING_PATTERNS.some((re) => re.test(opening)) && !HUMAN_SIGNALS.test(opening)) {
+  if (OPENING.test(opening) && !HUMAN_SIGNALS.test(opening)) {
     return 'opening-line';
   }
   return null;

@@ -1,4 +1,4 @@
-import { unicodeWords } from './unicode-words.js';
+import { unicodeWords, wordPatterns } from './unicode-words.js';
 
 /**
  * A clear "no" in a contact's reply: the sentence that says it, or null. An
@@ -9,7 +9,7 @@ import { unicodeWords } from './unicode-words.js';
  */
 
 // Sentences that say no, in the languages kith reads.
-const DECLINE_PATTERNS: readonly RegExp[] = [
+const DECLINE = wordPatterns([
   // English
   /\bnot (a|the) (good|right|best) time\b/i,
   /\b(unable|not able|won't be able|will not be able|not going to be able) to (help|assist|meet|make (the |any )?time|take (this|that|it) on|do (this|that|it))\b/i,
@@ -50,21 +50,20 @@ const DECLINE_PATTERNS: readonly RegExp[] = [
   /\bnão (posso|consigo|poderei) ajudar\b/i,
   /\bnão tenho (tempo|disponibilidade)\b/i,
   /\btenho que (recusar|declinar)\b/i,
-].map(unicodeWords);
+]);
 
 // Words that keep the door open: with any of them, the reply is not a clear no.
-const COUNTER_OFFER = unicodeWords(
+const COUNTER_OFFER = wordPatterns([
   /\b(but (i|we) (can|could|would|'d|am|'m)|but happy|but glad|how about|what about|instead|happy to|glad to|would love to|i'd love to|let's|let us|maybe (later|next|in|after)|another time|reach out (again )?(in|after|next)|ping me (in|after|again)|get back to me (in|after)|in (a few|two|three|\d+) (weeks|months)|after (the|my) (holidays|break|launch)|next (month|quarter|year)|in (january|february|march|april|may|june|july|august|september|october|november|december)|aber gerne|gerne (später|nächste)|mais (volontiers|avec plaisir)|pero (con gusto|encantad)|maar (graag|wel)|mas (com prazer|posso))\b/i,
-);
+]);
 
 // Someone else is "not the right person" / "can't help" only when it is about the writer.
 const ABOUT_SOMEONE_ELSE = unicodeWords(
   /\b(he|she|they|him|her|them|er|sie|il|elle|él|ella|hij|zij|ele|ela)\b.{0,20}\b(is|are|ist|est|es|está|zijn|é)\b.{0,10}\bnot the right/i,
 );
 
-function sentences(text: string): string[] {
-  return text
-    .replace(/\s+/g, ' ')
+function sentences(flat: string): string[] {
+  return flat
     .split(/(?<=[.!?;])\s+/)
     .map((s) => s.trim())
     .filter((s) => s !== '');
@@ -77,10 +76,12 @@ function sentences(text: string): string[] {
  */
 export function findDecline(replyText: string, hasProposedTimes: boolean): string | null {
   if (hasProposedTimes || replyText.trim() === '') return null;
-  if (COUNTER_OFFER.test(replyText)) return null;
-  for (const sentence of sentences(replyText)) {
+  const flat = replyText.replace(/\s+/g, ' ');
+  // Most replies say no such thing: one scan of the whole text settles it.
+  if (!DECLINE.test(flat) || COUNTER_OFFER.test(replyText)) return null;
+  for (const sentence of sentences(flat)) {
     if (ABOUT_SOMEONE_ELSE.test(sentence)) continue;
-    if (DECLINE_PATTERNS.some((re) => re.test(sentence))) return sentence;
+    if (DECLINE.test(sentence)) return sentence;
   }
   return null;
 }

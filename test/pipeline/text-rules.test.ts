@@ -3,6 +3,7 @@ import { findAcceptance, looksLikeThanks } from '../../src/pipeline/acceptance.j
 import { findDecline } from '../../src/pipeline/decline.js';
 import { detectLanguage } from '../../src/pipeline/language.js';
 import { findMeetingPlace } from '../../src/pipeline/meeting-place.js';
+import { unicodeWords, wordPatterns } from '../../src/pipeline/unicode-words.js';
 
 describe('findDecline', () => {
   it.each([
@@ -26,6 +27,7 @@ describe('findDecline', () => {
     ['No soy la persona adecuada para esto.', 'No soy la persona adecuada para esto.'],
     ['Ik ben helaas niet de juiste persoon.', 'Ik ben helaas niet de juiste persoon.'],
     ['Infelizmente não posso ajudar.', 'Infelizmente não posso ajudar.'],
+    ['Sorry, this is not a good\r\ntime for me.', 'Sorry, this is not a good time for me.'],
   ])('finds the no in "%s"', (text, sentence) => {
     expect(findDecline(text, false)).toBe(sentence);
   });
@@ -103,5 +105,30 @@ describe('findMeetingPlace', () => {
     'We grew 20% to 1,200,000 users.',
   ])('finds no place in "%s"', (text) => {
     expect(findMeetingPlace(text)).toBeNull();
+  });
+});
+
+describe('wordPatterns', () => {
+  const patterns = [/\bnão posso\b/i, /\bpass\b(?=\s*(?:[.,!]|$))/i, /\bcliner\b/i, /\bél\b/i];
+  const exact = patterns.map(unicodeWords);
+  it.each([
+    'Infelizmente não posso ajudar.',
+    'I will pass.',
+    'I will pass',
+    'a passage.',
+    'Je dois décliner.',
+    'cliner tout seul',
+    'Habla con él mañana.',
+    'Él lo sabe',
+    'el papel',
+    'nothing here',
+    '',
+  ])('agrees with the exact patterns on "%s"', (text) => {
+    const expected = exact.find((re) => re.test(text)) ?? null;
+    expect(wordPatterns(patterns).firstMatch(text)?.source ?? null).toBe(expected?.source ?? null);
+  });
+
+  it('refuses patterns whose flags differ (they cannot share one scan)', () => {
+    expect(() => wordPatterns([/a/i, /b/])).toThrow(/same flags/);
   });
 });
