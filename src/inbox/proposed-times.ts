@@ -93,6 +93,8 @@ const PAST_WORDS =
 const MAY_STATE_HOUR =
   /\d|noon|midday|midnight|\bnow\b|jetzt|maintenant|ahora|\bnu\b|agora|mittag|mitternacht|midi|minuit|mediod|medianoche|middag|middernacht|meio-dia|meia-noite/i;
 
+const PARAGRAPH_BREAK = /\n[ \t]*\n/;
+
 /** Times the reply text proposes for a meeting, earliest first. */
 export function extractProposedTimes(text: string, options: ProposedTimesOptions): ProposedTime[] {
   const sentAt = new Date(options.sentAt);
@@ -102,10 +104,17 @@ export function extractProposedTimes(text: string, options: ProposedTimesOptions
   // Proposals sit near the top of a reply; the cap bounds chrono's work on a very long one.
   const head = text.slice(0, MAX_TEXT_CHARS);
   const parser = PARSERS[detectLanguage(head)];
-  const results = mergeDateThenTime(
-    head,
-    parser.parse(head, { instant: sentAt, timezone: offset }, { forwardDate: true }),
-  );
+  // Chrono reads only the paragraphs that may state an hour: its cost grows
+  // with the text, and a proposal does not run across a blank line.
+  const results = head
+    .split(PARAGRAPH_BREAK)
+    .filter((paragraph) => MAY_STATE_HOUR.test(paragraph))
+    .flatMap((paragraph) =>
+      mergeDateThenTime(
+        paragraph,
+        parser.parse(paragraph, { instant: sentAt, timezone: offset }, { forwardDate: true }),
+      ),
+    );
   if (results.length === 0) return [];
   const zone =
     options.timeZone ?? (options.offsetMinutes === null ? null : guessZone(offset, sentAt));
@@ -185,14 +194,17 @@ function toProposal(candidate: Candidate, placement: Placement): ProposedTime | 
   if (PAST_WORDS.test(candidate.text)) return null;
   const startAt = placeInZone(start, candidate.dateFrom, placement);
   if (!startAt) return null;
-  let endAt = candidate.end?.isCertain('hour')
-    ? placeInZone(candidate.end, candidate.dateFrom, placement)
-    : null;
-  if (!endAt || endAt <= startAt) endAt = startAt.plus({ minutes: placement.duration });
+  // In UTC from here: arithmetic in an IANA zone asks Intl for offsets again.
+  const startUtc = startAt.toUTC();
+  const statedEnd = candidate.end?.isCertain('hour')
+    ? placeInZone(candidate.end, candidate.dateFrom, placement)?.toUTC()
+    : undefined;
+  const endUtc =
+    statedEnd && statedEnd > startUtc ? statedEnd : startUtc.plus({ minutes: placement.duration });
   const stated = start.isCertain('timezoneOffset') ? start.get('timezoneOffset') : null;
   return {
-    start: startAt.toUTC().toISO() ?? '',
-    end: endAt.toUTC().toISO() ?? '',
+    start: startUtc.toISO() ?? '',
+    end: endUtc.toISO() ?? '',
     timeZone: stated === null ? placement.zone : guessZone(stated, startAt.toJSDate()),
     text: candidate.text.trim(),
     place: placement.place,
