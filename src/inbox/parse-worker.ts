@@ -1,4 +1,4 @@
-import { parentPort } from 'node:worker_threads';
+import { type MessagePort, parentPort } from 'node:worker_threads';
 import { BadInputError } from '../errors.js';
 import { prepareMail } from './prepare.js';
 
@@ -25,19 +25,27 @@ export type PrepareResponse =
 
 const port = parentPort;
 if (port) {
+  // One message at a time, in arrival order. Started together, the parses
+  // (mailparser yields between chunks) would interleave and all finish late,
+  // leaving the main thread idle until the whole bunch lands at once.
+  let previous: Promise<void> = Promise.resolve();
   port.on('message', (request: PrepareRequest) => {
-    const raw = Buffer.from(request.raw.buffer, request.raw.byteOffset, request.raw.byteLength);
-    prepareMail(raw, new Date(request.receivedAt)).then(
-      (prepared) =>
-        port.postMessage({ type: 'done', id: request.id, prepared } satisfies PrepareResponse),
-      (error: unknown) =>
-        port.postMessage({
-          type: 'failed',
-          id: request.id,
-          badInput: error instanceof BadInputError,
-          message: (error as Error)?.message ?? String(error),
-        } satisfies PrepareResponse),
-    );
+    previous = previous.then(() => answer(port, request));
   });
   port.postMessage({ type: 'ready' } satisfies PrepareResponse);
+}
+
+async function answer(to: MessagePort, request: PrepareRequest): Promise<void> {
+  const raw = Buffer.from(request.raw.buffer, request.raw.byteOffset, request.raw.byteLength);
+  try {
+    const prepared = await prepareMail(raw, new Date(request.receivedAt));
+    to.postMessage({ type: 'done', id: request.id, prepared } satisfies PrepareResponse);
+  } catch (error) {
+    to.postMessage({
+      type: 'failed',
+      id: request.id,
+      badInput: error instanceof BadInputError,
+      message: (error as Error)?.message ?? String(error),
+    } satisfies PrepareResponse);
+  }
 }
