@@ -11,9 +11,9 @@ import http from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { sql } from 'kysely';
 import { loadConfig, withSecret } from '../src/config.js';
 import { type Db, migrateToLatest, openDatabase } from '../src/db/database.js';
+import { sql } from '../src/db/kysely.js';
 import { JOURNEY, SIDE_EXITS, type Stage } from '../src/pipeline/stages.js';
 
 const CONTACTS = 10_000;

@@ -1,7 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, type MigrationResultSet, Migrator, SqliteDialect } from 'kysely';
+import type { MigrationResultSet } from 'kysely';
+import { Kysely, Migrator, SqliteDialect } from './kysely.js';
 import { migrations } from './migrations/index.js';
 import type { Database } from './schema.js';
 

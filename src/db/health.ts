@@ -1,5 +1,5 @@
-import { sql } from 'kysely';
 import type { Db } from './database.js';
+import { sql } from './kysely.js';
 import { migrations } from './migrations/index.js';
 
 export interface DatabaseHealth {

@@ -1,6 +1,6 @@
-import { sql } from 'kysely';
 import { JOURNEY, STAGES, type Stage } from '../pipeline/stages.js';
 import type { Db } from './database.js';
+import { sql } from './kysely.js';
 import { NOT_AN_EXCHANGE } from './scheduler-queries.js';
 import type {
   Advice,

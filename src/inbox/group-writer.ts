@@ -1,5 +1,5 @@
-import { sql } from 'kysely';
 import type { Db } from '../db/database.js';
+import { sql } from '../db/kysely.js';
 
 /**
  * Runs database writes one at a time in the order they were submitted, and
