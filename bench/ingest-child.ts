@@ -79,6 +79,7 @@ async function run(task: ChildTask): Promise<ChildResult> {
   let peakHeap = 0;
   let peakExternal = 0;
   let progress = () => '';
+  let started = performance.now();
   const sampler = setInterval(() => {
     const m = process.memoryUsage();
     peakHeap = Math.max(peakHeap, m.heapTotal);
@@ -91,7 +92,7 @@ async function run(task: ChildTask): Promise<ChildResult> {
   }, 20);
   // Timed from here: the backfill, not the loading of the parser (which a server does once at start).
   await ingester.ready();
-  const started = performance.now();
+  started = performance.now();
   let counts: { headersFetched: number; bodiesFetched: number };
   if (task.mode === 'watcher') {
     const watcher = createImapWatcher({

@@ -36,9 +36,13 @@ import { createMaildirSource } from '../src/inbox/maildir-source.js';
 import { startDovecot } from '../test/helpers/dovecot.js';
 import type { ChildResult, ChildTask } from './ingest-child.js';
 import {
+  type ContactKind,
   contact,
   contactMail,
   corpus,
+  ISSUE_MIX,
+  LIGHT_MIX,
+  type Mix,
   OWNER,
   outreachMail,
   rng,
@@ -242,6 +246,59 @@ async function maildirIngest(
   return { count, ms, stored };
 }
 
+interface KindFigures {
+  readonly kind: ContactKind;
+  readonly kb: number;
+  /** Microseconds per message. */
+  readonly bare: number;
+  readonly kith: number;
+}
+
+/**
+ * Each kind of mail on its own, from memory: bare mailparser against kith's
+ * whole path into a copy of the seeded database (best of ROUNDS).
+ */
+async function perKind(seed: string, dir: string, samples: number): Promise<KindFigures[]> {
+  const r = rng(SEED + 2);
+  const out: KindFigures[] = [];
+  const kinds: ContactKind[] = ['plain', 'html', 'invite', 'attachment'];
+  for (const [k, kind] of kinds.entries()) {
+    const raws = Array.from({ length: samples }, (_, i) =>
+      Buffer.from(contactMail(kind, contact(i % CONTACTS), 700_000 + k * samples + i, r, BASE)),
+    );
+    let bare = Number.POSITIVE_INFINITY;
+    let kith = Number.POSITIVE_INFINITY;
+    for (let round = 0; round < ROUNDS; round++) {
+      let started = performance.now();
+      for (const raw of raws) await simpleParser(raw);
+      bare = Math.min(bare, ((performance.now() - started) / samples) * 1000);
+      const db = openDatabase(copyDatabase(seed, path.join(dir, `kind-${kind}-${round}`)));
+      const ingester = ingesterFor(db);
+      await ingester.ready();
+      started = performance.now();
+      const inflight: Promise<unknown>[] = [];
+      for (const raw of raws) {
+        inflight.push(ingester.ingest(raw, { label: 'bench', receivedAt: BASE }));
+        if (inflight.length >= 8) await inflight.shift();
+      }
+      await Promise.all(inflight);
+      kith = Math.min(kith, ((performance.now() - started) / samples) * 1000);
+      await ingester.close();
+      await db.destroy();
+    }
+    const kb = raws.reduce((sum, raw) => sum + raw.length, 0) / samples / 1024;
+    out.push({ kind, kb, bare, kith });
+  }
+  return out;
+}
+
+/** The ratio a mix would get, from per-kind figures (time-weighted, as a corpus run weighs them). */
+function mixRatio(figures: readonly KindFigures[], mix: Mix): number {
+  const weigh = (pick: (f: KindFigures) => number) =>
+    figures.reduce((sum, f) => sum + mix[f.kind] * pick(f), 0);
+  return weigh((f) => f.bare) / weigh((f) => f.kith);
+}
+
 async function reactionTimes(
   dovecot: Awaited<ReturnType<typeof startDovecot>>,
   seed: string,
@@ -318,8 +375,9 @@ async function main(): Promise<void> {
     // 1. Mail that concerns contacts: Maildir and Dovecot, against bare mailparser.
     const all = path.join(dir, 'all-relevant');
     const written = writeCorpusToMaildir(all, count, 1);
+    const share = (kind: ContactKind) => `${fmt(ISSUE_MIX[kind] * 100)}%`;
     console.log(
-      `corpus: ${written.files} messages concerning contacts, ${fmt(written.bytes / 1024 / 1024, 1)} MB (replies with quotes, HTML, invites, 200 KB attachments)`,
+      `corpus: ${written.files} messages concerning contacts, ${fmt(written.bytes / 1024 / 1024, 1)} MB: replies with quoted history ${share('plain')}, HTML ${share('html')}, invites ${share('invite')}, with a 200 KB attachment ${share('attachment')}`,
     );
     // The machine is shared: every measurement runs ROUNDS times, interleaved, best kept.
     let bareRate = 0;
@@ -376,6 +434,17 @@ async function main(): Promise<void> {
     const imapRate = rate(count, fromImap.ms);
     console.log(
       `  ingest from Dovecot (headers → fetch → parse → classify → store)  ${fmt(imapRate).padStart(6)} msg/s  ratio ${fmt(imapRate / bareRate, 2)}  (${fromImap.stored} stored, peak RSS ${fmt(fromImap.peakRssMb)} MB)`,
+    );
+
+    const kinds = await perKind(seed, dir, 300);
+    console.log('  per kind, 300 messages each from memory (bare mailparser → kith whole path):');
+    for (const f of kinds) {
+      console.log(
+        `    ${f.kind.padEnd(10)} ${fmt(f.kb).padStart(4)} KB  ${fmt(f.bare).padStart(5)} µs → ${fmt(f.kith).padStart(5)} µs  ratio ${fmt(f.bare / f.kith, 2)}`,
+      );
+    }
+    console.log(
+      `    worked out from these: this mix ${fmt(mixRatio(kinds, ISSUE_MIX), 2)}, a lighter mix (${fmt(LIGHT_MIX.attachment * 100)}% attachments) ${fmt(mixRatio(kinds, LIGHT_MIX), 2)}`,
     );
 
     // 2. First-start backfill of a mailbox where ~5% concerns contacts.
