@@ -69,7 +69,10 @@ function startWorker(): Worker {
 export function createParsePool(options: { size: number; logger: Logger }): ParsePool {
   let inline: Promise<typeof import('./prepare.js')> | undefined;
   const loadHere = () => {
-    inline ??= import('./prepare.js');
+    inline ??= import('./prepare.js').then((prepare) => {
+      prepare.warmUp();
+      return prepare;
+    });
     return inline;
   };
   const prepareHere = async (raw: Buffer, receivedAt: Date) =>

@@ -1,6 +1,6 @@
 import { type MessagePort, parentPort } from 'node:worker_threads';
 import { BadInputError } from '../errors.js';
-import { prepareMail } from './prepare.js';
+import { prepareMail, warmUp } from './prepare.js';
 
 /**
  * Worker-thread side of parse-pool.ts: prepares each message it is sent and
@@ -32,6 +32,7 @@ if (port) {
   port.on('message', (request: PrepareRequest) => {
     previous = previous.then(() => answer(port, request));
   });
+  warmUp();
   port.postMessage({ type: 'ready' } satisfies PrepareResponse);
 }
 

@@ -5,7 +5,7 @@ import type { ProposedTime } from '../pipeline/proposed-time.js';
 import { parseCalendarParts } from './calendar.js';
 import { extractReturnDate } from './ooo-return-date.js';
 import { parseMail } from './parse.js';
-import { extractProposedTimes } from './proposed-times.js';
+import { extractProposedTimes, warmUpDateParsers } from './proposed-times.js';
 import { extractReply } from './reply-text.js';
 
 /**
@@ -27,6 +27,11 @@ export interface Extracted {
 export interface Prepared {
   readonly message: MailMessage;
   readonly extracted: Extracted;
+}
+
+/** What loading the parser should include: the costs the first mail would otherwise pay. */
+export function warmUp(): void {
+  warmUpDateParsers();
 }
 
 /** Parses and extracts; throws BadInputError when the mail cannot be parsed. */
