@@ -9,7 +9,7 @@
  * 3. the reaction time from an APPEND on a second IMAP connection to the
  *    stage change committed, p50/p95.
  * Usage: npm run bench:ingest [-- <messages> [<reaction samples>]]
- * Every figure is the best of two interleaved runs (the machine is shared);
+ * Every figure is the best of three interleaved runs (the machine is shared);
  * backfills run in child processes so their peak RSS is their own.
  */
 import { execFileSync, spawn } from 'node:child_process';
@@ -89,7 +89,7 @@ function copyDatabase(seed: string, dir: string): string {
 }
 
 const rate = (count: number, ms: number) => (count / ms) * 1000;
-const ROUNDS = 2;
+const ROUNDS = 3;
 
 /** The fastest of several runs, with the highest peak RSS seen in any of them. */
 function fastest(results: readonly ChildResult[]): ChildResult {
