@@ -169,4 +169,22 @@ describe('IMAP Drafts and Sent', () => {
     expect(await folder(user, 'Drafts')).toHaveLength(0);
     expect(toAna(smtp)).toHaveLength(1);
   });
+
+  it('a refused login is not retried every round, and the loop stays degraded meanwhile', async () => {
+    const { user, loop } = await setup({ IMAP_PASS: 'not-the-password' });
+    const refusals = () =>
+      dovecot
+        .log()
+        .split('\n')
+        .filter((l) => l.includes(`user=<${user}>`) && /auth failed/i.test(l)).length;
+    await loop.runOnce();
+    await loop.runOnce();
+    await loop.runOnce();
+    expect(loop.status().state).toBe('degraded');
+    expect(loop.status().detail).toMatchObject({
+      lastError: expect.stringMatching(/refused the login/),
+    });
+    expect(JSON.stringify(loop.status())).not.toContain('not-the-password');
+    expect(refusals()).toBe(1);
+  });
 });
