@@ -503,10 +503,26 @@ class MailboxWatch {
       );
       this.stats.quarantined += 1;
     }
-    for (const group of bodyGroups(wanted)) {
-      if (this.stopped || !client.usable) return checkpoint.cursor;
-      await this.download(client, path, group, checkpoint);
+    // One window of ingests for all of the batch's body FETCHes: the next FETCH
+    // is on its way while the last messages of the one before are stored,
+    // instead of the pipeline running dry at every group.
+    const inFlight: InFlight = { pending: [] };
+    let interrupted = false;
+    try {
+      for (const group of bodyGroups(wanted)) {
+        if (this.stopped || !client.usable) {
+          interrupted = true;
+          break;
+        }
+        await this.download(client, path, group, checkpoint, inFlight);
+        if (inFlight.failure) break;
+      }
+    } finally {
+      await Promise.all(inFlight.pending);
     }
+    // A failure aborts the catch-up: the cursor stops before the message that failed.
+    if (inFlight.failure) throw inFlight.failure.error;
+    if (interrupted) return checkpoint.cursor;
     const last = batch[batch.length - 1];
     const after =
       last === undefined
@@ -603,11 +619,9 @@ class MailboxWatch {
     path: string,
     group: readonly HeaderSummary[],
     checkpoint: Checkpoint,
+    inFlight: InFlight,
   ): Promise<void> {
     const received = new Set<number>();
-    // A few in flight: the next message parses while the previous one is stored.
-    const inflight: Promise<void>[] = [];
-    let failure: { error: unknown } | undefined;
     for await (const message of client.fetch(
       uidSet(group.map((s) => s.uid)),
       { uid: true, source: true, internalDate: true },
@@ -622,7 +636,7 @@ class MailboxWatch {
         receivedAt,
         checkpoint: checkpoint.saver(message.uid, this.now),
       });
-      inflight.push(
+      inFlight.pending.push(
         outcome.then(
           (result) => {
             this.stats.handled += 1;
@@ -630,20 +644,22 @@ class MailboxWatch {
             if (result.status === 'stored') this.state.lastMessageAt = this.now().toISOString();
           },
           (error: unknown) => {
-            failure ??= { error };
+            inFlight.failure ??= { error };
           },
         ),
       );
-      if (inflight.length >= IN_FLIGHT) await inflight.shift();
-      if (failure) break;
+      if (inFlight.pending.length >= IN_FLIGHT) await inFlight.pending.shift();
+      if (inFlight.failure) return;
     }
-    // All settle before the batch counts as done; a failure aborts the catch-up
-    // (the cursor stops before the message that failed).
-    await Promise.all(inflight);
-    if (failure) throw failure.error;
     // Expunged between the two FETCHes: gone, so nothing is left to handle.
     for (const s of group) if (!received.has(s.uid)) checkpoint.handled(s.uid);
   }
+}
+
+/** Ingests started by a batch's body FETCHes and not yet settled; the first failure. */
+interface InFlight {
+  readonly pending: Promise<void>[];
+  failure?: { error: unknown };
 }
 
 /**
