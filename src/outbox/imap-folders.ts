@@ -33,7 +33,12 @@ export interface ImapFolders {
 
 export interface ImapFoldersOptions {
   readonly timeoutMs?: number;
+  /** How long a refused login is answered from memory before the server is asked again. */
+  readonly loginRetryMs?: number;
+  readonly now?: () => Date;
 }
+
+const LOGIN_RETRY_MS = 5 * 60_000;
 
 const FALLBACK_NAMES: Readonly<Record<SpecialUse, readonly string[]>> = {
   '\\Drafts': ['Drafts', 'INBOX.Drafts', 'INBOX/Drafts'],
@@ -42,12 +47,19 @@ const FALLBACK_NAMES: Readonly<Record<SpecialUse, readonly string[]>> = {
 
 export function createImapFolders(imap: ImapConfig, options: ImapFoldersOptions = {}): ImapFolders {
   const timeoutMs = options.timeoutMs ?? 30_000;
+  const loginRetryMs = options.loginRetryMs ?? LOGIN_RETRY_MS;
+  const now = options.now ?? (() => new Date());
   let client: ImapFlow | undefined;
+  // Every use (Drafts sync each round, sends, crash recovery) goes through
+  // connect(), so a wrong password is tried once per wait, not once per round:
+  // servers lock accounts that keep retrying one.
+  let loginRefused: { readonly until: number; readonly error: KithError } | undefined;
   const paths = new Map<SpecialUse, string | null>();
 
   const connect = async (): Promise<ImapFlow> => {
     if (client?.usable) return client;
     client = undefined;
+    if (loginRefused && now().getTime() < loginRefused.until) throw loginRefused.error;
     const fresh = new ImapFlow({
       host: imap.host,
       port: imap.port,
@@ -65,7 +77,11 @@ export function createImapFolders(imap: ImapConfig, options: ImapFoldersOptions 
       await fresh.connect();
     } catch (error) {
       fresh.close();
-      throw translateImapError(error, { user: imap.user, host: imap.host });
+      const translated = translateImapError(error, { user: imap.user, host: imap.host });
+      if (translated.code === 'auth') {
+        loginRefused = { until: now().getTime() + loginRetryMs, error: translated };
+      }
+      throw translated;
     }
     client = fresh;
     return fresh;

@@ -104,7 +104,7 @@ export function createSendLoop(options: SendLoopOptions): SendLoop {
   const folders =
     options.folders === undefined
       ? config.imap
-        ? createImapFolders(config.imap)
+        ? createImapFolders(config.imap, { now })
         : null
       : options.folders;
   const providerSavesSent = options.providerSavesSent ?? config.smtp?.savesSent ?? true;
@@ -130,9 +130,6 @@ export function createSendLoop(options: SendLoopOptions): SendLoop {
   let lastError: string | undefined;
   let lastRoundAt: string | undefined;
   let drafts: 'unknown' | 'present' | 'absent' = 'unknown';
-  // A refused login is not retried every poll: servers lock accounts that do that.
-  let draftsLoginRefusedUntil = 0;
-  let draftsLoginError: string | undefined;
   const totals = { sent: 0, failed: 0, waitingForCap: 0 };
 
   const iso = () => now().toISOString();
@@ -407,16 +404,10 @@ export function createSendLoop(options: SendLoopOptions): SendLoop {
     try {
       const recovered = await recoverInterrupted();
       await reaskSnoozed();
-      if (folders && now().getTime() < draftsLoginRefusedUntil) {
-        lastError = draftsLoginError;
-      } else if (folders) {
+      if (folders) {
         // The Drafts copies are a convenience: an IMAP outage must not hold up sending.
         await syncDrafts(folders).catch((error: unknown) => {
           lastError = `Drafts folder: ${(error as Error).message}`;
-          if (error instanceof KithError && error.code === 'auth') {
-            draftsLoginRefusedUntil = now().getTime() + AUTH_RETRY_MS;
-            draftsLoginError = lastError;
-          }
           logger.warn('could not update the Drafts folder', { error });
         });
       }
