@@ -53,6 +53,40 @@ describe('parseMail', () => {
     expect(m.cc.map((a) => a.address)).toEqual(['team@contact.example']);
   });
 
+  it('reads the text of HTML mail whose HTML sits beside an inline image', async () => {
+    // multipart/related with no plain part: mailparser on its own gives no text here.
+    const m = await parse('html-related.eml');
+    expect(m.text).toContain('Happy to help – Thursday at 2pm works for me.');
+    expect(m.text).not.toMatch(/<|cid:/);
+  });
+
+  it('reads the plain part of multipart/alternative mail, not its HTML', async () => {
+    const m = await parseMail(
+      Buffer.from(
+        [
+          'From: a@contact.example',
+          'To: owner@example.org',
+          'Subject: Alt',
+          'MIME-Version: 1.0',
+          'Content-Type: multipart/alternative; boundary="alt"',
+          '',
+          '--alt',
+          'Content-Type: text/plain; charset=utf-8',
+          '',
+          'The plain words.',
+          '--alt',
+          'Content-Type: text/html; charset=utf-8',
+          '',
+          '<p>The <b>HTML</b> words.</p>',
+          '--alt--',
+          '',
+        ].join('\r\n'),
+      ),
+      { receivedAt },
+    );
+    expect(m.text.trim()).toBe('The plain words.');
+  });
+
   it('finds text/calendar parts inline and as .ics attachments, with METHOD', async () => {
     const inline = await parse('calendar-inline.eml');
     expect(inline.calendar).toHaveLength(2);
