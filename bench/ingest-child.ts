@@ -32,6 +32,9 @@ export interface ChildResult {
   readonly headersFetched: number;
   readonly structuresFetched?: number;
   readonly bodiesFetched: number;
+  /** Bodies fetched as the parts kith reads, attachments left on the server. */
+  readonly bodiesInParts?: number;
+  readonly bodyBytes: number;
   readonly stored: number;
 }
 
@@ -93,7 +96,7 @@ async function run(task: ChildTask): Promise<ChildResult> {
   // Timed from here: the backfill, not the loading of the parser (which a server does once at start).
   await ingester.ready();
   started = performance.now();
-  let counts: { headersFetched: number; bodiesFetched: number };
+  let counts: { headersFetched: number; bodiesFetched: number; bodyBytes: number };
   if (task.mode === 'watcher') {
     const watcher = createImapWatcher({
       imap: {
@@ -125,6 +128,7 @@ async function run(task: ChildTask): Promise<ChildResult> {
     await client.connect();
     await client.mailboxOpen('INBOX', { readOnly: true });
     let bodies = 0;
+    let bodyBytes = 0;
     const inflight: Promise<unknown>[] = [];
     for await (const message of client.fetch(
       '1:*',
@@ -133,6 +137,7 @@ async function run(task: ChildTask): Promise<ChildResult> {
     )) {
       if (!message.source) continue;
       bodies += 1;
+      bodyBytes += message.source.length;
       inflight.push(
         ingester.ingest(message.source, {
           label: `imap:INBOX:${message.uid}`,
@@ -143,7 +148,7 @@ async function run(task: ChildTask): Promise<ChildResult> {
     }
     await Promise.all(inflight);
     await client.logout();
-    counts = { headersFetched: 0, bodiesFetched: bodies };
+    counts = { headersFetched: 0, bodiesFetched: bodies, bodyBytes };
   }
   const ms = performance.now() - started;
   clearInterval(sampler);

@@ -1,4 +1,10 @@
-import { ImapFlow, type ListResponse, type SearchObject } from 'imapflow';
+import {
+  type FetchMessageObject,
+  ImapFlow,
+  type ListResponse,
+  type MessageStructureObject,
+  type SearchObject,
+} from 'imapflow';
 import type { ImapConfig } from '../config.js';
 import { imapAuth } from '../credentials.js';
 import type { Db } from '../db/database.js';
@@ -17,6 +23,7 @@ import {
   uidSet,
 } from './imap-cursor.js';
 import { translateImapError } from './imap-errors.js';
+import { assembleParts, PART_FETCH_MIN_BYTES, type PartPlan, planPartFetch } from './imap-parts.js';
 import {
   allAddresses,
   HEADER_FIELDS,
@@ -94,6 +101,10 @@ export interface WatcherStats {
   /** BODYSTRUCTUREs asked for (mail whose headers could not rule out an invite). */
   structuresFetched: number;
   bodiesFetched: number;
+  /** Of those, bodies fetched as the parts kith reads, without their attachments. */
+  bodiesInParts: number;
+  /** Bytes of the bodies downloaded (as rebuilt, for those read in parts). */
+  bodyBytes: number;
   handled: number;
   quarantined: number;
 }
@@ -127,6 +138,8 @@ export function createImapWatcher(options: ImapWatcherOptions): ImapWatcher {
     headersFetched: 0,
     structuresFetched: 0,
     bodiesFetched: 0,
+    bodiesInParts: 0,
+    bodyBytes: 0,
     handled: 0,
     quarantined: 0,
   };
@@ -614,6 +627,11 @@ class MailboxWatch {
     return summaries.map((s) => byUid.get(s.uid) ?? s);
   }
 
+  /**
+   * Downloads a group's bodies and starts their ingests, in UID order. Big
+   * mail whose structure shows parts kith does not read (attachments) is
+   * fetched as the parts it does read; the rest in one FETCH per run.
+   */
   private async download(
     client: ImapFlow,
     path: string,
@@ -621,39 +639,128 @@ class MailboxWatch {
     checkpoint: Checkpoint,
     inFlight: InFlight,
   ): Promise<void> {
+    const plans = await this.partPlans(client, group);
     const received = new Set<number>();
-    for await (const message of client.fetch(
-      uidSet(group.map((s) => s.uid)),
-      { uid: true, source: true, internalDate: true },
-      { uid: true },
-    )) {
-      if (!message.source) continue;
-      received.add(message.uid);
-      this.stats.bodiesFetched += 1;
-      const receivedAt = message.internalDate ? new Date(message.internalDate) : this.now();
-      const outcome = this.options.ingester.ingest(message.source, {
-        label: `imap:${path}:${message.uid}`,
-        receivedAt,
-        checkpoint: checkpoint.saver(message.uid, this.now),
-      });
-      inFlight.pending.push(
-        outcome.then(
-          (result) => {
-            this.stats.handled += 1;
-            if (result.status === 'quarantined') this.stats.quarantined += 1;
-            if (result.status === 'stored') this.state.lastMessageAt = this.now().toISOString();
-          },
-          (error: unknown) => {
-            inFlight.failure ??= { error };
-          },
-        ),
-      );
-      if (inFlight.pending.length >= IN_FLIGHT) await inFlight.pending.shift();
-      if (inFlight.failure) return;
+    for (const run of fetchRuns(group, plans)) {
+      for await (const { uid, raw, message } of this.bodies(client, run)) {
+        received.add(uid);
+        this.stats.bodiesFetched += 1;
+        this.stats.bodyBytes += raw.length;
+        const receivedAt = message.internalDate ? new Date(message.internalDate) : this.now();
+        const outcome = this.options.ingester.ingest(raw, {
+          label: `imap:${path}:${uid}`,
+          receivedAt,
+          checkpoint: checkpoint.saver(uid, this.now),
+        });
+        inFlight.pending.push(
+          outcome.then(
+            (result) => {
+              this.stats.handled += 1;
+              if (result.status === 'quarantined') this.stats.quarantined += 1;
+              if (result.status === 'stored') this.state.lastMessageAt = this.now().toISOString();
+            },
+            (error: unknown) => {
+              inFlight.failure ??= { error };
+            },
+          ),
+        );
+        if (inFlight.pending.length >= IN_FLIGHT) await inFlight.pending.shift();
+        if (inFlight.failure) return;
+      }
     }
     // Expunged between the two FETCHes: gone, so nothing is left to handle.
     for (const s of group) if (!received.has(s.uid)) checkpoint.handled(s.uid);
   }
+
+  /** The raw mail of one run, as it arrives: whole, or rebuilt from the parts kith reads. */
+  private async *bodies(
+    client: ImapFlow,
+    run: FetchRun,
+  ): AsyncGenerator<{ uid: number; raw: Buffer; message: FetchMessageObject }> {
+    if (run.kind === 'whole') {
+      for await (const message of client.fetch(
+        uidSet(run.uids),
+        { uid: true, source: true, internalDate: true },
+        { uid: true },
+      )) {
+        if (message.source) yield { uid: message.uid, raw: message.source, message };
+      }
+      return;
+    }
+    const message = await client.fetchOne(
+      String(run.uid),
+      { uid: true, headers: true, bodyParts: [...run.plan.sections], internalDate: true },
+      { uid: true },
+    );
+    if (!message) return; // expunged meanwhile
+    const raw = assembled(run.structure, message);
+    if (raw) {
+      this.stats.bodiesInParts += 1;
+      yield { uid: run.uid, raw, message };
+      return;
+    }
+    // The server left out a section the structure named: read that mail whole.
+    yield* this.bodies(client, { kind: 'whole', uids: [run.uid] });
+  }
+
+  /** Which of a group's big messages to fetch as parts: their BODYSTRUCTURE, in one FETCH. */
+  private async partPlans(
+    client: ImapFlow,
+    group: readonly HeaderSummary[],
+  ): Promise<Map<number, { plan: PartPlan; structure: MessageStructureObject }>> {
+    const plans = new Map<number, { plan: PartPlan; structure: MessageStructureObject }>();
+    const big = group.filter((s) => s.size >= PART_FETCH_MIN_BYTES).map((s) => s.uid);
+    if (big.length === 0) return plans;
+    for await (const message of client.fetch(
+      uidSet(big),
+      { uid: true, bodyStructure: true },
+      { uid: true },
+    )) {
+      const plan = message.bodyStructure ? planPartFetch(message.bodyStructure) : null;
+      if (plan && message.bodyStructure) {
+        plans.set(message.uid, { plan, structure: message.bodyStructure });
+      }
+    }
+    return plans;
+  }
+}
+
+/** The mail rebuilt from the sections a FETCH returned; undefined when one is missing. */
+function assembled(
+  structure: MessageStructureObject,
+  message: FetchMessageObject,
+): Buffer | undefined {
+  if (!message.headers || !message.bodyParts) return undefined;
+  return assembleParts(structure, message.headers, message.bodyParts);
+}
+
+type FetchRun =
+  | { readonly kind: 'whole'; readonly uids: number[] }
+  | {
+      readonly kind: 'parts';
+      readonly uid: number;
+      readonly plan: PartPlan;
+      readonly structure: MessageStructureObject;
+    };
+
+/**
+ * A group cut into FETCHes that keep UID order (a reply must not be stored
+ * before the outreach it answers): runs of whole mail, and one FETCH for
+ * each mail read in parts (their sections differ).
+ */
+function fetchRuns(
+  group: readonly HeaderSummary[],
+  plans: ReadonlyMap<number, { plan: PartPlan; structure: MessageStructureObject }>,
+): FetchRun[] {
+  const runs: FetchRun[] = [];
+  for (const s of group) {
+    const planned = plans.get(s.uid);
+    const last = runs[runs.length - 1];
+    if (planned) runs.push({ kind: 'parts', uid: s.uid, ...planned });
+    else if (last?.kind === 'whole') last.uids.push(s.uid);
+    else runs.push({ kind: 'whole', uids: [s.uid] });
+  }
+  return runs;
 }
 
 /** Ingests started by a batch's body FETCHes and not yet settled; the first failure. */

@@ -244,6 +244,66 @@ describe('IMAP watcher against Dovecot', () => {
     expect(stats.bodiesFetched).toBe(1);
   });
 
+  it('reads big mail as the parts it needs and leaves the attachments on the server', async () => {
+    const h = await watch({ prepare: (db) => seedContact(db, 'ana@contact.example') });
+    await idle(h);
+    // ~400 KB of base64 each: bigger than the part-fetch threshold, and never needed.
+    const attachment = (name: string) => ({
+      headers: `Content-Type: application/pdf; name="${name}"\nContent-Transfer-Encoding: base64\nContent-Disposition: attachment; filename="${name}"`,
+      body: Buffer.alloc(300_000, 7).toString('base64').replace(/.{76}/g, '$&\n'),
+    });
+    await dovecot.append(
+      h.user,
+      'INBOX',
+      buildMail({
+        from: 'ana@contact.example',
+        to: [OWNER],
+        subject: 'My CV',
+        text: 'Here is my CV, as promised. Talk soon!',
+        parts: [attachment('cv.pdf')],
+      }),
+    );
+    await dovecot.append(
+      h.user,
+      'INBOX',
+      buildMail({
+        from: 'ana@contact.example',
+        to: [OWNER],
+        subject: 'Invitation: Coffee chat',
+        text: 'Invite attached, with the agenda.',
+        parts: [
+          attachment('agenda.pdf'),
+          {
+            headers: 'Content-Type: text/calendar; charset=utf-8; method=REQUEST',
+            body: ics({
+              method: 'REQUEST',
+              uid: 'big-invite-1@contact.example',
+              start: '20261210T130000Z',
+              end: '20261210T133000Z',
+              organizer: 'ana@contact.example',
+              attendees: [{ address: OWNER }, { address: 'ana@contact.example' }],
+            }),
+          },
+        ],
+      }),
+    );
+    await waitFor(async () => (await stageOf(h.db, 'ana@contact.example')) === 'scheduled', {
+      what: 'the invite to schedule the contact',
+    });
+    await waitFor(async () => (await getSyncState(h.db, 'INBOX'))?.last_uid === 2, {
+      what: 'INBOX to be read',
+    });
+    // The reply's text was read, and (scheduled above) the invite's calendar part.
+    const texts = await h.db.selectFrom('messages').select('text').orderBy('id').execute();
+    expect(texts).toHaveLength(2);
+    expect(texts[0]?.text).toBe('Here is my CV, as promised. Talk soon!');
+    const stats = h.watcher.stats();
+    expect(stats.bodiesFetched).toBe(2);
+    expect(stats.bodiesInParts).toBe(2);
+    // Two mails of ~400 KB each: what came down is their text and the invite.
+    expect(stats.bodyBytes).toBeLessThan(10_000);
+  });
+
   it('reconnects after Dovecot stops and starts, and catches up on what arrived meanwhile', async () => {
     const h = await watch();
     await idle(h);
