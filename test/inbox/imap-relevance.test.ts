@@ -1,4 +1,5 @@
 import type { FetchMessageObject } from 'imapflow';
+import addressparser from 'nodemailer/lib/addressparser';
 import { describe, expect, it } from 'vitest';
 import {
   type HeaderSummary,
@@ -120,6 +121,29 @@ describe('summarizeHeaders', () => {
       'o1@example.org',
     ]);
     expect(lookupKeys([s]).ids).toEqual(['m1@contact.example', 'o1@example.org', 'o0@example.org']);
+  });
+
+  it('reads each form of address header as addressparser does', () => {
+    const values = [
+      'ana@x.example',
+      '<Ana@X.Example>',
+      'Ana Lima <Ana@X.Example>',
+      '=?UTF-8?Q?Ana_L=C3=ADma?= <ana@x.example>',
+      '"Lima, Ana" <ana@x.example>',
+      "Ana O'Brien <ana@x.example>",
+      'ana@x.example (Ana at work)',
+      'Ana <ana@x.example>, Bo <bo@y.example>',
+      'team: bo@y.example, cy@z.example;',
+      'undisclosed-recipients:;',
+      'Ana <ana@x.example> (work)',
+      '  ana@x.example  ',
+    ];
+    for (const value of values) {
+      const expected = addressparser(value, { flatten: true })
+        .map((a) => a.address.trim().toLowerCase())
+        .filter((a) => a.includes('@'));
+      expect(summarizeHeaders(fetched([`From: ${value}`])).from, value).toEqual(expected);
+    }
   });
 
   it('finds delivery reports in the headers, and calendar and report parts in the BODYSTRUCTURE', () => {
