@@ -11,7 +11,7 @@ import {
 import { type DovecotServer, startDovecot } from '../helpers/dovecot.js';
 import { useTempDir } from '../helpers/temp-dir.js';
 import { waitFor } from '../helpers/wait-for.js';
-import { buildMail, ics, newMessageId } from './build-mail.js';
+import { buildMail, ics, type MailSpec, newMessageId } from './build-mail.js';
 import {
   counts,
   OWNER,
@@ -252,41 +252,27 @@ describe('IMAP watcher against Dovecot', () => {
       headers: `Content-Type: application/pdf; name="${name}"\nContent-Transfer-Encoding: base64\nContent-Disposition: attachment; filename="${name}"`,
       body: Buffer.alloc(300_000, 7).toString('base64').replace(/.{76}/g, '$&\n'),
     });
-    await dovecot.append(
-      h.user,
-      'INBOX',
-      buildMail({
-        from: 'ana@contact.example',
-        to: [OWNER],
-        subject: 'My CV',
-        text: 'Here is my CV, as promised. Talk soon!',
-        parts: [attachment('cv.pdf')],
-      }),
-    );
-    await dovecot.append(
-      h.user,
-      'INBOX',
-      buildMail({
-        from: 'ana@contact.example',
-        to: [OWNER],
-        subject: 'Invitation: Coffee chat',
-        text: 'Invite attached, with the agenda.',
-        parts: [
-          attachment('agenda.pdf'),
-          {
-            headers: 'Content-Type: text/calendar; charset=utf-8; method=REQUEST',
-            body: ics({
-              method: 'REQUEST',
-              uid: 'big-invite-1@contact.example',
-              start: '20261210T130000Z',
-              end: '20261210T133000Z',
-              organizer: 'ana@contact.example',
-              attendees: [{ address: OWNER }, { address: 'ana@contact.example' }],
-            }),
-          },
-        ],
-      }),
-    );
+    const fromAna = (subject: string, text: string, parts: MailSpec['parts']) =>
+      dovecot.append(
+        h.user,
+        'INBOX',
+        buildMail({ from: 'ana@contact.example', to: [OWNER], subject, text, parts }),
+      );
+    await fromAna('My CV', 'Here is my CV, as promised. Talk soon!', [attachment('cv.pdf')]);
+    await fromAna('Invitation: Coffee chat', 'Invite attached, with the agenda.', [
+      attachment('agenda.pdf'),
+      {
+        headers: 'Content-Type: text/calendar; charset=utf-8; method=REQUEST',
+        body: ics({
+          method: 'REQUEST',
+          uid: 'big-invite-1@contact.example',
+          start: '20261210T130000Z',
+          end: '20261210T133000Z',
+          organizer: 'ana@contact.example',
+          attendees: [{ address: OWNER }, { address: 'ana@contact.example' }],
+        }),
+      },
+    ]);
     await waitFor(async () => (await stageOf(h.db, 'ana@contact.example')) === 'scheduled', {
       what: 'the invite to schedule the contact',
     });
