@@ -122,7 +122,8 @@ export const SETTINGS = [
     name: 'KITH_MAX_MESSAGE_BYTES',
     default: '26214400',
     schema: positiveInt,
-    description: 'Mail larger than this is not parsed but put aside in quarantine.',
+    description:
+      'Mail larger than this is not parsed but put aside in quarantine. Over IMAP the parts kith reads count, not the attachments it leaves on the server.',
   }),
   spec({
     name: 'KITH_PROVIDER',

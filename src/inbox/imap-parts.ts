@@ -20,6 +20,8 @@ export interface PartPlan {
   readonly sections: readonly string[];
   /** Encoded bytes of the parts left on the server. */
   readonly skippedBytes: number;
+  /** Encoded bytes of the parts fetched (their MIME headers aside). */
+  readonly keptBytes: number;
 }
 
 /**
@@ -52,6 +54,7 @@ export function planPartFetch(
   if (!isMultipart(structure)) return null;
   const sections: string[] = [];
   let skippedBytes = 0;
+  let keptBytes = 0;
   const visit = (node: MessageStructureObject): boolean => {
     for (const child of node.childNodes ?? []) {
       if (!child.part) return false;
@@ -61,6 +64,7 @@ export function planPartFetch(
         if (!visit(child)) return false;
       } else if (isReadPart(child)) {
         sections.push(`${child.part}.MIME`, child.part);
+        keptBytes += child.size ?? 0;
       } else {
         skippedBytes += child.size ?? 0;
       }
@@ -68,7 +72,7 @@ export function planPartFetch(
     return true;
   };
   if (!structure.parameters?.boundary || !visit(structure)) return null;
-  return skippedBytes >= minSkippedBytes ? { sections, skippedBytes } : null;
+  return skippedBytes >= minSkippedBytes ? { sections, skippedBytes, keptBytes } : null;
 }
 
 /**

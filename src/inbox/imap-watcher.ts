@@ -499,15 +499,22 @@ class MailboxWatch {
     batch: number[],
   ): Promise<SyncCursor> {
     const relevant = await this.relevantIn(client, batch);
-    const tooLarge = relevant.filter((s) => s.size > this.options.maxMessageBytes);
-    const wanted = relevant.filter((s) => s.size <= this.options.maxMessageBytes);
+    const plans = await this.partPlans(client, relevant);
+    // What the download would be: the parts kith reads, or the whole mail.
+    const bytesOf = (s: HeaderSummary) => plans.get(s.uid)?.plan.keptBytes ?? s.size;
+    const cap = this.options.maxMessageBytes;
+    const tooLarge = relevant.filter((s) => bytesOf(s) > cap);
+    const wanted = relevant.filter((s) => bytesOf(s) <= cap);
     const checkpoint = new Checkpoint(path, cursor, [...relevant.map((s) => s.uid)]);
 
     for (const s of tooLarge) {
+      const what = plans.has(s.uid)
+        ? `the parts kith reads come to ${bytesOf(s)} bytes`
+        : `${s.size} bytes`;
       await this.options.ingester.quarantine(
         {
           source: `imap:${path}:${s.uid}`,
-          reason: `too large: ${s.size} bytes is over KITH_MAX_MESSAGE_BYTES (${this.options.maxMessageBytes}); not downloaded`,
+          reason: `too large: ${what}, over KITH_MAX_MESSAGE_BYTES (${cap}); not downloaded`,
           messageId: s.messageId,
           subject: s.subject,
           size: s.size,
@@ -522,12 +529,12 @@ class MailboxWatch {
     const inFlight: InFlight = { pending: [] };
     let interrupted = false;
     try {
-      for (const group of bodyGroups(wanted)) {
+      for (const group of bodyGroups(wanted, bytesOf)) {
         if (this.stopped || !client.usable) {
           interrupted = true;
           break;
         }
-        await this.download(client, path, group, checkpoint, inFlight);
+        await this.download(client, path, group, plans, checkpoint, inFlight);
         if (inFlight.failure) break;
       }
     } finally {
@@ -636,10 +643,10 @@ class MailboxWatch {
     client: ImapFlow,
     path: string,
     group: readonly HeaderSummary[],
+    plans: PartPlans,
     checkpoint: Checkpoint,
     inFlight: InFlight,
   ): Promise<void> {
-    const plans = await this.partPlans(client, group);
     const received = new Set<number>();
     for (const run of fetchRuns(group, plans)) {
       for await (const { uid, raw, message } of this.bodies(client, run)) {
@@ -703,13 +710,13 @@ class MailboxWatch {
     yield* this.bodies(client, { kind: 'whole', uids: [run.uid] });
   }
 
-  /** Which of a group's big messages to fetch as parts: their BODYSTRUCTURE, in one FETCH. */
+  /** Which of the big relevant messages to fetch as parts: their BODYSTRUCTURE, in one FETCH. */
   private async partPlans(
     client: ImapFlow,
-    group: readonly HeaderSummary[],
-  ): Promise<Map<number, { plan: PartPlan; structure: MessageStructureObject }>> {
-    const plans = new Map<number, { plan: PartPlan; structure: MessageStructureObject }>();
-    const big = group.filter((s) => s.size >= PART_FETCH_MIN_BYTES).map((s) => s.uid);
+    relevant: readonly HeaderSummary[],
+  ): Promise<PartPlans> {
+    const plans: PartPlans = new Map();
+    const big = relevant.filter((s) => s.size >= PART_FETCH_MIN_BYTES).map((s) => s.uid);
     if (big.length === 0) return plans;
     for await (const message of client.fetch(
       uidSet(big),
@@ -734,6 +741,9 @@ function assembled(
   return assembleParts(structure, message.headers, message.bodyParts);
 }
 
+/** Mail to fetch as parts, by UID, with the structure the parts are rebuilt by. */
+type PartPlans = Map<number, { plan: PartPlan; structure: MessageStructureObject }>;
+
 type FetchRun =
   | { readonly kind: 'whole'; readonly uids: number[] }
   | {
@@ -748,10 +758,7 @@ type FetchRun =
  * before the outreach it answers): runs of whole mail, and one FETCH for
  * each mail read in parts (their sections differ).
  */
-function fetchRuns(
-  group: readonly HeaderSummary[],
-  plans: ReadonlyMap<number, { plan: PartPlan; structure: MessageStructureObject }>,
-): FetchRun[] {
+function fetchRuns(group: readonly HeaderSummary[], plans: PartPlans): FetchRun[] {
   const runs: FetchRun[] = [];
   for (const s of group) {
     const planned = plans.get(s.uid);
@@ -803,21 +810,24 @@ class Checkpoint {
   }
 }
 
-function bodyGroups(summaries: readonly HeaderSummary[]): HeaderSummary[][] {
+function bodyGroups(
+  summaries: readonly HeaderSummary[],
+  bytesOf: (s: HeaderSummary) => number,
+): HeaderSummary[][] {
   const groups: HeaderSummary[][] = [];
   let current: HeaderSummary[] = [];
   let bytes = 0;
   for (const s of summaries) {
     if (
       current.length > 0 &&
-      (current.length >= BODY_BATCH_COUNT || bytes + s.size > BODY_BATCH_BYTES)
+      (current.length >= BODY_BATCH_COUNT || bytes + bytesOf(s) > BODY_BATCH_BYTES)
     ) {
       groups.push(current);
       current = [];
       bytes = 0;
     }
     current.push(s);
-    bytes += s.size;
+    bytes += bytesOf(s);
   }
   if (current.length > 0) groups.push(current);
   return groups;

@@ -40,6 +40,7 @@ describe('planPartFetch', () => {
     expect(planPartFetch(structure)).toEqual({
       sections: ['1.MIME', '1.1.MIME', '1.1', '1.2.MIME', '1.2', '3.MIME', '3', '5.MIME', '5'],
       skippedBytes: 540_000,
+      keptBytes: 400,
     });
   });
 

@@ -450,13 +450,58 @@ describe('IMAP watcher against Dovecot', () => {
       .select(['reason', 'message_id'])
       .orderBy('id')
       .execute();
-    expect(aside.map((q) => q.reason.split(':')[0])).toEqual(['too large', 'unparseable']);
-    expect(aside[0]?.message_id).toBe('huge@contact.example');
-    expect(h.watcher.stats().bodiesFetched).toBe(5);
-    expect((await counts(h.db)).messages).toBe(4);
+    // The 30 MB mail is over the cap, but its text is not: read without the attachment.
+    expect(aside.map((q) => q.reason.split(':')[0])).toEqual(['unparseable']);
+    expect(h.watcher.stats()).toMatchObject({ bodiesFetched: 6, bodiesInParts: 1 });
+    const huge = await h.db
+      .selectFrom('messages')
+      .select('text')
+      .where('message_id', '=', 'huge@contact.example')
+      .executeTakeFirst();
+    expect(huge?.text).toBe('See attached');
+    expect((await counts(h.db)).messages).toBe(5);
     expect(await stageOf(h.db, 'hal@contact.example')).toBe('replied');
     expect(h.watcher.status().state).toBe('ok');
   }, 60_000);
+
+  it('puts aside mail whose parts to read are over the size cap, not mail whose attachment is', async () => {
+    const cap = 1024 * 1024;
+    const h = await watch({
+      prepare: (db) => seedContact(db, 'ida@contact.example'),
+      maxMessageBytes: cap,
+    });
+    await idle(h);
+    const base64 = (bytes: number) =>
+      Buffer.alloc(bytes, 7).toString('base64').replace(/.{76}/g, '$&\n');
+    const fromIda = (subject: string, text: string, parts?: MailSpec['parts']) =>
+      dovecot.append(
+        h.user,
+        'INBOX',
+        buildMail({ from: 'ida@contact.example', to: [OWNER], subject, text, parts }),
+      );
+    const zip = {
+      headers: 'Content-Type: application/zip\nContent-Transfer-Encoding: base64',
+      body: base64(2 * cap),
+    };
+    await fromIda('Photos', 'Photos from the meetup attached.', [zip]);
+    await fromIda('Long read', 'x'.repeat(2 * cap));
+    await fromIda('Long read, with photos', 'y'.repeat(1.5 * cap), [zip]);
+    await waitFor(async () => (await getSyncState(h.db, 'INBOX'))?.last_uid === 3, {
+      what: 'all three to be handled',
+    });
+    const aside = await h.db.selectFrom('quarantine').select('reason').orderBy('id').execute();
+    expect(aside.map((q) => q.reason)).toEqual([
+      expect.stringMatching(
+        /^too large: \d+ bytes, over KITH_MAX_MESSAGE_BYTES \(1048576\); not downloaded$/,
+      ),
+      expect.stringMatching(
+        /^too large: the parts kith reads come to \d+ bytes, over KITH_MAX_MESSAGE_BYTES/,
+      ),
+    ]);
+    const stored = await h.db.selectFrom('messages').select('text').execute();
+    expect(stored.map((m) => m.text)).toEqual(['Photos from the meetup attached.']);
+    expect(h.watcher.stats()).toMatchObject({ bodiesFetched: 1, bodiesInParts: 1 });
+  });
 
   it('backs off and reports an auth failure without the password', async () => {
     const h = await watch({ pass: 'wrong-password-123' });
