@@ -1,4 +1,4 @@
-import type { MessageStructureObject } from 'imapflow';
+import type { FetchMessageObject, MessageStructureObject } from 'imapflow';
 import { isCalendarPart, isDeliveryStatusPart } from './mail-headers.js';
 
 /**
@@ -108,4 +108,42 @@ export function assembleParts(
     return true;
   };
   return writeMultipart(structure) ? Buffer.concat(chunks) : undefined;
+}
+
+/** The mail rebuilt from what a FETCH of the header and sections returned. */
+export function assembleFetched(
+  structure: MessageStructureObject,
+  message: FetchMessageObject,
+): Buffer | undefined {
+  if (!message.headers || !message.bodyParts) return undefined;
+  return assembleParts(structure, message.headers, message.bodyParts);
+}
+
+/** Mail to fetch as parts, by UID, with the structure the parts are rebuilt by. */
+export type PartPlans = Map<number, { plan: PartPlan; structure: MessageStructureObject }>;
+
+export type FetchRun =
+  | { readonly kind: 'whole'; readonly uids: number[] }
+  | {
+      readonly kind: 'parts';
+      readonly uid: number;
+      readonly plan: PartPlan;
+      readonly structure: MessageStructureObject;
+    };
+
+/**
+ * UIDs cut into FETCHes that keep their order (a reply must not be stored
+ * before the outreach it answers): runs of mail fetched whole, and one
+ * FETCH for each mail read in parts (their sections differ).
+ */
+export function fetchRuns(uids: readonly number[], plans: PartPlans): FetchRun[] {
+  const runs: FetchRun[] = [];
+  for (const uid of uids) {
+    const planned = plans.get(uid);
+    const last = runs[runs.length - 1];
+    if (planned) runs.push({ kind: 'parts', uid, ...planned });
+    else if (last?.kind === 'whole') last.uids.push(uid);
+    else runs.push({ kind: 'whole', uids: [uid] });
+  }
+  return runs;
 }

@@ -1,10 +1,4 @@
-import {
-  type FetchMessageObject,
-  ImapFlow,
-  type ListResponse,
-  type MessageStructureObject,
-  type SearchObject,
-} from 'imapflow';
+import { type FetchMessageObject, ImapFlow, type ListResponse, type SearchObject } from 'imapflow';
 import type { ImapConfig } from '../config.js';
 import { imapAuth } from '../credentials.js';
 import type { Db } from '../db/database.js';
@@ -23,7 +17,14 @@ import {
   uidSet,
 } from './imap-cursor.js';
 import { translateImapError } from './imap-errors.js';
-import { assembleParts, PART_FETCH_MIN_BYTES, type PartPlan, planPartFetch } from './imap-parts.js';
+import {
+  assembleFetched,
+  type FetchRun,
+  fetchRuns,
+  PART_FETCH_MIN_BYTES,
+  type PartPlans,
+  planPartFetch,
+} from './imap-parts.js';
 import {
   allAddresses,
   HEADER_FIELDS,
@@ -648,7 +649,10 @@ class MailboxWatch {
     inFlight: InFlight,
   ): Promise<void> {
     const received = new Set<number>();
-    for (const run of fetchRuns(group, plans)) {
+    for (const run of fetchRuns(
+      group.map((s) => s.uid),
+      plans,
+    )) {
       for await (const { uid, raw, message } of this.bodies(client, run)) {
         received.add(uid);
         this.stats.bodiesFetched += 1;
@@ -700,7 +704,7 @@ class MailboxWatch {
       { uid: true },
     );
     if (!message) return; // expunged meanwhile
-    const raw = assembled(run.structure, message);
+    const raw = assembleFetched(run.structure, message);
     if (raw) {
       this.stats.bodiesInParts += 1;
       yield { uid: run.uid, raw, message };
@@ -730,44 +734,6 @@ class MailboxWatch {
     }
     return plans;
   }
-}
-
-/** The mail rebuilt from the sections a FETCH returned; undefined when one is missing. */
-function assembled(
-  structure: MessageStructureObject,
-  message: FetchMessageObject,
-): Buffer | undefined {
-  if (!message.headers || !message.bodyParts) return undefined;
-  return assembleParts(structure, message.headers, message.bodyParts);
-}
-
-/** Mail to fetch as parts, by UID, with the structure the parts are rebuilt by. */
-type PartPlans = Map<number, { plan: PartPlan; structure: MessageStructureObject }>;
-
-type FetchRun =
-  | { readonly kind: 'whole'; readonly uids: number[] }
-  | {
-      readonly kind: 'parts';
-      readonly uid: number;
-      readonly plan: PartPlan;
-      readonly structure: MessageStructureObject;
-    };
-
-/**
- * A group cut into FETCHes that keep UID order (a reply must not be stored
- * before the outreach it answers): runs of whole mail, and one FETCH for
- * each mail read in parts (their sections differ).
- */
-function fetchRuns(group: readonly HeaderSummary[], plans: PartPlans): FetchRun[] {
-  const runs: FetchRun[] = [];
-  for (const s of group) {
-    const planned = plans.get(s.uid);
-    const last = runs[runs.length - 1];
-    if (planned) runs.push({ kind: 'parts', uid: s.uid, ...planned });
-    else if (last?.kind === 'whole') last.uids.push(s.uid);
-    else runs.push({ kind: 'whole', uids: [s.uid] });
-  }
-  return runs;
 }
 
 /** Ingests started by a batch's body FETCHes and not yet settled; the first failure. */

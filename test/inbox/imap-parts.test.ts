@@ -2,7 +2,13 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { ImapFlow, MessageStructureObject } from 'imapflow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assembleParts, isReadPart, planPartFetch } from '../../src/inbox/imap-parts.js';
+import {
+  assembleParts,
+  fetchRuns,
+  isReadPart,
+  type PartPlans,
+  planPartFetch,
+} from '../../src/inbox/imap-parts.js';
 import { parseMail } from '../../src/inbox/parse.js';
 import { type DovecotServer, startDovecot } from '../helpers/dovecot.js';
 import { repoRoot } from '../helpers/run-cli.js';
@@ -66,6 +72,23 @@ describe('planPartFetch', () => {
     expect(isReadPart(leaf('1', 'text/calendar', { disposition: 'attachment' }))).toBe(true);
     expect(isReadPart(leaf('1', 'text/plain', { disposition: 'attachment' }))).toBe(false);
     expect(isReadPart(leaf('1', 'image/jpeg', { disposition: 'inline' }))).toBe(false);
+  });
+});
+
+describe('fetchRuns', () => {
+  it('keeps UID order: whole mail in runs, each mail read in parts on its own', () => {
+    const structure = multipart(undefined, 'multipart/mixed', [leaf('1', 'text/plain')]);
+    const plan = { sections: ['1.MIME', '1'], skippedBytes: 90_000, keptBytes: 100 };
+    const plans: PartPlans = new Map([
+      [3, { plan, structure }],
+      [4, { plan, structure }],
+    ]);
+    expect(
+      fetchRuns([1, 2, 3, 4, 5, 6], plans).map((run) =>
+        run.kind === 'whole' ? run.uids : `parts ${run.uid}`,
+      ),
+    ).toEqual([[1, 2], 'parts 3', 'parts 4', [5, 6]]);
+    expect(fetchRuns([], plans)).toEqual([]);
   });
 });
 
