@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import type { ImapConfig } from '../../src/config.js';
 import { createContact } from '../../src/db/contacts.js';
 import type { Db } from '../../src/db/database.js';
@@ -87,6 +87,11 @@ async function watch(options: WatchOptions = {}): Promise<Harness> {
     await watcher.stop();
     await ingester.close();
     await db.destroy();
+  });
+  // A rare failure here is a timing question: the watcher's own account of it says which.
+  onTestFailed(() => {
+    console.error(`watcher log of the failed test:\n${lines.join('\n')}`);
+    console.error(`mailboxes: ${JSON.stringify(watcher.mailboxes())}`);
   });
   await watcher.start();
   return { db, user, watcher, lines };
