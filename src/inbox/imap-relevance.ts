@@ -59,6 +59,8 @@ export interface HeaderSummary {
   readonly isMultipart: boolean;
   /** Mailing-list or bulk mail (List-Id, List-Unsubscribe, Precedence: bulk/list/junk). */
   readonly isBulk: boolean;
+  /** The BODYSTRUCTURE, when it was asked for: kept so it is not asked for twice. */
+  readonly structure?: MessageStructureObject;
 }
 
 /** Answers about what kith knows; built per batch from the database. */
@@ -147,7 +149,7 @@ export function withStructure(
     if (isCalendarPart(type, filename)) hasCalendarPart = true;
     if (isDeliveryStatusPart(type)) isDeliveryReport = true;
   });
-  return { ...summary, hasCalendarPart, isDeliveryReport };
+  return { ...summary, hasCalendarPart, isDeliveryReport, structure };
 }
 
 /**

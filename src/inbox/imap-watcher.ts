@@ -1,4 +1,10 @@
-import { type FetchMessageObject, ImapFlow, type ListResponse, type SearchObject } from 'imapflow';
+import {
+  type FetchMessageObject,
+  ImapFlow,
+  type ListResponse,
+  type MessageStructureObject,
+  type SearchObject,
+} from 'imapflow';
 import type { ImapConfig } from '../config.js';
 import { imapAuth } from '../credentials.js';
 import type { Db } from '../db/database.js';
@@ -714,23 +720,31 @@ class MailboxWatch {
     yield* this.bodies(client, { kind: 'whole', uids: [run.uid] });
   }
 
-  /** Which of the big relevant messages to fetch as parts: their BODYSTRUCTURE, in one FETCH. */
+  /**
+   * Which of the big relevant messages to fetch as parts, from their
+   * BODYSTRUCTURE: the one the headers pass already has, else one FETCH.
+   */
   private async partPlans(
     client: ImapFlow,
     relevant: readonly HeaderSummary[],
   ): Promise<PartPlans> {
-    const plans: PartPlans = new Map();
-    const big = relevant.filter((s) => s.size >= PART_FETCH_MIN_BYTES).map((s) => s.uid);
-    if (big.length === 0) return plans;
-    for await (const message of client.fetch(
-      uidSet(big),
-      { uid: true, bodyStructure: true },
-      { uid: true },
-    )) {
-      const plan = message.bodyStructure ? planPartFetch(message.bodyStructure) : null;
-      if (plan && message.bodyStructure) {
-        plans.set(message.uid, { plan, structure: message.bodyStructure });
+    const big = relevant.filter((s) => s.size >= PART_FETCH_MIN_BYTES);
+    const structures = new Map<number, MessageStructureObject>();
+    for (const s of big) if (s.structure) structures.set(s.uid, s.structure);
+    const missing = big.filter((s) => !s.structure).map((s) => s.uid);
+    if (missing.length > 0) {
+      for await (const message of client.fetch(
+        uidSet(missing),
+        { uid: true, bodyStructure: true },
+        { uid: true },
+      )) {
+        if (message.bodyStructure) structures.set(message.uid, message.bodyStructure);
       }
+    }
+    const plans: PartPlans = new Map();
+    for (const [uid, structure] of structures) {
+      const plan = planPartFetch(structure);
+      if (plan) plans.set(uid, { plan, structure });
     }
     return plans;
   }
