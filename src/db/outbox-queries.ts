@@ -107,21 +107,44 @@ export async function moveOutboxRow(
   return Number(result.numUpdatedRows) === 1;
 }
 
-/** Approved mail whose time has come, oldest first; owner mail before contact mail. */
+/**
+ * Approved mail for one audience whose time has come, oldest first. The send
+ * loop asks per audience so that owner mail held by the hourly cap can never
+ * fill the batch and starve approved mail to contacts.
+ */
 export async function dueForSending(
   db: Executor,
   now: string,
+  audience: OutboxRow['audience'],
   limit: number,
 ): Promise<OutboxRow[]> {
-  return db
-    .selectFrom('outbox')
+  if (limit <= 0) return [];
+  return dueQuery(db, now, audience)
     .selectAll()
-    .where('state', '=', 'approved')
-    .where((eb) => eb.or([eb('send_after', 'is', null), eb('send_after', '<=', now)]))
     .orderBy('send_after')
     .orderBy('id')
     .limit(limit)
     .execute();
+}
+
+/** How many approved mails for one audience are due (what the hourly cap holds back). */
+export async function countDue(
+  db: Executor,
+  now: string,
+  audience: OutboxRow['audience'],
+): Promise<number> {
+  const row = await dueQuery(db, now, audience)
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+function dueQuery(db: Executor, now: string, audience: OutboxRow['audience']) {
+  return db
+    .selectFrom('outbox')
+    .where('state', '=', 'approved')
+    .where('audience', '=', audience)
+    .where((eb) => eb.or([eb('send_after', 'is', null), eb('send_after', '<=', now)]));
 }
 
 /** Snoozed drafts whose snooze is over. */

@@ -1,6 +1,7 @@
 import type { Config } from '../config.js';
 import type { Db } from '../db/database.js';
 import {
+  countDue,
   countOwnerMailSince,
   deleteValue,
   dueForSending,
@@ -90,6 +91,8 @@ export interface SendLoop extends Service {
 
 const DRAFT_COPY_PREFIX = 'outbox.imap-draft.';
 const HOUR_MS = 3_600_000;
+/** Most mails of each audience one round sends; the rest go next round. */
+const BATCH = 200;
 /** After a refused login, wait at least this long: retrying sooner cannot help. */
 const AUTH_RETRY_MS = 5 * 60_000;
 
@@ -377,19 +380,22 @@ export function createSendLoop(options: SendLoopOptions): SendLoop {
 
   const sendDue = async () => {
     const counts = { sent: 0, failed: 0, retrying: 0, waitingForCap: 0 };
-    const due = await dueForSending(db, iso(), 200);
-    let ownerBudget =
+    const at = iso();
+    const ownerBudget = Math.max(
+      0,
       config.schedule.ownerMailPerHour -
-      (await countOwnerMailSince(db, new Date(now().getTime() - HOUR_MS).toISOString()));
+        (await countOwnerMailSince(db, new Date(now().getTime() - HOUR_MS).toISOString())),
+    );
+    // Owner mail is fetched only up to what the cap still allows, so however much of it
+    // waits, the batch has room for every approved mail to a contact.
+    const owner = await dueForSending(db, at, 'owner', Math.min(ownerBudget, BATCH));
+    const contact = await dueForSending(db, at, 'contact', BATCH);
+    counts.waitingForCap = (await countDue(db, at, 'owner')) - owner.length;
+    const due = [...owner, ...contact].sort(
+      (a, b) => (a.send_after ?? '').localeCompare(b.send_after ?? '') || a.id - b.id,
+    );
     for (const row of due) {
       if (leaseLost) break;
-      if (row.audience === 'owner') {
-        if (ownerBudget <= 0) {
-          counts.waitingForCap += 1;
-          continue;
-        }
-        ownerBudget -= 1;
-      }
       const outcome = await sendOne(row);
       if (outcome !== 'skipped') counts[outcome] += 1;
     }

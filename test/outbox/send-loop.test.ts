@@ -222,6 +222,50 @@ describe('send loop over SMTP', () => {
     expect(smtp.received.map((m) => m.header('subject'))).toEqual(['n1', 'n2', 'n3']);
   });
 
+  it('owner mail held by the cap never holds up approved contact mail', async () => {
+    const smtp = await smtpServer();
+    const s = await setup({ smtp });
+    for (let n = 0; n < 500; n++) {
+      await queueOwnerMail(s.ctx, { kind: 'notice', subject: `n${n}`, text: 'x', at: s.clock.now });
+    }
+    const first = await s.loop.runOnce();
+    expect(first).toMatchObject({ sent: 30, waitingForCap: 470 });
+    // Approved while all 470 older owner mails wait for the cap (and its approval request too).
+    s.clock.now = new Date(s.clock.now.getTime() + 10_000);
+    const draft = await approvedDraft(s);
+    s.clock.now = new Date(s.clock.now.getTime() + 50_000);
+    const next = await s.loop.runOnce();
+    expect(next).toMatchObject({ sent: 1, waitingForCap: 471 });
+    expect(toAna(smtp)).toHaveLength(1);
+    expect(await findOutboxById(s.db, draft.id)).toMatchObject({ state: 'sent' });
+    expect(toOwner(smtp)).toHaveLength(30);
+  });
+
+  it('owner mail never exceeds OWNER_MAIL_PER_HOUR in any hour, and all of it leaves in turn', async () => {
+    const smtp = await smtpServer();
+    const s = await setup({ smtp, env: { OWNER_MAIL_PER_HOUR: '4' } });
+    for (let n = 0; n < 20; n++) {
+      await queueOwnerMail(s.ctx, { kind: 'notice', subject: `n${n}`, text: 'x', at: s.clock.now });
+    }
+    const start = s.clock.now.getTime();
+    const sentAt: number[] = [];
+    // A round every 7 minutes for five hours: the cap, not the round rhythm, sets the pace.
+    for (let minute = 0; minute <= 300; minute += 7) {
+      s.clock.now = new Date(start + minute * 60_000);
+      const before = toOwner(smtp).length;
+      await s.loop.runOnce();
+      for (let i = before; i < toOwner(smtp).length; i++) sentAt.push(s.clock.now.getTime());
+    }
+    for (const t of sentAt) {
+      const inHour = sentAt.filter((u) => u >= t && u < t + 3_600_000);
+      expect(inHour.length).toBeLessThanOrEqual(4);
+    }
+    // Oldest first, none skipped or dropped: 4 per hour over five hours (0, 63, 126, 189, 252 min).
+    expect(toOwner(smtp).map((m) => m.header('subject'))).toEqual(
+      Array.from({ length: 20 }, (_, n) => `n${n}`),
+    );
+  });
+
   it('asks again when a snooze is over', async () => {
     const smtp = await smtpServer();
     const s = await setup({ smtp });
