@@ -239,10 +239,10 @@ export const SETTINGS = [
   }),
   spec({
     name: 'SMTP_SAVES_SENT',
-    default: 'true',
+    default: 'false',
     schema: bool,
     description:
-      'Whether your provider files mail sent over SMTP in Sent by itself; when false kith APPENDs a copy to the Sent folder.',
+      'Whether your server files mail sent over SMTP in Sent by itself; KITH_PROVIDER sets it (true for gmail, fastmail and outlook, false otherwise). When false kith APPENDs a flagged copy to Sent before sending: after a crash that copy tells whether the mail left, so it is never sent twice.',
   }),
   spec({
     name: 'WEB_HOST',
@@ -521,7 +521,7 @@ export function loadConfig(
           pass: get<string | undefined>('SMTP_PASS', undefined),
           passCommand: get<string | undefined>('SMTP_PASS_COMMAND', undefined),
           auth: get<'password' | 'xoauth2'>('IMAP_AUTH', 'password'),
-          savesSent: get('SMTP_SAVES_SENT', true),
+          savesSent: get('SMTP_SAVES_SENT', false),
         }
       : undefined,
     web: {

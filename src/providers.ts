@@ -70,7 +70,9 @@ export const PROVIDERS = {
   },
   generic: {
     label: 'Any other IMAP/SMTP provider',
-    settings: {},
+    // Self-hosted Postfix+Dovecot and most generic hosts do not file SMTP mail in Sent. Assuming
+    // they do is the unsafe guess: after a crash kith would find no copy and send again.
+    settings: { SMTP_SAVES_SENT: 'false' },
     appPasswordHelp:
       'Ask your provider for IMAP and SMTP host names and, if it supports them, an app password.',
   },

@@ -183,6 +183,27 @@ describe('provider presets', () => {
     expect(config.smtp).toMatchObject({ host: 'relay.example.org', port: 465, savesSent: true });
   });
 
+  it('decides from the preset whether the server files Sent; unknown servers are assumed not to', () => {
+    const savesSent = (env: Record<string, string>) =>
+      loadConfig(
+        {
+          KITH_OWNER_EMAIL: 'me@example.org',
+          IMAP_PASS: 'pw',
+          SMTP_HOST: 'smtp.example.org',
+          ...env,
+        },
+        { cwd: '/tmp' },
+      ).smtp?.savesSent;
+    expect(savesSent({ KITH_PROVIDER: 'gmail' })).toBe(true);
+    expect(savesSent({ KITH_PROVIDER: 'fastmail' })).toBe(true);
+    expect(savesSent({ KITH_PROVIDER: 'outlook' })).toBe(true);
+    expect(savesSent({ KITH_PROVIDER: 'icloud' })).toBe(false);
+    expect(savesSent({ KITH_PROVIDER: 'generic' })).toBe(false);
+    // Self-hosted Postfix+Dovecot: no preset. Guessing "files Sent" would let a crash send twice.
+    expect(savesSent({})).toBe(false);
+    expect(savesSent({ KITH_PROVIDER: 'generic', SMTP_SAVES_SENT: 'true' })).toBe(true);
+  });
+
   it('refuses an unknown provider by name', () => {
     expect(problemsFor({ KITH_PROVIDER: 'aol' })).toEqual([
       {

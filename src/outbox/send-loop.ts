@@ -110,7 +110,7 @@ export function createSendLoop(options: SendLoopOptions): SendLoop {
         ? createImapFolders(config.imap, { now })
         : null
       : options.folders;
-  const providerSavesSent = options.providerSavesSent ?? config.smtp?.savesSent ?? true;
+  const providerSavesSent = options.providerSavesSent ?? config.smtp?.savesSent ?? false;
   const retry: RetryPolicy = {
     maxAttempts: options.retry?.maxAttempts ?? 8,
     baseMs: options.retry?.baseMs ?? 60_000,
