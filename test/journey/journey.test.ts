@@ -181,6 +181,8 @@ describe('the informational-interview journey, through Dovecot and smtp-server',
         SMTP_HOST: '127.0.0.1',
         SMTP_PORT: String(smtp.port),
         SMTP_SECURE: 'false',
+        // The peer files what it sends in Sent, like Gmail: kith must not APPEND a second copy.
+        SMTP_SAVES_SENT: 'true',
       },
       secret: SECRET,
       now: () => clock,
