@@ -126,6 +126,13 @@ export const SETTINGS = [
       'Mail larger than this is not parsed but put aside in quarantine. Over IMAP the parts kith reads count, not the attachments it leaves on the server.',
   }),
   spec({
+    name: 'KITH_OUTREACH_MAX_RECIPIENTS',
+    default: '10',
+    schema: positiveInt,
+    description:
+      'An outreach from you to more people kith does not know yet than this adds none of them: it is put aside, shown on the Health page, and you add the people with `kith import` if you mean to follow up.',
+  }),
+  spec({
     name: 'KITH_PROVIDER',
     default: undefined,
     schema: text
@@ -372,6 +379,8 @@ export interface Config {
   readonly secret: string | undefined;
   readonly backfillDays: number;
   readonly maxMessageBytes: number;
+  /** KITH_OUTREACH_MAX_RECIPIENTS: more new recipients than this in one outreach add no contacts. */
+  readonly outreachMaxRecipients: number;
   readonly imap: ImapConfig | undefined;
   readonly smtp: SmtpConfig | undefined;
   readonly web: {
@@ -498,6 +507,7 @@ export function loadConfig(
     secret: get<string | undefined>('KITH_SECRET', undefined),
     backfillDays: get('KITH_BACKFILL_DAYS', 90),
     maxMessageBytes: get('KITH_MAX_MESSAGE_BYTES', 25 * 1024 * 1024),
+    outreachMaxRecipients: get('KITH_OUTREACH_MAX_RECIPIENTS', 10),
     imap: has('IMAP_HOST')
       ? {
           host: get('IMAP_HOST', ''),

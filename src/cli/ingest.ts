@@ -49,7 +49,11 @@ export async function runIngestCommand(
           inflight.push(Promise.resolve(`${file}: cannot read: ${reason(error)}`));
           continue;
         }
-        const outcome = ingester.ingest(raw, { label: `file:${file}`, receivedAt });
+        const outcome = ingester.ingest(raw, {
+          label: `file:${file}`,
+          receivedAt,
+          origin: 'local',
+        });
         inflight.push(outcome.then((o) => `${file}: ${describeOutcome(o)}`));
         if (inflight.length >= IN_FLIGHT) await flush();
       }

@@ -21,13 +21,14 @@ async function inChunks<T>(values: readonly string[], query: (chunk: string[]) =
 
 /**
  * True when a message with this Message-ID was already stored, refused or
- * put aside — except quarantine rows whose reason starts with
- * `retryPrefix` (a failure to store, which a later read may fix).
+ * put aside — except quarantine rows whose reason starts with one of
+ * `retryPrefixes` (a failure to store, or mail waiting for proof, which a
+ * later read may settle).
  */
 export async function isMessageKnown(
   db: Db,
   messageId: string,
-  retryPrefix?: string,
+  retryPrefixes: string | readonly string[] = [],
 ): Promise<boolean> {
   // Two plain lookups, not one UNION ALL … LIMIT 1: in-process SQLite has no
   // round trips to save, and the compound query measured 55-65 µs against
@@ -38,13 +39,37 @@ export async function isMessageKnown(
     .where('message_id', '=', messageId)
     .executeTakeFirst();
   if (stored) return true;
-  const row = await db
-    .selectFrom('quarantine')
-    .select('id')
-    .where('message_id', '=', messageId)
-    .where('reason', 'not like', `${retryPrefix ?? '\u0000'}%`)
-    .executeTakeFirst();
+  const prefixes = typeof retryPrefixes === 'string' ? [retryPrefixes] : retryPrefixes;
+  let query = db.selectFrom('quarantine').select('id').where('message_id', '=', messageId);
+  for (const prefix of prefixes) query = query.where('reason', 'not like', `${prefix}%`);
+  const row = await query.executeTakeFirst();
   return row !== undefined;
+}
+
+/** Which of `ids` wait in quarantine under a reason starting with `prefix`. */
+export async function quarantinedIdsWith(
+  db: Db,
+  ids: readonly string[],
+  prefix: string,
+): Promise<Set<string>> {
+  const rows = await inChunks(ids, (chunk) =>
+    db
+      .selectFrom('quarantine')
+      .select('message_id')
+      .where('message_id', 'in', chunk)
+      .where('reason', 'like', `${prefix}%`)
+      .execute(),
+  );
+  return new Set(rows.map((r) => r.message_id as string));
+}
+
+/** Removes the quarantine rows of one Message-ID whose reason starts with `prefix` (settled since). */
+export async function clearQuarantined(db: Db, messageId: string, prefix: string): Promise<void> {
+  await db
+    .deleteFrom('quarantine')
+    .where('message_id', '=', messageId)
+    .where('reason', 'like', `${prefix}%`)
+    .execute();
 }
 
 /** Which of `ids` name mail kith stored or sent (messages and outbox). */
@@ -118,6 +143,7 @@ export async function outboxByMessageIds(db: Db, ids: readonly string[]) {
         'meeting_id',
         'draft_id',
         'state',
+        'body_text',
       ])
       .where('message_id', 'in', chunk)
       .execute(),
@@ -275,4 +301,25 @@ export async function oooReturnDate(db: Db, contactId: number): Promise<string |
     .where('key', '=', oooKey(contactId))
     .executeTakeFirst();
   return row?.value;
+}
+
+/**
+ * The exact draft text an approval request showed the owner. Requests made
+ * before kith stored it count only while the draft's text still stands
+ * word for word in the request's mail.
+ */
+export async function approvalTextOf(db: Db, requestId: number): Promise<string | null> {
+  const request = await db
+    .selectFrom('outbox')
+    .select(['approval_text', 'body_text', 'draft_id'])
+    .where('id', '=', requestId)
+    .executeTakeFirst();
+  if (!request || request.draft_id === null) return null;
+  if (request.approval_text !== null) return request.approval_text;
+  const draft = await db
+    .selectFrom('outbox')
+    .select('body_text')
+    .where('id', '=', request.draft_id)
+    .executeTakeFirst();
+  return draft && request.body_text.includes(draft.body_text.trim()) ? draft.body_text : null;
 }

@@ -667,6 +667,8 @@ class MailboxWatch {
         const outcome = this.options.ingester.ingest(raw, {
           label: `imap:${path}:${uid}`,
           receivedAt,
+          // Only the owner's own client files mail in \Sent; INBOX takes anyone's.
+          origin: this.isSentMailbox ? 'sent' : 'mailbox',
           checkpoint: checkpoint.saver(uid, this.now),
         });
         inFlight.pending.push(

@@ -2,15 +2,18 @@ import type { Config } from '../config.js';
 import type { Db } from '../db/database.js';
 import {
   addToQuarantine,
+  clearQuarantined,
   isMessageKnown,
   knownAddresses,
   knownMessageIds,
   type QuarantineInput,
+  quarantinedIdsWith,
 } from '../db/inbox-queries.js';
 import { BadInputError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { verifySignedMessageId } from '../outbox/message-id.js';
-import { type ClassificationKind, classify } from '../pipeline/classify.js';
+import { type Classification, type ClassificationKind, classify } from '../pipeline/classify.js';
+import { type MailOrigin, proveOwnerMail, WAITING_FOR_PROOF } from '../pipeline/owner-proof.js';
 import { createGroupWriter } from './group-writer.js';
 import type { RelevanceIndex } from './imap-relevance.js';
 import { buildContext } from './ingest-context.js';
@@ -43,6 +46,12 @@ export interface IngestSource {
   readonly receivedAt: Date;
   /** Runs inside the transaction that records the outcome (the IMAP cursor moves here). */
   readonly checkpoint?: (trx: Db) => Promise<void>;
+  /**
+   * How far the mailbox vouches for mail that claims to be the owner's
+   * (owner-proof.ts): the IMAP watcher says `sent` or `mailbox`; absent
+   * means `local`, bytes handed over from the owner's own files.
+   */
+  readonly origin?: MailOrigin;
 }
 
 export interface ContactView {
@@ -91,7 +100,8 @@ export interface IngesterDeps {
   readonly config: Pick<
     Config,
     'owner' | 'serviceAddress' | 'secret' | 'maxMessageBytes' | 'timeZone'
-  >;
+  > &
+    Partial<Pick<Config, 'outreachMaxRecipients'>>;
   readonly logger: Logger;
   readonly now?: () => Date;
   /** The outbox's handler for approve/skip/snooze/edit; without one such commands are logged. */
@@ -110,6 +120,18 @@ export interface SentCopyHandler {
 
 // Quarantine rows that stand for a message already dealt with (not a transient failure).
 const NOT_STORED_PREFIX = 'could not be stored';
+// Quarantine rows a later read may settle: the Message-ID stays unknown, so that read is handled.
+const RETRY_PREFIXES = [NOT_STORED_PREFIX, WAITING_FOR_PROOF];
+const DEFAULT_OUTREACH_MAX_RECIPIENTS = 10;
+
+/** The kinds that act on the owner's word (owner_note is guarded by its signed reference instead). */
+function claimsOwner(c: Classification): boolean {
+  return (
+    c.kind === 'owner_outreach' ||
+    c.kind === 'owner_reply' ||
+    (c.kind === 'calendar' && c.fromOwner)
+  );
+}
 
 /** True when the message answers a kith-signed mail that only the owner gets (approval request, owner mail). */
 function answersOwnerOnlyMail(
@@ -133,6 +155,7 @@ export function createIngester(deps: IngesterDeps): Ingester {
   const owners = new Set(config.owner.emails.map((a) => a.toLowerCase()));
   const isOwner = (a: string) => owners.has(a) || owners.has(a.replace(/\+[^@]*@/, '@'));
   const service = config.serviceAddress?.toLowerCase() ?? null;
+  const maxRecipients = config.outreachMaxRecipients ?? DEFAULT_OUTREACH_MAX_RECIPIENTS;
   const pool = createParsePool({ size: deps.parseWorkers ?? defaultPoolSize(), logger });
 
   // One message at a time, in call order (two mailboxes can deliver the BCC
@@ -163,13 +186,63 @@ export function createIngester(deps: IngesterDeps): Ingester {
       return outcome;
     };
     const sender = message.from?.address;
-    if (deps.sentCopies && sender && isOwner(sender)) {
+    const proof =
+      sender && isOwner(sender)
+        ? proveOwnerMail({
+            origin: source.origin ?? 'local',
+            sender,
+            authenticationResults: message.headers.authenticationResults,
+          })
+        : null;
+    // A forged copy must not mark a draft as sent by other means either.
+    if (deps.sentCopies && proof?.proven) {
       await deps.sentCopies.seen(trx, id, message.date);
     }
-    if (await isMessageKnown(trx, id, NOT_STORED_PREFIX))
+    if (await isMessageKnown(trx, id, RETRY_PREFIXES))
       return done({ status: 'duplicate', messageId: id });
+    // Proven now: an unproven copy read earlier is settled by this one.
+    if (proof?.proven) await clearQuarantined(trx, id, WAITING_FOR_PROOF);
     const { context, people } = await buildContext(trx, message, prepared.extracted, settings);
     const c = classify(message, context);
+    if (proof && !proof.proven && claimsOwner(c)) {
+      if (proof.verdict === 'refuse') {
+        await addToQuarantine(
+          trx,
+          {
+            source: source.label,
+            reason: `refused: ${proof.reason}`,
+            messageId: id,
+            subject: message.subject,
+          },
+          now().toISOString(),
+        );
+        logger.warn(`refused: ${proof.reason}`, { source: source.label, messageId: id });
+        return done({ status: 'refused', messageId: id, reason: proof.reason });
+      }
+      // The same unproven copy read again (a resync) needs no second row.
+      const waiting = await quarantinedIdsWith(trx, [id], WAITING_FOR_PROOF);
+      if (waiting.size > 0)
+        return done({ status: 'quarantined', messageId: id, reason: proof.reason });
+      return putAsideIn(
+        trx,
+        { source: source.label, reason: proof.reason, messageId: id, subject: message.subject },
+        source.checkpoint,
+      );
+    }
+    if (c.kind === 'owner_outreach') {
+      const unknown = c.recipients.filter((r) => r.contactId === null).length;
+      if (unknown > maxRecipients) {
+        const reason =
+          `too many recipients: this outreach went to ${unknown} people kith does not know yet, ` +
+          `more than KITH_OUTREACH_MAX_RECIPIENTS (${maxRecipients}), so kith added none of them and changed nothing. ` +
+          'To follow up with them, add them with `kith import csv <file>` (or raise the setting and send again).';
+        return putAsideIn(
+          trx,
+          { source: source.label, reason, messageId: id, subject: message.subject },
+          source.checkpoint,
+        );
+      }
+    }
     if (sender && !isOwner(sender) && answersOwnerOnlyMail(message, secret)) {
       // A replayed reference: whatever this says is never an owner command. Say so.
       logger.warn(
@@ -292,15 +365,18 @@ export function createIngester(deps: IngesterDeps): Ingester {
     close: () => pool.close(),
     quarantine: putAside,
     async relevanceIndex(addresses, ids) {
-      const [addressSet, idSet] = await Promise.all([
+      // Mail waiting for its Sent copy makes that copy relevant, though it names no one kith knows.
+      const [addressSet, idSet, waiting] = await Promise.all([
         knownAddresses(db, addresses),
         knownMessageIds(db, ids),
+        quarantinedIdsWith(db, ids, WAITING_FOR_PROOF),
       ]);
       return {
         isOwner,
         isServiceAddress: (a) => a === service,
         isKnownAddress: (a) => addressSet.has(a),
-        isKnownMessageId: (id) => idSet.has(id) || verifySignedMessageId(secret, id) !== null,
+        isKnownMessageId: (id) =>
+          idSet.has(id) || waiting.has(id) || verifySignedMessageId(secret, id) !== null,
       };
     },
   };

@@ -73,7 +73,11 @@ export function createMaildirSource(options: MaildirSourceOptions): MaildirSourc
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
       throw error;
     }
-    const outcome = options.ingester.ingest(raw, { label: `maildir:${name}`, receivedAt });
+    const outcome = options.ingester.ingest(raw, {
+      label: `maildir:${name}`,
+      receivedAt,
+      origin: 'local',
+    });
     return outcome.then((result) => {
       if (result.status === 'quarantined') {
         counters.quarantined += 1;

@@ -261,6 +261,8 @@ function pickHeaders(get: (name: string) => string | undefined): MailMessage['he
     ['listId', get('list-id')],
     ['xFailedRecipients', get('x-failed-recipients')],
     ['contentType', get('content-type')],
+    // The first one in the header block: providers prepend theirs above anything the sender wrote.
+    ['authenticationResults', get('authentication-results')],
   ];
   return Object.fromEntries(entries.filter(([, v]) => v !== undefined)) as MailMessage['headers'];
 }

@@ -52,6 +52,8 @@ export interface MailMessage {
     listId?: string;
     xFailedRecipients?: string;
     contentType?: string;
+    /** The topmost Authentication-Results only: the receiving provider's (see owner-proof.ts). */
+    authenticationResults?: string;
   }>;
   readonly calendar: readonly CalendarPart[];
   /** Present when the mail is a `multipart/report; report-type=delivery-status`. */
