@@ -24,6 +24,7 @@ import {
 } from '../outbox/drafts.js';
 import { ownerView, personView } from '../outbox/views.js';
 import { isStage, STAGE_LABELS, STAGES } from '../pipeline/stages.js';
+import { tidyAdvice } from '../templates/advice.js';
 import { KIND_LABELS, type MeetingView, type PersonView } from '../templates/contexts.js';
 import { loadTemplatesCached, type Templates } from '../templates/render.js';
 import { type EffectNote, JobNotApplicable, type SchedulerEffects } from './effects.js';
@@ -109,6 +110,14 @@ export function createOutboxEffects(options: OutboxEffectsOptions): SchedulerEff
     return `Added from ${contact.source.replace(/[:_]/g, ' ')}`;
   }
 
+  /**
+   * Advice for mail to a contact, tidied for its reader. Contact templates
+   * are handed advice and never notes: notes are the owner's private words.
+   */
+  async function adviceFor(db: Db, contactId: number, meeting?: Meeting): Promise<string[]> {
+    return (await notesOrAdvice(db, 'advice', contactId, meeting)).map(tidyAdvice).filter(Boolean);
+  }
+
   const personOf = (c: Contact, address: string | null = null) => personView(c, address);
 
   return {
@@ -168,8 +177,7 @@ export function createOutboxEffects(options: OutboxEffectsOptions): SchedulerEff
         owner: owner(),
         contact: view,
         meeting: meetingView(meeting),
-        advice: await notesOrAdvice(db, 'advice', contactId, meeting),
-        notes: await notesOrAdvice(db, 'notes', contactId, meeting),
+        advice: await adviceFor(db, contactId, meeting),
         referrals: (await referralsBy(db, contactId, meeting.starts_at)).map((c) => personOf(c)),
       });
       const made = await createContactDraft(outbox(db), {
@@ -232,7 +240,7 @@ export function createOutboxEffects(options: OutboxEffectsOptions): SchedulerEff
       const rendered = templates().render('keep_in_touch', {
         owner: owner(),
         contact: view,
-        advice: await notesOrAdvice(db, 'advice', contactId),
+        advice: await adviceFor(db, contactId),
         lastMetAt: last?.starts_at ?? null,
         monthsSince: months !== null && months >= 1 ? months : null,
         referralsMet: referred.filter((c) => MET_STAGES.has(c.stage)).map((c) => personOf(c)),
@@ -255,7 +263,7 @@ export function createOutboxEffects(options: OutboxEffectsOptions): SchedulerEff
         referrer: referrer.view,
         referred: referred.view,
         meeting: meeting ? meetingView(meeting) : null,
-        advice: await notesOrAdvice(db, 'advice', referralId, meeting),
+        advice: await adviceFor(db, referralId, meeting),
       });
       const made = await createContactDraft(outbox(db), {
         kind: 'referrer_update',

@@ -21,7 +21,12 @@ export const TEMPLATE_NAMES = [
 
 export type TemplateName = (typeof TEMPLATE_NAMES)[number];
 
-/** Templates for mail to a contact (these wait for the owner's approval). */
+/**
+ * Templates for mail to a contact (these wait for the owner's approval).
+ * Their contexts never carry the owner's private notes — only what may be
+ * said to the person: advice they gave, referrals, the meeting's date — so
+ * no template, built-in or overridden, can put a note in a contact's inbox.
+ */
 export const CONTACT_TEMPLATES = [
   'outreach',
   'follow_up',
@@ -84,6 +89,12 @@ export interface OutreachContext {
   readonly owner: OwnerView;
   readonly contact: PersonView;
   readonly referrer: PersonView | null;
+  /**
+   * How the owner came across a contact nobody referred, as the owner would
+   * say it ("I came across your profile on LinkedIn"), from the contact's
+   * source; null when kith cannot tell (see howFoundSentence).
+   */
+  readonly howFound: string | null;
 }
 
 export interface FollowUpContext {
@@ -101,9 +112,8 @@ export interface ThankYouContext {
   readonly owner: OwnerView;
   readonly contact: PersonView;
   readonly meeting: MeetingView | null;
-  /** Advice items from this meeting, most useful first. */
+  /** Advice they gave in this meeting, tidied for the reader (see advice.ts). */
   readonly advice: readonly string[];
-  readonly notes: readonly string[];
   /** People they offered to introduce. */
   readonly referrals: readonly PersonView[];
 }

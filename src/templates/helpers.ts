@@ -1,5 +1,6 @@
 import type Handlebars from 'handlebars';
 import { DateTime } from 'luxon';
+import { describeAdvice } from './advice.js';
 
 /**
  * Helpers every template may use. Handlebars' strict mode checks plain
@@ -151,6 +152,41 @@ export function registerHelpers(hb: typeof Handlebars): void {
     const { values, options } = split(args);
     need(values, 2, options);
     return values.find((v) => v !== null && v !== '' && v !== false) ?? '';
+  });
+  // {{names people}} → "Lena Fischer and noah@example.com": a name, else the address.
+  hb.registerHelper('names', (...args: unknown[]) => {
+    const { values, options } = split(args);
+    need(values, 1, options);
+    const people = Array.isArray(values[0]) ? (values[0] as unknown[]) : [];
+    return joinList(
+      people
+        .map((p) => {
+          const { name, email } = (p ?? {}) as { name?: unknown; email?: unknown };
+          return typeof name === 'string' && name.trim() !== '' ? name.trim() : String(email ?? '');
+        })
+        .filter(Boolean),
+    );
+  });
+  // {{suggestions items "your"}} → "your suggestions to learn dbt and to read …";
+  // without a possessor → "to learn dbt and to read …" (see advice.ts).
+  hb.registerHelper('suggestions', (...args: unknown[]) => {
+    const { values, options } = split(args);
+    need(values, 1, options);
+    const possessor = typeof values[1] === 'string' && values[1] !== '' ? values[1] : null;
+    return describeAdvice(stringsOf(values[0], undefined), possessor);
+  });
+  // {{#if (many items)}}: more than one, for "it"/"them", "was"/"were".
+  hb.registerHelper('many', (...args: unknown[]) => {
+    const { values, options } = split(args);
+    need(values, 1, options);
+    return Array.isArray(values[0]) && values[0].length > 1;
+  });
+  // {{capitalize text}}: a helper's phrase at the start of a sentence.
+  hb.registerHelper('capitalize', (...args: unknown[]) => {
+    const { values, options } = split(args);
+    need(values, 1, options);
+    const text = String(values[0] ?? '');
+    return text.charAt(0).toUpperCase() + text.slice(1);
   });
   hb.registerHelper('indent', (...args: unknown[]) => {
     const { values, options } = split(args);

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import Handlebars from 'handlebars';
 import { KithError } from '../errors.js';
 import {
+  CONTACT_TEMPLATES,
   TEMPLATE_NAMES,
   type TemplateContexts,
   type TemplateName,
@@ -109,12 +110,21 @@ export function loadTemplates(options: LoadTemplatesOptions = {}): Templates {
     render(name, context) {
       const template = compiled.get(name);
       if (!template) throw new KithError('internal', `no template named ${name}`);
+      // The types already keep notes out; this stops a context built loosely
+      // (a spread, a cast) from handing the owner's private words to a contact.
+      if (isContactTemplate(name) && Object.hasOwn(context as object, 'notes')) {
+        throw new KithError('internal', `the ${name} context must not carry the owner's notes`);
+      }
       return renderChecked(template, context);
     },
     fileOf(name) {
       return files.get(name) as string;
     },
   };
+}
+
+function isContactTemplate(name: TemplateName): boolean {
+  return (CONTACT_TEMPLATES as readonly TemplateName[]).includes(name);
 }
 
 const cache = new Map<string, Templates>();

@@ -57,8 +57,8 @@ type Samples = {
 
 export const SAMPLE_CONTEXTS: Samples = {
   outreach: [
-    { owner, contact: ana, referrer: bob },
-    { owner: { ...owner, intro: null }, contact: nameless, referrer: null },
+    { owner, contact: ana, referrer: bob, howFound: null },
+    { owner: { ...owner, intro: null }, contact: nameless, referrer: null, howFound: null },
   ],
   follow_up: [
     {
@@ -84,10 +84,9 @@ export const SAMPLE_CONTEXTS: Samples = {
       contact: ana,
       meeting,
       advice: ['Learn SQL window functions', 'Talk to the planning team'],
-      notes: ['Team of 6; hiring analysts in spring'],
       referrals: [bob],
     },
-    { owner, contact: nameless, meeting: null, advice: [], notes: [], referrals: [] },
+    { owner, contact: nameless, meeting: null, advice: [], referrals: [] },
   ],
   keep_in_touch: [
     {

@@ -9,6 +9,7 @@ import {
   snoozeDraft,
 } from '../outbox/drafts.js';
 import { ownerView, personView } from '../outbox/views.js';
+import { howFoundSentence } from '../templates/how-found.js';
 import { loadTemplatesCached } from '../templates/render.js';
 import type { WebDeps } from './deps.js';
 
@@ -94,6 +95,7 @@ export async function previewOutreach(deps: WebDeps, contactId: number): Promise
     owner: ownerView(deps.config),
     contact: personView(contact, to ?? null),
     referrer: referrer ? personView(referrer, (await addressOf(referrer.id)) ?? null) : null,
+    howFound: howFoundSentence(contact.source),
   });
   return {
     contactId,
