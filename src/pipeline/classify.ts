@@ -305,6 +305,15 @@ function contactFor(message: MailMessage, context: ClassifyContext): ContactMatc
   return null;
 }
 
+function fromContactItself(
+  message: MailMessage,
+  context: ClassifyContext,
+  contactId: number,
+): boolean {
+  const sender = message.from?.address;
+  return sender !== undefined && context.contacts.get(sender)?.contactId === contactId;
+}
+
 function stageOf(context: ClassifyContext, contactId: number): Stage | null {
   for (const known of context.contacts.values())
     if (known.contactId === contactId) return known.stage;
@@ -324,7 +333,10 @@ function classifyOtherMail(message: MailMessage, context: ClassifyContext): Clas
     contactId: match.contactId,
     threadId: match.threadId,
     matchedBy: match.matchedBy,
-    decline: findDecline(context.replyText, context.proposedTimes.length > 0),
+    // Anyone can answer in a thread; only the contact's own address speaks for them.
+    decline: fromContactItself(message, context, match.contactId)
+      ? findDecline(context.replyText, context.proposedTimes.length > 0)
+      : null,
     proposedTimes: context.proposedTimes,
   };
 }

@@ -572,3 +572,209 @@ describe('ingest: bad input and checkpoints', () => {
     expect(await ingester.ingest(raw(noId), source('c'))).toMatchObject({ status: 'duplicate' });
   });
 });
+
+describe('ingest: the owner is proven, not claimed', () => {
+  const inbox = (label: string) => ({ ...source(label), origin: 'mailbox' as const });
+  const sent = (label: string) => ({ ...source(label), origin: 'sent' as const });
+  const GMAIL_PASS =
+    'Authentication-Results: mx.google.com;\r\n       dkim=pass header.i=@example.org header.s=s1 header.b=Ab12;\r\n       dmarc=pass (p=NONE) header.from=example.org\r\n';
+  const GMAIL_FAIL =
+    'Authentication-Results: mx.google.com;\r\n       spf=softfail smtp.mailfrom=attacker.example;\r\n       dmarc=fail (p=NONE) header.from=example.org\r\n';
+
+  async function seedProposal(db: Db, ingester: Awaited<ReturnType<typeof setup>>['ingester']) {
+    const o = outreach(['ana@contact.example']);
+    await ingester.ingest(raw(o.mail), source('a'));
+    const replyId = newMessageId('contact.example');
+    await ingester.ingest(
+      raw(
+        buildMail({
+          from: 'ana@contact.example',
+          to: [OWNER],
+          subject: 'Re: Quick question about data engineering',
+          inReplyTo: o.id,
+          messageId: replyId,
+          text: 'Sure! Does Thursday at 3pm work for you?',
+        }),
+      ),
+      source('b'),
+    );
+    expect(await stageOf(db, 'ana@contact.example')).toBe('replied');
+    return replyId;
+  }
+
+  it('puts an unproven INBOX outreach aside without knowing its Message-ID; the Sent copy then acts and settles it', async () => {
+    const { db, ingester } = await setup();
+    const { id, mail } = outreach(['ana@contact.example', 'bo@contact.example']);
+    const first = await ingester.ingest(raw(mail), inbox('imap:INBOX:1'));
+    expect(first).toMatchObject({ status: 'quarantined', messageId: id });
+    expect(first.status === 'quarantined' && first.reason).toMatch(
+      /^waiting for its Sent copy or a DKIM pass: .*no Authentication-Results/,
+    );
+    expect(await counts(db)).toMatchObject({ messages: 0, contacts: 0, quarantine: 1 });
+    // The IMAP filter must fetch the Sent copy, which names no one kith knows.
+    const index = await ingester.relevanceIndex([], [id]);
+    expect(index.isKnownMessageId(id)).toBe(true);
+
+    // Read again (a resync): still one row.
+    expect((await ingester.ingest(raw(mail), inbox('imap:INBOX:1'))).status).toBe('quarantined');
+    expect((await counts(db)).quarantine).toBe(1);
+
+    const second = await ingester.ingest(raw(mail), sent('imap:Sent:1'));
+    expect(second).toMatchObject({ status: 'stored', classification: 'owner_outreach' });
+    expect(await stageOf(db, 'ana@contact.example')).toBe('contacted');
+    expect(await counts(db)).toMatchObject({ messages: 1, contacts: 2, quarantine: 0 });
+  });
+
+  it('takes an INBOX copy with a DKIM pass for the owner domain at once', async () => {
+    const { db, ingester } = await setup();
+    const { mail } = outreach(['ana@contact.example']);
+    const outcome = await ingester.ingest(raw(GMAIL_PASS + mail), inbox('imap:INBOX:2'));
+    expect(outcome).toMatchObject({ status: 'stored', classification: 'owner_outreach' });
+    expect(await stageOf(db, 'ana@contact.example')).toBe('contacted');
+  });
+
+  it('reads only the topmost Authentication-Results: a pass the sender wrote below is ignored', async () => {
+    const { db, ingester } = await setup();
+    const { mail } = outreach(['ana@contact.example']);
+    const forged = mail.replace(
+      'MIME-Version: 1.0',
+      'Authentication-Results: mx.google.com; dkim=pass header.d=example.org; dmarc=pass header.from=example.org\r\nMIME-Version: 1.0',
+    );
+    const outcome = await ingester.ingest(raw(GMAIL_FAIL + forged), inbox('imap:INBOX:3'));
+    expect(outcome.status).toBe('quarantined');
+    expect((await counts(db)).contacts).toBe(0);
+  });
+
+  it('a local file: taken on trust without the header, refused with a failing one', async () => {
+    const { db, ingester } = await setup();
+    const failing = outreach(['ana@contact.example']);
+    const refused = await ingester.ingest(raw(GMAIL_FAIL + failing.mail), source('maildir:x'));
+    expect(refused).toMatchObject({ status: 'refused' });
+    expect(refused.status === 'refused' && refused.reason).toMatch(/no DKIM or DMARC pass/);
+    expect((await counts(db)).contacts).toBe(0);
+    const row = await db.selectFrom('quarantine').select('reason').executeTakeFirstOrThrow();
+    expect(row.reason).toMatch(/^refused: /);
+
+    const plain = outreach(['bo@contact.example']);
+    expect(await ingester.ingest(raw(plain.mail), source('maildir:y'))).toMatchObject({
+      status: 'stored',
+    });
+    expect(await stageOf(db, 'bo@contact.example')).toBe('contacted');
+  });
+
+  it("a forged acceptance in a contact's thread confirms no meeting and moves no stage", async () => {
+    const { db, ingester } = await setup();
+    const replyId = await seedProposal(db, ingester);
+    const before = await counts(db);
+    const accept = buildMail({
+      from: OWNER,
+      to: ['ana@contact.example'],
+      subject: 'Re: Quick question about data engineering',
+      inReplyTo: replyId,
+      text: 'Thursday at 3pm works great, talk then!',
+    });
+    expect((await ingester.ingest(raw(accept), inbox('imap:INBOX:9'))).status).toBe('quarantined');
+    expect(await stageOf(db, 'ana@contact.example')).toBe('replied');
+    expect(
+      (await db.selectFrom('meetings').select('status').execute()).map((m) => m.status),
+    ).toEqual(['proposed']);
+    expect(await counts(db)).toMatchObject({ ...before, quarantine: before.quarantine + 1 });
+  });
+
+  it('a calendar invite claiming the owner, unproven, confirms nothing', async () => {
+    const { db, ingester } = await setup();
+    await seedProposal(db, ingester);
+    const invite = buildMail({
+      from: OWNER,
+      to: ['ana@contact.example'],
+      subject: 'Invitation: Chat',
+      text: 'Invitation',
+      parts: [
+        {
+          headers: 'Content-Type: text/calendar; method=REQUEST; charset=utf-8',
+          body: [
+            'BEGIN:VCALENDAR',
+            'VERSION:2.0',
+            'PRODID:-//test//EN',
+            'METHOD:REQUEST',
+            'BEGIN:VEVENT',
+            'UID:forged-1@example.org',
+            'DTSTAMP:20261201T100000Z',
+            'DTSTART:20261203T140000Z',
+            'DTEND:20261203T143000Z',
+            'SUMMARY:Chat',
+            `ORGANIZER:mailto:${OWNER}`,
+            'ATTENDEE;PARTSTAT=ACCEPTED:mailto:ana@contact.example',
+            'END:VEVENT',
+            'END:VCALENDAR',
+          ].join('\n'),
+        },
+      ],
+    });
+    expect((await ingester.ingest(raw(invite), inbox('imap:INBOX:10'))).status).toBe('quarantined');
+    expect(await stageOf(db, 'ana@contact.example')).toBe('replied');
+    expect(
+      (await db.selectFrom('meetings').select('status').execute()).map((m) => m.status),
+    ).toEqual(['proposed']);
+  });
+});
+
+describe('ingest: one outreach to many asks the owner first', () => {
+  it('adds no one when an outreach goes to more new people than the limit, and says how to add them', async () => {
+    const { db, ingester } = await setup();
+    const many = Array.from({ length: 11 }, (_, i) => `p${i}@contact.example`);
+    const { id, mail } = outreach(many);
+    const outcome = await ingester.ingest(raw(mail), source('file:many.eml'));
+    expect(outcome).toMatchObject({ status: 'quarantined', messageId: id });
+    expect(outcome.status === 'quarantined' && outcome.reason).toMatch(
+      /^too many recipients: .*11 people .*KITH_OUTREACH_MAX_RECIPIENTS \(10\).*kith import/,
+    );
+    expect(await counts(db)).toMatchObject({ messages: 0, contacts: 0, history: 0, quarantine: 1 });
+    // The Sent copy of the same mail is the same decision, not a second chance.
+    expect(await ingester.ingest(raw(mail), { ...source('imap:Sent:5'), origin: 'sent' })).toEqual({
+      status: 'duplicate',
+      messageId: id,
+    });
+  });
+
+  it('takes an outreach right at the limit, and counts only people kith does not know', async () => {
+    const { db, ingester } = await setup({
+      config: { ...testConfig, outreachMaxRecipients: 2 },
+    });
+    await ingester.ingest(raw(outreach(['a@contact.example']).mail), source('a'));
+    const outcome = await ingester.ingest(
+      raw(outreach(['a@contact.example', 'b@contact.example', 'c@contact.example']).mail),
+      source('b'),
+    );
+    expect(outcome).toMatchObject({ status: 'stored' });
+    expect((await counts(db)).contacts).toBe(3);
+    const over = await ingester.ingest(
+      raw(outreach(['d@contact.example', 'e@contact.example', 'f@contact.example']).mail),
+      source('c'),
+    );
+    expect(over.status).toBe('quarantined');
+    expect((await counts(db)).contacts).toBe(3);
+  });
+});
+
+describe('ingest: a stranger in a contact thread', () => {
+  it('is recorded, but cannot decline for the contact', async () => {
+    const { db, ingester } = await setup();
+    const o = outreach(['ana@contact.example']);
+    await ingester.ingest(raw(o.mail), source('a'));
+    const stranger = buildMail({
+      from: 'mallory@evil.example',
+      to: [OWNER],
+      subject: 'Re: Quick question about data engineering',
+      inReplyTo: o.id,
+      text: 'Thanks for reaching out. Unfortunately I am not the right person for this.\n\nBest, Ana',
+    });
+    const outcome = await ingester.ingest(raw(stranger), source('b'));
+    expect(outcome).toMatchObject({ status: 'stored', classification: 'contact_reply' });
+    expect(outcome.status === 'stored' && outcome.kind).not.toBe('decline');
+    expect(await stageOf(db, 'ana@contact.example')).not.toBe('declined');
+    expect((await history(db, 'ana@contact.example')).map((h) => h.to_stage)).not.toContain(
+      'declined',
+    );
+  });
+});
