@@ -121,6 +121,10 @@ function outreach(to: string, id = newMessageId('example.org')) {
       subject: 'Quick question',
       messageId: id,
       text: 'Would you have 20 minutes for a chat?',
+      // What the owner's provider prepends to the BCC copy it delivers: the proof it is theirs.
+      headers: {
+        'Authentication-Results': 'mx.example.org; dkim=pass header.d=example.org header.s=s1',
+      },
     }),
   };
 }
@@ -166,6 +170,36 @@ describe('IMAP watcher against Dovecot', () => {
       { timeoutMs: 5_000, what: 'both copies to be read' },
     );
     expect(await counts(h.db)).toMatchObject({ messages: 1, contacts: 1, history: 2 });
+  });
+
+  it('acts on a spoofed owner outreach in INBOX only once the same Message-ID shows up in Sent', async () => {
+    const h = await watch();
+    await idle(h);
+    const id = newMessageId('example.org');
+    const forged = (bcc: string[]) =>
+      buildMail({
+        from: `Sam Owner <${OWNER}>`,
+        to: ['gil@contact.example', 'hal@contact.example'],
+        bcc,
+        subject: 'Quick question',
+        messageId: id,
+        text: 'Would you have 20 minutes for a chat?',
+      });
+    // No Authentication-Results, not in Sent: anyone could have written it.
+    await dovecot.append(h.user, 'INBOX', forged([SERVICE]));
+    await waitFor(async () => (await getSyncState(h.db, 'INBOX'))?.last_uid === 1, {
+      what: 'the INBOX copy to be read',
+    });
+    expect(await counts(h.db)).toMatchObject({ contacts: 0, messages: 0, quarantine: 1 });
+    const aside = await h.db.selectFrom('quarantine').select('reason').executeTakeFirstOrThrow();
+    expect(aside.reason).toMatch(/^waiting for its Sent copy or a DKIM pass/);
+
+    // The owner's client files it in Sent (without the Bcc: only the waiting Message-ID makes it relevant).
+    await dovecot.append(h.user, 'Sent', forged([]));
+    await waitFor(async () => (await stageOf(h.db, 'hal@contact.example')) === 'contacted', {
+      what: 'the Sent copy to create the contacts',
+    });
+    expect(await counts(h.db)).toMatchObject({ contacts: 2, messages: 1, quarantine: 0 });
   });
 
   it('never downloads the body of unrelated mail', async () => {
