@@ -183,7 +183,9 @@ function header(raw: string, name: string): string | null {
 class SimulatedOwner {
   replies = 0;
   private lastSeen = 0;
+  /** Drafts the owner is done with; drafts they rewrote wait for their own text to come back. */
   private readonly answeredDrafts = new Set<number>();
+  private readonly rewrittenDrafts = new Set<number>();
   private readonly followUpsSeen = new Map<string, number>();
 
   constructor(private readonly config: Config) {}
@@ -205,7 +207,7 @@ class SimulatedOwner {
         'utf8',
       );
       const messageId = header(raw, 'Message-ID') ?? `<${row.message_id}>`;
-      const text = await this.answer(db, row.kind, row.contact_id, row.draft_id);
+      const text = await this.answer(db, row.kind, row.contact_id, row.draft_id, row.body_text);
       if (text === null) continue;
       const at = replyTime(now);
       this.replies += 1;
@@ -241,6 +243,7 @@ class SimulatedOwner {
     kind: string,
     contactId: number | null,
     draftId: number | null,
+    request: string,
   ): Promise<string | null> {
     if (kind === 'post_meeting_prompt' && contactId !== null) {
       const m = await castMemberOf(db, contactId);
@@ -248,16 +251,33 @@ class SimulatedOwner {
     }
     if (kind !== 'approval_request' || draftId === null || this.answeredDrafts.has(draftId))
       return null;
-    this.answeredDrafts.add(draftId);
     const draft = await db
       .selectFrom('outbox')
-      .select(['kind', 'contact_id'])
+      .select(['kind', 'contact_id', 'body_text'])
       .where('id', '=', draftId)
       .executeTakeFirst();
+    // A real owner fills the [places] (news only they know) and sends their
+    // own version; kith shows it back, and only that exact text is approved.
+    if (this.rewrittenDrafts.has(draftId)) {
+      if (hasPlaces(draftShown(request))) return null;
+      this.answeredDrafts.add(draftId);
+      return 'approve';
+    }
     const m = draft?.contact_id != null ? await castMemberOf(db, draft.contact_id) : undefined;
-    if (!draft || !m) return 'Approve';
+    if (!draft || !m) {
+      this.answeredDrafts.add(draftId);
+      return 'Approve';
+    }
     // The stories that end with a draft waiting for the owner: they never answer these.
-    if (draft.kind === 'thank_you' && m.story === 'met') return null;
+    if (draft.kind === 'thank_you' && m.story === 'met') {
+      this.answeredDrafts.add(draftId);
+      return null;
+    }
+    if (hasPlaces(draft.body_text)) {
+      this.rewrittenDrafts.add(draftId);
+      return fillPlaces(draft.body_text);
+    }
+    this.answeredDrafts.add(draftId);
     if (draft.kind === 'follow_up') {
       if (m.story === 'follow_up_waiting') return null;
       const count = (this.followUpsSeen.get(keyOf(m)) ?? 0) + 1;
@@ -267,6 +287,27 @@ class SimulatedOwner {
     }
     return draft.kind === 'thank_you' ? 'Approve!' : 'approve';
   }
+}
+
+const PLACE = /\[[^\]\n]+\]/g;
+
+function hasPlaces(text: string): boolean {
+  return new RegExp(PLACE.source).test(text);
+}
+
+/** The draft as an approval request shows it: between the To: line and the "----" rule. */
+function draftShown(request: string): string {
+  const start = request.search(/^To: .*$/m);
+  const end = request.indexOf('\n----');
+  return request.slice(start === -1 ? 0 : start, end === -1 ? undefined : end);
+}
+
+/** What the simulated owner writes where kith left them a place: their own news. */
+const OWNER_NEWS =
+  'I have started a three-month contract as a product analyst, which is exactly the bridge I was hoping for, and I am enjoying it a lot.';
+
+function fillPlaces(text: string): string {
+  return text.replace(PLACE, OWNER_NEWS).trim();
 }
 
 /** An hour and a half later, but not at night: then the next morning at 08:30. */
