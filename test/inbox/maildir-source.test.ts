@@ -68,6 +68,26 @@ describe('Maildir source', () => {
     expect(readdirSync(path.join(dir, 'cur'))).toEqual([`${name}:2,`]);
   });
 
+  it('refuses owner mail whose provider header does not pass for the owner; takes one without any', async () => {
+    const { db, dir, source } = await setup();
+    // An mbsync copy of a real mailbox: the provider's verdict came with it, and it says forged.
+    deliver(
+      dir,
+      'Authentication-Results: mx.example.net; spf=fail smtp.mailfrom=attacker.example; dmarc=fail header.from=example.org\r\n' +
+        outreach('forged@contact.example'),
+    );
+    // Dropped in by hand or by a local delivery that checks nothing: the no-account setup.
+    deliver(dir, outreach('plain@contact.example'));
+    await source.start();
+    await waitFor(async () => (await stageOf(db, 'plain@contact.example')) === 'contacted', {
+      what: 'the file without the header',
+    });
+    await waitFor(async () => (await counts(db)).quarantine === 1, { what: 'the refusal' });
+    expect(await stageOf(db, 'forged@contact.example')).toBeUndefined();
+    const row = await db.selectFrom('quarantine').select('reason').executeTakeFirstOrThrow();
+    expect(row.reason).toMatch(/^refused: .*no DKIM or DMARC pass for example\.org/);
+  });
+
   it('picks up new files while running', async () => {
     const { db, dir, source } = await setup();
     await source.start();
