@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Transaction } from 'kysely';
+import { sql, type Transaction } from 'kysely';
 import type { Db } from './database.js';
 import type {
   Database,
@@ -241,6 +241,25 @@ export async function latestThreadMessage(
     .where('kind', 'not in', ['bounce', 'auto_reply', 'owner_note', 'owner_command'])
     .orderBy('date', 'desc')
     .orderBy('id', 'desc')
+    .executeTakeFirst();
+}
+
+/**
+ * The contact's newest mail written by a person (not an auto-reply or a
+ * bounce), newest by whichever is later: when it was written or when kith
+ * recorded it.
+ */
+export async function latestHumanReply(
+  db: Executor,
+  contactId: number,
+): Promise<{ date: string; recordedAt: string } | undefined> {
+  return db
+    .selectFrom('messages')
+    .select(['date', 'created_at as recordedAt'])
+    .where('contact_id', '=', contactId)
+    .where('direction', '=', 'in')
+    .where('kind', 'not in', ['auto_reply', 'bounce'])
+    .orderBy(sql`max(date, created_at)`, 'desc')
     .executeTakeFirst();
 }
 

@@ -22,6 +22,7 @@ import { makeSignedMessageId } from './message-id.js';
 import { messageIdDomain, parseReferences } from './mime.js';
 import { outboxChanged } from './signal.js';
 import { formatAddress, ownerView, personView, readableRecipient, shortDate } from './views.js';
+import { withdrawIfAnswered } from './withdraw.js';
 
 /**
  * The outbox's public API: every mail kith sends is made here, and every
@@ -394,6 +395,13 @@ export async function approveDraft(
     return { ok: false, message: 'The new text is empty; nothing changed.', draft };
   }
   if (!OPEN_DRAFT_STATES.includes(draft.state)) return refusal(ctx, draft, 'approve');
+  // No separate notice: every caller shows or mails this answer to the owner already.
+  const withdrawn = await withdrawIfAnswered(ctx.db, ctx.config, draft, OPEN_DRAFT_STATES, at);
+  if (withdrawn) {
+    ctx.logger.info('follow-up withdrawn at approval: the contact answered', { draft: draft.id });
+    outboxChanged();
+    return { ok: false, message: withdrawn.message, draft: await findOutboxById(ctx.db, draftId) };
+  }
   // Answer the newest message: the contact may have written since the draft was made.
   const thread = draft.contact_id
     ? await threadHeaders(ctx.db, draft.contact_id, draft.kind)

@@ -19,7 +19,12 @@ import type { Logger } from '../log.js';
 import type { Service, ServiceStatus } from '../service.js';
 import { KIND_LABELS } from '../templates/contexts.js';
 import { loadTemplatesCached, type Templates } from '../templates/render.js';
-import { type OutboxContext, queueOwnerMail, requestApprovalAgain } from './drafts.js';
+import {
+  type OutboxContext,
+  queueOwnerMail,
+  queueOwnerNotice,
+  requestApprovalAgain,
+} from './drafts.js';
 import { createFileTransport } from './file-transport.js';
 import { createImapFolders, type ImapFolders } from './imap-folders.js';
 import { createSenderLease, type SenderLease } from './lease.js';
@@ -28,6 +33,7 @@ import { onOutboxChange } from './signal.js';
 import { createSmtpTransport } from './smtp-transport.js';
 import { type MailTransport, SendError } from './transport.js';
 import { ownerView, recipientName } from './views.js';
+import { withdrawIfAnswered } from './withdraw.js';
 
 /**
  * The one code path by which mail leaves kith. Each round:
@@ -77,6 +83,8 @@ export interface RoundReport {
   readonly sent: number;
   readonly failed: number;
   readonly retrying: number;
+  /** Follow-ups not sent because the contact answered after they were drafted. */
+  readonly withdrawn: number;
   readonly recovered: number;
   /** Owner mails held back by the hourly cap. */
   readonly waitingForCap: number;
@@ -324,10 +332,19 @@ export function createSendLoop(options: SendLoopOptions): SendLoop {
   };
 
   /** Step 4 for one row. */
-  const sendOne = async (row: OutboxRow): Promise<'sent' | 'retrying' | 'failed' | 'skipped'> => {
+  const sendOne = async (
+    row: OutboxRow,
+  ): Promise<'sent' | 'retrying' | 'failed' | 'withdrawn' | 'skipped'> => {
     if (leaseLost || !(await lease.renew())) {
       leaseLost = true;
       return 'skipped';
+    }
+    // Last line of defence: a reply that came in after approval still stops a follow-up.
+    const withdrawn = await withdrawIfAnswered(db, config, row, ['approved'], iso());
+    if (withdrawn) {
+      logger.info('follow-up withdrawn before sending: the contact answered', { outbox: row.id });
+      await queueOwnerNotice(ctx, { ...withdrawn, at: iso(), contactId: row.contact_id });
+      return 'withdrawn';
     }
     const claimed = await moveOutboxRow(db, row.id, ['approved'], {
       state: 'sending',
@@ -379,7 +396,7 @@ export function createSendLoop(options: SendLoopOptions): SendLoop {
   };
 
   const sendDue = async () => {
-    const counts = { sent: 0, failed: 0, retrying: 0, waitingForCap: 0 };
+    const counts = { sent: 0, failed: 0, retrying: 0, withdrawn: 0, waitingForCap: 0 };
     const at = iso();
     const ownerBudget = Math.max(
       0,
@@ -404,7 +421,8 @@ export function createSendLoop(options: SendLoopOptions): SendLoop {
   };
 
   const round = async (): Promise<RoundReport> => {
-    if (leaseLost) return { sent: 0, failed: 0, retrying: 0, recovered: 0, waitingForCap: 0 };
+    if (leaseLost)
+      return { sent: 0, failed: 0, retrying: 0, withdrawn: 0, recovered: 0, waitingForCap: 0 };
     // Each round reports afresh: `degraded` means this round hit a problem.
     lastError = undefined;
     try {
@@ -422,7 +440,7 @@ export function createSendLoop(options: SendLoopOptions): SendLoop {
     } catch (error) {
       lastError = error instanceof Error ? error.message : String(error);
       logger.warn('outbox round failed; retrying next round', { error: lastError });
-      return { sent: 0, failed: 0, retrying: 0, recovered: 0, waitingForCap: 0 };
+      return { sent: 0, failed: 0, retrying: 0, withdrawn: 0, recovered: 0, waitingForCap: 0 };
     } finally {
       lastRoundAt = iso();
       if (folders) await folders.release().catch(() => undefined);
