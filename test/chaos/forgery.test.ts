@@ -174,4 +174,149 @@ describe('forgery', () => {
     }
     await w.ingester.close();
   });
+
+  it('spoofed owner: a forged From: owner creates no contact, confirms no meeting, moves no stage', async () => {
+    const w = await world();
+    const at = new Date('2026-12-02T09:30:00.000Z');
+    const inbox = (label: string) => ({ label, receivedAt: at, origin: 'mailbox' as const });
+    const mail = (headers: string[], body: string) =>
+      Buffer.from(
+        [...headers, 'Content-Type: text/plain; charset=utf-8', '', body, ''].join('\r\n'),
+      );
+    // A real thread first: the owner's outreach (read from Sent) and Ana proposing a time.
+    await w.ingester.ingest(
+      mail(
+        [
+          `From: Sam <${OWNER}>`,
+          'To: ana@acme.example',
+          'Subject: Coffee?',
+          'Message-ID: <real-outreach@example.org>',
+          'Date: Wed, 02 Dec 2026 08:00:00 +0100',
+        ],
+        'Would you have 20 minutes?',
+      ),
+      { label: 'imap:Sent:1', receivedAt: at, origin: 'sent' },
+    );
+    await w.ingester.ingest(
+      mail(
+        [
+          'From: Ana <ana@acme.example>',
+          `To: ${OWNER}`,
+          'Subject: Re: Coffee?',
+          'Message-ID: <ana-proposes@acme.example>',
+          'In-Reply-To: <real-outreach@example.org>',
+          'Date: Wed, 02 Dec 2026 09:00:00 +0100',
+        ],
+        'Sure! Does Thursday at 3pm work for you?',
+      ),
+      inbox('imap:INBOX:1'),
+    );
+    const many = Array.from({ length: 10_000 }, (_, i) => `victim${i}@spam.example`);
+    const attacks: {
+      name: string;
+      raw: Buffer;
+      source: ReturnType<typeof inbox> | { label: string; receivedAt: Date };
+    }[] = [
+      {
+        name: 'spoofed owner: forged outreach to 10,000 addresses in INBOX, no Authentication-Results',
+        raw: mail(
+          [
+            `From: Sam <${OWNER}>`,
+            `To: ${many.join(', ')}`,
+            `Bcc: ${SERVICE}`,
+            'Subject: Hello',
+            'Message-ID: <spoof-many@attacker.example>',
+            'Date: Wed, 02 Dec 2026 10:00:00 +0100',
+          ],
+          'Hi!',
+        ),
+        source: inbox('imap:INBOX:2'),
+      },
+      {
+        name: 'spoofed owner: forged outreach with a forged DKIM pass below the provider header',
+        raw: mail(
+          [
+            'Authentication-Results: mx.example.net; spf=fail smtp.mailfrom=attacker.example; dmarc=fail header.from=example.org',
+            `From: Sam <${OWNER}>`,
+            'To: mallory-friend@spam.example',
+            'Authentication-Results: mx.example.net; dkim=pass header.d=example.org; dmarc=pass header.from=example.org',
+            'Subject: Hello',
+            'Message-ID: <spoof-dkim@attacker.example>',
+            'Date: Wed, 02 Dec 2026 10:00:00 +0100',
+          ],
+          'Hi!',
+        ),
+        source: inbox('imap:INBOX:3'),
+      },
+      {
+        name: 'spoofed owner: mbsync file whose provider header fails',
+        raw: mail(
+          [
+            'Authentication-Results: mx.example.net; dmarc=fail header.from=example.org',
+            `From: Sam <${OWNER}>`,
+            'To: mallory-friend@spam.example',
+            'Subject: Hello',
+            'Message-ID: <spoof-file@attacker.example>',
+            'Date: Wed, 02 Dec 2026 10:00:00 +0100',
+          ],
+          'Hi!',
+        ),
+        source: { label: 'maildir:spoof', receivedAt: at },
+      },
+      {
+        name: 'spoofed owner: forged acceptance "Thursday at 3pm works great" in a contact\'s thread',
+        raw: mail(
+          [
+            `From: Sam <${OWNER}>`,
+            'To: ana@acme.example',
+            'Subject: Re: Coffee?',
+            'Message-ID: <spoof-accept@attacker.example>',
+            'In-Reply-To: <ana-proposes@acme.example>',
+            'Date: Wed, 02 Dec 2026 10:00:00 +0100',
+          ],
+          'Thursday at 3pm works great, talk then!',
+        ),
+        source: inbox('imap:INBOX:4'),
+      },
+      {
+        name: "stranger answering in a contact's thread tries to decline for them",
+        raw: mail(
+          [
+            'From: Mallory <mallory@evil.example>',
+            `To: ${OWNER}`,
+            'Subject: Re: Coffee?',
+            'Message-ID: <stranger-declines@evil.example>',
+            'In-Reply-To: <real-outreach@example.org>',
+            'Date: Wed, 02 Dec 2026 10:00:00 +0100',
+          ],
+          'Thanks for reaching out. Unfortunately I am not the right person for this.',
+        ),
+        source: inbox('imap:INBOX:5'),
+      },
+    ];
+    for (const attack of attacks) {
+      const before = await snapshot(w.db);
+      const started = Date.now();
+      const outcome = await w.ingester.ingest(attack.raw, attack.source);
+      const ms = Date.now() - started;
+      const after = await snapshot(w.db);
+      const meetings = await w.db.selectFrom('meetings').select('status').execute();
+      await held({ suite: SUITE, tried: attack.name, times: 1 }, () => {
+        expect(after).toBe(before);
+        expect(meetings.map((m) => m.status)).not.toContain('confirmed');
+        const contacts = JSON.parse(after).contacts.length;
+        expect(contacts).toBe(2);
+        const why = 'reason' in outcome ? `: ${outcome.reason.split(':')[0]}` : '';
+        return `no change (${contacts} contacts, stages, history, meetings equal); outcome ${outcome.status}${why}; ${ms} ms`;
+      });
+    }
+    // Control: the same acceptance read from Sent does confirm, so the forged one could have.
+    const accept = attacks[3] as (typeof attacks)[number];
+    expect(
+      await w.ingester.ingest(accept.raw, { label: 'imap:Sent:2', receivedAt: at, origin: 'sent' }),
+    ).toMatchObject({ status: 'stored', classification: 'owner_reply' });
+    const meetings = await w.db.selectFrom('meetings').select('status').execute();
+    expect(meetings.map((m) => m.status)).toEqual(['confirmed']);
+    await w.ingester.close();
+  });
 });
