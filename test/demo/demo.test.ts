@@ -1,7 +1,9 @@
-import { writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import { simpleParser } from 'mailparser';
 import { describe, expect, it } from 'vitest';
+import { CAST } from '../../src/demo/cast.js';
 import { STAGES } from '../../src/pipeline/stages.js';
 import { runCli } from '../helpers/run-cli.js';
 import { useTempDir } from '../helpers/temp-dir.js';
@@ -80,6 +82,22 @@ describe('kith demo', () => {
     } finally {
       db.close();
     }
+
+    // What contacts received: only words the owner approved — no [place]
+    // left blind, and none of the owner's private notes.
+    const outbox = path.join(dir, 'outbox');
+    const notes = CAST.flatMap((m) => (m.notes ? [m.notes.note] : []));
+    let toContacts = 0;
+    for (const file of readdirSync(outbox).filter((f) => f.endsWith('.eml'))) {
+      const mail = await simpleParser(readFileSync(path.join(outbox, file)));
+      const to = (Array.isArray(mail.to) ? mail.to : [mail.to]).map((a) => a?.text ?? '').join();
+      if (to.includes('alex@example.org')) continue;
+      toContacts += 1;
+      const text = `${mail.subject ?? ''}\n${mail.text ?? ''}`;
+      expect(text, file).not.toContain('[');
+      for (const note of notes) expect(text, file).not.toContain(note.replace(/\.$/, ''));
+    }
+    expect(toContacts).toBeGreaterThan(10);
 
     // Running it again into the same dir starts over: the same story, not a doubled one.
     const second = await runCli(['demo', '--no-serve', '--data-dir', dir, '--now', NOW], {
