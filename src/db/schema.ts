@@ -127,6 +127,8 @@ export interface OutboxTable {
   last_error: string | null;
   /** For an approval request: the draft it asks about. */
   draft_id: number | null;
+  /** For an approval request: the exact text it asked the owner to approve (null before 2026-12-06). */
+  approval_text: string | null;
   created_at: string;
   updated_at: string;
   sent_at: string | null;

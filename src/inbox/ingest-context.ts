@@ -1,5 +1,5 @@
 import type { Db } from '../db/database.js';
-import { outboxByMessageIds, threadsByMessageIds } from '../db/inbox-queries.js';
+import { approvalTextOf, outboxByMessageIds, threadsByMessageIds } from '../db/inbox-queries.js';
 import { verifySignedMessageId } from '../outbox/message-id.js';
 import {
   addressesToLookUp,
@@ -136,6 +136,7 @@ async function findKithReference(
     const ref = verifySignedMessageId(secret, id);
     if (ref === null) continue;
     const [row] = await outboxByMessageIds(db, [id]);
+    const asked = row?.draft_id ? await approvalTextOf(db, row.id) : null;
     return {
       ref,
       messageId: id,
@@ -143,6 +144,8 @@ async function findKithReference(
       // side channel; without a row there is no draft to approve and no contact to note on.
       audience: row?.audience ?? 'owner',
       awaitsApproval: row ? row.draft_id !== null : false,
+      draftText: asked,
+      answeredText: row?.body_text ?? null,
       contactId: row?.contact_id ?? null,
     };
   }

@@ -24,10 +24,12 @@ export interface DraftCommandRequest {
   /** The kith mail the owner answered (its signed Message-ID and outbox facts). */
   readonly reference: KithReference;
   readonly command: DraftCommand | null;
-  /** The owner's own text to send instead of the draft. */
-  readonly editedDraft: string | null;
+  /** The owner's own version of the draft: shown back for approval, never sent on this reply. */
+  readonly revision: string | null;
   /** Lines kith could not read, so the outbox can tell the owner. */
   readonly problems: readonly string[];
+  /** Why a reply to an approval request changed nothing although it said something. */
+  readonly notUnderstood: string | null;
   /** Message-ID of the owner's reply. */
   readonly messageId: string;
   /** When the owner wrote it (ISO) and their UTC offset then, for "snooze until monday". */
@@ -569,7 +571,7 @@ async function ownerNote(
   deps: StoreDeps,
 ): Promise<StoreResult> {
   const contactId = c.contactId;
-  const isCommand = c.command !== null || c.editedDraft !== null;
+  const isCommand = c.command !== null || c.revision !== null;
   const kind = isCommand ? 'owner_command' : 'owner_note';
   await insertMessage(r, {
     kind,
@@ -645,14 +647,15 @@ async function ownerNote(
     r.created.set(created.id, { name: referral.name, address: referral.address });
     r.remarks.push(`referral ${referral.address} added as a prospect`);
   }
-  if (isCommand || c.problems.length > 0) {
+  if (isCommand || c.problems.length > 0 || c.notUnderstood !== null) {
     if (deps.drafts) {
       r.remarks.push(
         await deps.drafts.handle(r.db, {
           reference: c.reference,
           command: c.command,
-          editedDraft: c.editedDraft,
+          revision: c.revision,
           problems: c.problems,
+          notUnderstood: c.notUnderstood,
           messageId: r.message.messageId,
           at: r.at,
           offsetMinutes: r.message.dateOffsetMinutes,

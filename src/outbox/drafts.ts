@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Config } from '../config.js';
 import { findContactById } from '../db/contacts.js';
 import { type Db, inTransaction } from '../db/database.js';
+import { approvalTextOf } from '../db/inbox-queries.js';
 import {
   countApprovalRequests,
   findOpenDraft,
@@ -16,7 +17,8 @@ import {
 import type { OutboxRow, OutboxState } from '../db/schema.js';
 import { BadInputError, KithError } from '../errors.js';
 import type { Logger } from '../log.js';
-import { KIND_LABELS } from '../templates/contexts.js';
+import { approvalBlocker, countPlaces, placesToFill } from '../pipeline/draft-text.js';
+import { type ApprovalRequestContext, KIND_LABELS } from '../templates/contexts.js';
 import { loadTemplatesCached, type Templates } from '../templates/render.js';
 import { makeSignedMessageId } from './message-id.js';
 import { messageIdDomain, parseReferences } from './mime.js';
@@ -93,7 +95,8 @@ export interface OwnerMailInput {
  */
 export type OwnerCommand =
   | { readonly type: 'approve'; readonly draftId?: number }
-  | { readonly type: 'edit'; readonly text: string; readonly draftId?: number }
+  /** The owner's own version: shown back for approval, never sent on this command. */
+  | { readonly type: 'revise'; readonly text: string; readonly draftId?: number }
   | { readonly type: 'skip'; readonly draftId?: number }
   | { readonly type: 'snooze'; readonly until: string; readonly draftId?: number }
   /** Looked like a command but could not be carried out: answer, change nothing. */
@@ -210,7 +213,9 @@ export async function createContactDraft(
       },
       () => `${randomUUID()}@${domain}`,
     );
-    const approvalRequest = canAsk ? await insertApprovalRequest(ctx, trx, draft, at, 0) : null;
+    const approvalRequest = canAsk
+      ? await insertApprovalRequest(ctx, trx, draft, at, 0, 'new')
+      : null;
     return { draft, approvalRequest, created: true };
   });
   if (result.created) {
@@ -227,8 +232,10 @@ async function insertApprovalRequest(
   draft: OutboxRow,
   at: string,
   askedBefore: number,
+  reason: ApprovalRequestContext['reason'],
 ): Promise<OutboxRow> {
   const contact = draft.contact_id ? await findContactById(trx, draft.contact_id) : undefined;
+  const places = placesToFill(draft.body_text);
   const rendered = templatesOf(ctx).render('approval_request', {
     owner: ownerView(ctx.config),
     contact: personView(contact, draft.to_address),
@@ -238,9 +245,11 @@ async function insertApprovalRequest(
       to: readableRecipient(draft.to_address),
       subject: draft.subject,
       text: draft.body_text,
-      hasPlaceholders: /\[[^\]\n]{3,}\]/.test(draft.body_text),
+      places,
+      placesLabel: places.length > 0 ? countPlaces(places.length) : '',
     },
     askedBefore,
+    reason,
   });
   return insertOwnerRow(ctx, trx, {
     kind: 'approval_request',
@@ -248,6 +257,7 @@ async function insertApprovalRequest(
     meetingId: draft.meeting_id,
     subject: rendered.subject,
     text: rendered.text,
+    approvalText: draft.body_text,
     at,
     draftId: draft.id,
   });
@@ -256,7 +266,11 @@ async function insertApprovalRequest(
 async function insertOwnerRow(
   ctx: OutboxContext,
   trx: Db,
-  input: Omit<OwnerMailInput, 'at'> & { at: string; draftId?: number | null },
+  input: Omit<OwnerMailInput, 'at'> & {
+    at: string;
+    draftId?: number | null;
+    approvalText?: string;
+  },
 ): Promise<OutboxRow> {
   const to = ctx.config.owner.emails[0];
   if (!to) {
@@ -286,6 +300,7 @@ async function insertOwnerRow(
       attempts: 0,
       last_error: null,
       draft_id: draftId,
+      approval_text: input.approvalText ?? null,
       created_at: input.at,
       updated_at: input.at,
       sent_at: null,
@@ -333,6 +348,7 @@ export async function requestApprovalAgain(
   ctx: OutboxContext,
   draftId: number,
   at: Instant,
+  reason: 'again' | 'changed' = 'again',
 ): Promise<CommandResult> {
   const when = toIso(at);
   const draft = await findOutboxById(ctx.db, draftId);
@@ -346,7 +362,8 @@ export async function requestApprovalAgain(
     });
     if (!moved) return null;
     const asked = await countApprovalRequests(trx, draft.id);
-    return insertApprovalRequest(ctx, trx, draft, when, asked);
+    const current = (await findOutboxById(trx, draft.id)) ?? draft;
+    return insertApprovalRequest(ctx, trx, current, when, asked, reason);
   });
   if (!request)
     return refusal(ctx, (await findOutboxById(ctx.db, draftId)) ?? draft, 'ask again about');
@@ -381,11 +398,17 @@ function refusal(ctx: OutboxContext, draft: OutboxRow, verb: string): CommandRes
   };
 }
 
-/** Approves a draft (with the owner's own text, if given): it is sent with the next round. */
+/**
+ * Approves a draft: it is sent with the next round. `editedText` is the
+ * owner's own text, approved as they see it (the web form); `approvedText`
+ * is the text an approval request showed (by mail): if the draft no longer
+ * reads exactly so, nothing is approved and the owner is asked about the
+ * current text. A text with a `[place]` left is never approved.
+ */
 export async function approveDraft(
   ctx: OutboxContext,
   draftId: number,
-  options: { at: Instant; editedText?: string },
+  options: { at: Instant; editedText?: string; approvedText?: string | null },
 ): Promise<CommandResult> {
   const at = toIso(options.at);
   const draft = await findOutboxById(ctx.db, draftId);
@@ -401,6 +424,22 @@ export async function approveDraft(
     ctx.logger.info('follow-up withdrawn at approval: the contact answered', { draft: draft.id });
     outboxChanged();
     return { ok: false, message: withdrawn.message, draft: await findOutboxById(ctx.db, draftId) };
+  }
+  if (options.approvedText !== undefined && options.approvedText !== draft.body_text) {
+    await requestApprovalAgain(ctx, draft.id, at, 'changed');
+    return {
+      ok: false,
+      message: `The ${describe(draft)} changed after the request you answered, so it was not sent. kith mailed you the text as it stands now: approve that one to send it.`,
+      draft,
+    };
+  }
+  const blocker = approvalBlocker(edited ?? draft.body_text);
+  if (blocker) {
+    return {
+      ok: false,
+      message: `The ${describe(draft)} was not sent: ${blocker}. Fill them in, then approve.`,
+      draft,
+    };
   }
   // Answer the newest message: the contact may have written since the draft was made.
   const thread = draft.contact_id
@@ -422,6 +461,43 @@ export async function approveDraft(
     message: edited
       ? `Approved with your changes: the ${describe(draft)} is on its way.`
       : `Approved: the ${describe(draft)} is on its way.`,
+    draft: await findOutboxById(ctx.db, draftId),
+  };
+}
+
+/**
+ * Takes the owner's own version of a draft, written in a reply: it becomes
+ * the draft's text and goes back to the owner, word for word, to approve.
+ * Nothing is sent on the strength of the reply that carried it.
+ */
+export async function reviseDraft(
+  ctx: OutboxContext,
+  draftId: number,
+  options: { at: Instant; text: string },
+): Promise<CommandResult> {
+  const at = toIso(options.at);
+  const draft = await findOutboxById(ctx.db, draftId);
+  if (draft?.audience !== 'contact') return noSuchDraft(draftId);
+  const text = options.text.replace(/\r\n?/g, '\n').trim();
+  if (text === '') return { ok: false, message: 'Your version is empty; nothing changed.', draft };
+  if (!OPEN_DRAFT_STATES.includes(draft.state)) return refusal(ctx, draft, 'change');
+  const request = await inTransaction(ctx.db, async (trx) => {
+    const moved = await moveOutboxRow(trx, draft.id, OPEN_DRAFT_STATES, {
+      state: 'awaiting_approval',
+      body_text: `${text}\n`,
+      send_after: null,
+      updated_at: at,
+    });
+    if (!moved) return null;
+    const revised = (await findOutboxById(trx, draft.id)) ?? draft;
+    return insertApprovalRequest(ctx, trx, revised, at, 0, 'revision');
+  });
+  if (!request) return refusal(ctx, (await findOutboxById(ctx.db, draftId)) ?? draft, 'change');
+  ctx.logger.info('draft revised by the owner; asked to approve the new text', { draft: draft.id });
+  outboxChanged();
+  return {
+    ok: true,
+    message: `Nothing sent yet: kith mailed you your version of the ${describe(draft)} to approve word for word.`,
     draft: await findOutboxById(ctx.db, draftId),
   };
 }
@@ -507,9 +583,13 @@ export async function applyOwnerCommand(
   }
   switch (command.type) {
     case 'approve':
-      return approveDraft(ctx, parsed.draftId, { at });
-    case 'edit':
-      return approveDraft(ctx, parsed.draftId, { at, editedText: command.text });
+      // Exactly the text that request showed: a draft changed since is not approved.
+      return approveDraft(ctx, parsed.draftId, {
+        at,
+        approvedText: await approvalTextOf(ctx.db, parsed.requestId),
+      });
+    case 'revise':
+      return reviseDraft(ctx, parsed.draftId, { at, text: command.text });
     case 'skip':
       return skipDraft(ctx, parsed.draftId, { at });
     case 'snooze':

@@ -15,7 +15,7 @@ import {
 /**
  * The outbox side of the inbox's draft-command port: the owner's trusted
  * reply (already read by the pure parser in src/pipeline/owner-commands.ts)
- * becomes approve / edit / skip / snooze through applyOwnerCommand — the
+ * becomes approve / revise / skip / snooze through applyOwnerCommand — the
  * same function the web UI's buttons reach. Whatever changed nothing, or
  * could not be read, is answered with a one-line notice to the owner.
  */
@@ -34,7 +34,7 @@ function ownerOffset(config: Config, at: string): number {
 
 /** Translates the parsed reply into the outbox's command, or explains why it cannot. */
 export function toOwnerCommand(request: DraftCommandRequest, config: Config): OwnerCommand | null {
-  const { command, editedDraft } = request;
+  const { command, revision } = request;
   if (command?.type === 'approve') return { type: 'approve' };
   if (command?.type === 'skip') return { type: 'skip' };
   if (command?.type === 'snooze') {
@@ -46,7 +46,7 @@ export function toOwnerCommand(request: DraftCommandRequest, config: Config): Ow
           reason: `"${command.snooze.text}" is not a time in the future kith understands; try "snooze 3d" or "snooze until monday"`,
         };
   }
-  if (editedDraft !== null) return { type: 'edit', text: editedDraft };
+  if (revision !== null) return { type: 'revise', text: revision };
   return null;
 }
 
@@ -70,13 +70,18 @@ export function createDraftCommandHandler(options: DraftCommandPortOptions): Dra
         // The log says so too: a forged or misdirected command must leave a trace.
         if (!result.ok) logger.warn(`owner command refused: ${result.message}`);
       }
+      if (request.notUnderstood !== null) {
+        answers.push(
+          `Your reply changed nothing: ${request.notUnderstood}. The draft keeps waiting, and your words were kept as a private note.`,
+        );
+      }
       if (request.problems.length > 0) {
         answers.push(
           `kith could not read: ${request.problems.map((p) => `“${p}”`).join('; ')}${changed ? '' : ' — nothing changed'}.`,
         );
       }
       if (answers.length === 0) return 'no draft command in the reply';
-      if (!changed || request.problems.length > 0) {
+      if (!changed || request.problems.length > 0 || request.notUnderstood !== null) {
         await queueOwnerNotice(ctx, {
           title: command ? 'nothing changed' : 'reply not understood',
           message: answers.join('\n\n'),

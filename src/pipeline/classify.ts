@@ -65,8 +65,12 @@ export interface KithReference {
   readonly messageId: string;
   /** Who that kith mail went to: the owner (brief, approval request, digest) or a contact. */
   readonly audience: 'owner' | 'contact';
-  /** That mail asked the owner to approve a draft: an edited text then replaces the draft. */
+  /** That mail asked the owner to approve a draft. */
   readonly awaitsApproval: boolean;
+  /** The exact draft text that mail asked about, when it asked for approval. */
+  readonly draftText?: string | null;
+  /** The text of that kith mail, to cut a copy of it quoted without marks. */
+  readonly answeredText?: string | null;
   /** The contact that mail was about, if any. */
   readonly contactId: number | null;
 }
@@ -357,6 +361,8 @@ function classifyOwnerMail(
       ...parseOwnerReply(context.replyText, {
         signOff: context.replySignOff,
         awaitsApproval: ref.awaitsApproval,
+        draftText: ref.draftText ?? null,
+        answeredText: ref.answeredText ?? null,
       }),
     };
   }

@@ -1,3 +1,6 @@
+import { isRevisionOf, withoutEcho } from './draft-text.js';
+import { unicodeWords } from './unicode-words.js';
+
 /**
  * The owner's trusted reply to a mail kith sent (an approval request, a prep
  * brief, "how did it go?"): draft commands, an edited draft, and the lines
@@ -36,8 +39,12 @@ export interface Referral {
 
 export interface OwnerReply {
   readonly command: DraftCommand | null;
-  /** New text to send instead of the draft (only when the kith mail asked for approval). */
-  readonly editedDraft: string | null;
+  /**
+   * The owner's own version of the draft (only when the kith mail asked for
+   * approval). Never sent on the strength of this reply: kith shows it back
+   * and sends it only when the owner approves that exact text.
+   */
+  readonly revision: string | null;
   readonly referrals: readonly Referral[];
   readonly advice: readonly string[];
   readonly cadenceDays: number | null;
@@ -45,32 +52,73 @@ export interface OwnerReply {
   readonly note: string | null;
   /** Lines that looked like instructions but could not be read, to tell the owner. */
   readonly problems: readonly string[];
+  /**
+   * Why a reply to an approval request changed nothing although it said
+   * something (a remark, a question, "yes, but change…"), to tell the owner;
+   * null otherwise.
+   */
+  readonly notUnderstood: string | null;
 }
 
+export interface OwnerReplyOptions {
+  readonly signOff: string | null;
+  /** The kith mail answered asked to approve a draft. */
+  readonly awaitsApproval: boolean;
+  /** The exact text that mail asked about (to tell a rewrite from a remark). */
+  readonly draftText?: string | null;
+  /** The text of the kith mail answered (to cut a copy of it quoted without marks). */
+  readonly answeredText?: string | null;
+}
+
+// Only words that can mean nothing but "send it", alone on the first line, in
+// the languages kith's owners write in. "Great", "looks good" or "fine" are
+// left out on purpose: they are as often a remark as an approval, and a
+// remark taken for approval sends a letter the owner has not finished.
 const APPROVE = new Set([
+  // English
   'approve',
   'approved',
+  'i approve',
   'yes',
   'y',
   'ok',
   'okay',
   'send',
   'send it',
-  'go',
   'go ahead',
   'lgtm',
-  'looks good',
-  'looks good to me',
-  'sounds good',
-  'ship it',
-  'fine',
-  'great',
-  'perfect',
   '👍',
   '✅',
-  '+1',
+  // French
+  'approuver',
+  'approuve',
+  'approuvé',
+  "j'approuve",
+  'oui',
+  'envoyer',
+  'envoie',
+  'envoyez',
+  "d'accord",
+  // German
+  'genehmigen',
+  'genehmigt',
+  'freigeben',
+  'freigegeben',
+  'ja',
+  'senden',
+  'abschicken',
+  // Spanish
+  'aprobar',
+  'aprobado',
+  'apruebo',
+  'sí',
+  'si',
+  'enviar',
+  'envíalo',
+  'envialo',
 ]);
 const SKIP = new Set([
+  // English
   'skip',
   'skip it',
   'no',
@@ -82,10 +130,33 @@ const SKIP = new Set([
   'do not send',
   'dont send',
   '👎',
+  // French
+  'ignorer',
+  'non',
+  'annuler',
+  'ne pas envoyer',
+  "n'envoie pas",
+  // German
+  'nein',
+  'überspringen',
+  'verwerfen',
+  'nicht senden',
+  'nicht schicken',
+  // Spanish
+  'omitir',
+  'saltar',
+  'descartar',
+  'cancelar',
+  'no enviar',
 ]);
+// The snooze word in the other languages; the duration grammar is shared.
+const SNOOZE_WORDS = /^(reporter|später|spaeter|verschieben|posponer|aplazar)(?=\s|$)/;
 
-// An edited draft shorter than this is more likely a remark than a letter to send.
-const MIN_DRAFT_WORDS = 6;
+// After an approve, any of these means the owner is not done with the text:
+// "yes, but change Tuesday to Wednesday" must not send the Tuesday version.
+const HOLD = unicodeWords(
+  /\b(but|except|change|changes|changed|instead|wait|don't|dont|do not|not yet|hold|fix|edit|typo|replace|however|before (you )?send|mais|sauf|change[rz]?|modifie[rz]?|corrige[rz]?|attends|attendez|pas encore|aber|außer|ausser|ändern|ändere|korrigier\w*|warte|noch nicht|pero|excepto|salvo|cambia[r]?|corrige|espera|todavía no|aún no|todavia no|aun no)\b/i,
+);
 
 const WEEKDAYS: Readonly<Record<string, number>> = {
   mon: 1,
@@ -150,8 +221,8 @@ function unitMinutes(unit: string): number | null {
   const u = unit.toLowerCase();
   if (/^(min|mins|minute|minutes)$/.test(u)) return 1;
   if (/^(h|hr|hrs|hour|hours)$/.test(u)) return 60;
-  if (/^(d|day|days)$/.test(u)) return 24 * 60;
-  if (/^(w|wk|wks|week|weeks)$/.test(u)) return 7 * 24 * 60;
+  if (/^(d|day|days|j|jours?|t|tage?n?|d[ií]as?)$/.test(u)) return 24 * 60;
+  if (/^(w|wk|wks|week|weeks|semaines?|wochen?|semanas?)$/.test(u)) return 7 * 24 * 60;
   if (/^(m|mo|mos|month|months)$/.test(u)) return 30 * 24 * 60;
   return null;
 }
@@ -181,11 +252,12 @@ function parseUntil(text: string): SnoozeUntil {
 }
 
 /** `snooze`, `snooze 3d`, `snooze for 2 weeks`, `snooze until monday`; null if not a snooze. */
-export function parseSnooze(normalized: string): Snooze | null {
+export function parseSnooze(normalizedLine: string): Snooze | null {
+  const normalized = normalizedLine.replace(SNOOZE_WORDS, 'snooze');
   if (!/^snooze\b/.test(normalized)) return null;
   const rest = normalized.replace(/^snooze\s*(it\s*)?/, '').trim();
   if (rest === '') return { kind: 'for', minutes: 24 * 60, text: normalized };
-  const duration = /^(?:for\s+)?(\d+)\s*([a-z]+)$/.exec(rest);
+  const duration = /^(?:for\s+)?(\d+)\s*(\p{L}+)$/u.exec(rest);
   if (duration) {
     const per = unitMinutes(duration[2] ?? '');
     if (per !== null) return { kind: 'for', minutes: Number(duration[1]) * per, text: normalized };
@@ -231,21 +303,20 @@ function parseCadence(value: string): number | null {
 
 const KEYED_LINE = /^\s*(?:[-*•]\s+)?\**(referral|referrals|advice|cadence)\**\s*:\s*(.*)$/i;
 
-function wordCount(text: string): number {
-  return text.split(/\s+/).filter((w) => w !== '').length;
+function excerpt(text: string): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length > 80 ? `${flat.slice(0, 77)}…` : flat;
 }
 
 /** Reads the owner's reply text (quotes already stripped). */
-export function parseOwnerReply(
-  text: string,
-  options: { readonly signOff: string | null; readonly awaitsApproval: boolean },
-): OwnerReply {
+export function parseOwnerReply(text: string, options: OwnerReplyOptions): OwnerReply {
   const referrals: Referral[] = [];
   const advice: string[] = [];
   const problems: string[] = [];
   let cadenceDays: number | null = null;
   const free: string[] = [];
-  for (const line of text.split('\n')) {
+  const own = withoutEcho(text, options.answeredText ?? null, options.draftText ?? null);
+  for (const line of own.split('\n')) {
     const keyed = KEYED_LINE.exec(line);
     if (!keyed) {
       free.push(line);
@@ -276,18 +347,66 @@ export function parseOwnerReply(
     .join('\n')
     .replace(/\n{3,}/g, '\n\n')
     .trim();
-  let editedDraft: string | null = null;
-  let note: string | null = rest === '' ? null : rest;
-  if (options.awaitsApproval && command === null && rest !== '') {
-    if (wordCount(rest) >= MIN_DRAFT_WORDS) {
-      editedDraft = options.signOff ? `${rest}\n\n${options.signOff}` : rest;
-      note = null;
-    } else {
-      problems.push(`"${rest}" is neither approve, skip, snooze nor a full edited text`);
-      note = null;
-    }
+  const note = rest === '' ? null : rest;
+  if (!options.awaitsApproval) {
+    return {
+      command,
+      revision: null,
+      referrals,
+      advice,
+      cadenceDays,
+      note,
+      problems,
+      notUnderstood: null,
+    };
   }
-  return { command, editedDraft, referrals, advice, cadenceDays, note, problems };
+  if (command?.type === 'approve' && note !== null && HOLD.test(note)) {
+    return {
+      command: null,
+      revision: null,
+      referrals,
+      advice,
+      cadenceDays,
+      note,
+      problems,
+      notUnderstood: `your reply says to send it but also "${excerpt(note)}", so nothing was sent. Reply "approve" alone to send the draft as it is, or write your own version of the whole letter`,
+    };
+  }
+  if (command === null && note !== null) {
+    if (options.draftText && isRevisionOf(note, options.draftText)) {
+      const revision = options.signOff ? `${note}\n\n${options.signOff}` : note;
+      return {
+        command,
+        revision,
+        referrals,
+        advice,
+        cadenceDays,
+        note: null,
+        problems,
+        notUnderstood: null,
+      };
+    }
+    return {
+      command,
+      revision: null,
+      referrals,
+      advice,
+      cadenceDays,
+      note,
+      problems,
+      notUnderstood: `"${excerpt(note)}" is not approve, skip or snooze, nor a new version of the letter, so nothing was sent`,
+    };
+  }
+  return {
+    command,
+    revision: null,
+    referrals,
+    advice,
+    cadenceDays,
+    note,
+    problems,
+    notUnderstood: null,
+  };
 }
 
 // ---------------------------------------------------------------- snooze → instant

@@ -173,11 +173,19 @@ export interface ApprovalRequestContext {
     readonly to: string;
     readonly subject: string;
     readonly text: string;
-    /** The draft still has [bracketed] places for the owner to fill in. */
-    readonly hasPlaceholders: boolean;
+    /** The [bracketed] places still to fill in; approve is refused while there are any. */
+    readonly places: readonly string[];
+    /** "1 place to fill in", "2 places to fill in"; empty when none. */
+    readonly placesLabel: string;
   };
   /** 0 the first time; counts how often it was snoozed and asked again. */
   readonly askedBefore: number;
+  /**
+   * Why kith asks: `new` (a fresh draft), `again` (after a snooze), `revision`
+   * (the owner sent their own version: this is it, word for word) or
+   * `changed` (the owner approved an older text of a draft that changed since).
+   */
+  readonly reason: 'new' | 'again' | 'revision' | 'changed';
 }
 
 export interface DigestPerson {

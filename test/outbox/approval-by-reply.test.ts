@@ -127,7 +127,7 @@ describe('approval by reply', () => {
     });
   });
 
-  it('an edited reply is sent instead, with the owner’s greeting and sign-off', async () => {
+  it('an edited reply is not sent: it comes back, greeting and sign-off kept, to approve', async () => {
     const s = await setup();
     const { draft, request } = await s.draft();
     await s.reply(
@@ -135,11 +135,20 @@ describe('approval by reply', () => {
       'Dear Ana,\n\nThank you so much — your tip about the planning team was exactly what I needed.\n\nBest,\nSam',
     );
     const row = await findOutboxById(s.db, draft.id);
-    expect(row?.state).toBe('approved');
+    expect(row?.state).toBe('awaiting_approval');
     expect(row?.body_text).toMatch(/^Dear Ana,\n\nThank you so much — your tip/);
     expect(row?.body_text).toMatch(/needed\.\n\nBest,\nSam\n$/);
     expect(row?.body_text).not.toContain('kith drafted');
     expect(row?.body_text).not.toContain('>');
+    const again = await s.db
+      .selectFrom('outbox')
+      .selectAll()
+      .where('draft_id', '=', draft.id)
+      .where('id', '!=', request.id)
+      .executeTakeFirstOrThrow();
+    expect(again.approval_text).toBe(row?.body_text);
+    await s.reply(again.message_id, 'approve');
+    expect((await findOutboxById(s.db, draft.id))?.state).toBe('approved');
   });
 
   it('an approval of an already-sent draft changes nothing and the owner gets one line', async () => {

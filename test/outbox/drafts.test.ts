@@ -166,19 +166,68 @@ describe('applyOwnerCommand', () => {
     expect(row?.body_text).toBe(draft.body_text);
   });
 
-  it('an edited reply replaces the text, greeting and sign-off kept', async () => {
+  it('an edited reply is never sent as it is: it comes back to approve word for word', async () => {
     const { ctx, contactId } = await setup();
     const { draft, approvalRequest } = await draftFor(ctx, contactId);
+    const mine =
+      'Dear Ana,\n\nThank you — the tip about the planning team was exactly what I needed.\n\nWarmly,\nSam';
     const result = await reply(ctx, `<${approvalRequest!.message_id}>`, {
-      type: 'edit',
-      text: 'Dear Ana,\n\nThank you — the tip about the planning team was exactly what I needed.\n\nWarmly,\nSam\n',
+      type: 'revise',
+      text: `${mine}\n`,
     });
-    expect(result).toMatchObject({ ok: true, message: expect.stringMatching(/with your changes/) });
+    expect(result).toMatchObject({ ok: true, message: expect.stringMatching(/Nothing sent yet/) });
     const row = await findOutboxById(ctx.db, draft.id);
-    expect(row?.state).toBe('approved');
-    expect(row?.body_text).toBe(
-      'Dear Ana,\n\nThank you — the tip about the planning team was exactly what I needed.\n\nWarmly,\nSam\n',
-    );
+    expect(row?.state).toBe('awaiting_approval');
+    expect(row?.body_text).toBe(`${mine}\n`);
+    const requests = await ctx.db
+      .selectFrom('outbox')
+      .selectAll()
+      .where('draft_id', '=', draft.id)
+      .orderBy('id')
+      .execute();
+    expect(requests).toHaveLength(2);
+    const revision = requests[1]!;
+    expect(revision.approval_text).toBe(`${mine}\n`);
+    expect(revision.body_text).toContain('word for word');
+    expect(revision.body_text).toContain(mine);
+
+    // "approve" to the first request approved the first text: it no longer stands.
+    const stale = await reply(ctx, approvalRequest!.message_id, approve);
+    expect(stale).toMatchObject({ ok: false, message: expect.stringMatching(/changed after/) });
+    expect((await findOutboxById(ctx.db, draft.id))?.state).toBe('awaiting_approval');
+
+    const approved = await reply(ctx, revision.message_id, approve);
+    expect(approved.ok).toBe(true);
+    const sent = await findOutboxById(ctx.db, draft.id);
+    expect(sent?.state).toBe('approved');
+    expect(sent?.body_text).toBe(`${mine}\n`);
+  });
+
+  it('a text with a [place] left cannot be approved by mail or by the web', async () => {
+    const { ctx, contactId } = await setup();
+    const made = await createContactDraft(ctx, {
+      kind: 'keep_in_touch',
+      contactId,
+      subject: 'News',
+      text: 'Hi Ana,\n\n[One or two lines of news.]\n\nSam\n',
+      at,
+    });
+    const byMail = await reply(ctx, made.approvalRequest!.message_id, approve);
+    expect(byMail).toMatchObject({
+      ok: false,
+      message: expect.stringMatching(/1 place to fill in: \[One or two lines of news\.\]/),
+    });
+    const byWeb = await approveDraft(ctx, made.draft.id, {
+      at,
+      editedText: 'Hi Ana,\n\nI start at [Company] in May.\n\nSam',
+    });
+    expect(byWeb).toMatchObject({ ok: false, message: expect.stringMatching(/\[Company\]/) });
+    expect((await findOutboxById(ctx.db, made.draft.id))?.state).toBe('awaiting_approval');
+    const filled = await approveDraft(ctx, made.draft.id, {
+      at,
+      editedText: 'Hi Ana,\n\nI start at Globex in May.\n\nSam',
+    });
+    expect(filled.ok).toBe(true);
   });
 
   it('skip drops it; snooze puts it aside until the given time', async () => {

@@ -199,7 +199,7 @@ describe('fixture mails, parsed and classified', () => {
     expect(await understand('owner-notes-referral.eml')).toMatchObject({
       kind: 'owner_note',
       command: null,
-      editedDraft: null,
+      revision: null,
       note: 'Great chat. She thinks B2B product is a better first step than consumer.',
       referrals: [{ name: 'Bob Lee', address: 'bob@globex.com' }],
       advice: ['read Inspired by Marty Cagan'],

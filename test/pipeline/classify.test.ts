@@ -32,6 +32,7 @@ const ownerRef = (over: Partial<KithReference> = {}): KithReference => ({
   messageId: 'kith.draft-7.abcdefghijklmnopqrstuv@example.org',
   audience: 'owner',
   awaitsApproval: true,
+  draftText: 'Hi Anna,\n\nThanks for the chat on Thursday.\n\nSam',
   contactId: 1,
   ...over,
 });
@@ -200,7 +201,7 @@ describe('owner notes and commands (trusted)', () => {
     const quoted = `${text}\n\nOn Tue, Nov 24, 2026 at 8:00 AM kith <${SERVICE}> wrote:\n> Draft thank-you to Anna Berg. Reply approve, skip or snooze 3d.\n> approve\n`;
     const result = reply(quoted);
     expect(result.command?.type).toBe(type);
-    expect(result.editedDraft).toBeNull();
+    expect(result.revision).toBeNull();
     expect(result.note).toBeNull();
   });
 
@@ -223,16 +224,17 @@ describe('owner notes and commands (trusted)', () => {
       'Hi Anna,\n\nThank you again for Thursday. Your advice on B2B product was exactly what I needed.\n\nBest,\nSam\n\nOn Fri, Dec 4, 2026 at 9:00 AM kith <sam+kith@example.org> wrote:\n> Hi Anna, thanks for the chat.\n',
     );
     expect(result.command).toBeNull();
-    expect(result.editedDraft).toBe(
+    expect(result.revision).toBe(
       'Hi Anna,\n\nThank you again for Thursday. Your advice on B2B product was exactly what I needed.\n\nBest,\nSam',
     );
   });
 
   it('does not send a two-word remark as a draft', () => {
     const result = reply('looks weird');
-    expect(result.editedDraft).toBeNull();
+    expect(result.revision).toBeNull();
     expect(result.command).toBeNull();
-    expect(result.problems).toHaveLength(1);
+    expect(result.notUnderstood).toMatch(/"looks weird" is not approve/);
+    expect(result.note).toBe('looks weird');
   });
 
   it('turns referral, advice and cadence lines into data and the rest into a note', () => {

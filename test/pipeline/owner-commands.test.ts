@@ -8,7 +8,9 @@ import {
   type Snooze,
 } from '../../src/pipeline/owner-commands.js';
 
-const approval = { signOff: null, awaitsApproval: true };
+const DRAFT =
+  'Hi Anna,\n\nThank you for taking the time to talk with me on Thursday.\n\nBest,\nSam';
+const approval = { signOff: null, awaitsApproval: true, draftText: DRAFT };
 const notes = { signOff: null, awaitsApproval: false };
 
 describe('normalizeCommandLine', () => {
@@ -134,7 +136,7 @@ describe('parseOwnerReply', () => {
     const result = parseOwnerReply('approve\nAlso, she mentioned a PM meetup in Berlin.', approval);
     expect(result.command).toEqual({ type: 'approve' });
     expect(result.note).toBe('Also, she mentioned a PM meetup in Berlin.');
-    expect(result.editedDraft).toBeNull();
+    expect(result.revision).toBeNull();
   });
 
   it('does not read "yes" inside a sentence as approval', () => {
@@ -148,16 +150,17 @@ describe('parseOwnerReply', () => {
       'Great chat, she knows everyone in fintech and offered two intros.',
       notes,
     );
-    expect(result.editedDraft).toBeNull();
+    expect(result.revision).toBeNull();
     expect(result.note).toMatch(/^Great chat/);
   });
 
-  it('appends the sign-off to an edited draft', () => {
+  it("appends the sign-off to the owner's own version", () => {
     const result = parseOwnerReply('Hi Anna, thanks so much for Thursday, it helped a lot.', {
       signOff: 'Best,\nSam',
       awaitsApproval: true,
+      draftText: DRAFT,
     });
-    expect(result.editedDraft).toBe(
+    expect(result.revision).toBe(
       'Hi Anna, thanks so much for Thursday, it helped a lot.\n\nBest,\nSam',
     );
   });

@@ -3,6 +3,7 @@ import * as initial from './2026-11-22-initial.js';
 import * as schedulerIndexes from './2026-11-23-scheduler-indexes.js';
 import * as webIndexes from './2026-11-24-web-indexes.js';
 import * as inboxIndexes from './2026-11-25-inbox-indexes.js';
+import * as approvalText from './2026-12-06-approval-text.js';
 
 /**
  * Static list, not a directory scan, so migrations work the same from
@@ -13,4 +14,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-23-scheduler-indexes': schedulerIndexes,
   '2026-11-24-web-indexes': webIndexes,
   '2026-11-25-inbox-indexes': inboxIndexes,
+  '2026-12-06-approval-text': approvalText,
 };
