@@ -191,6 +191,8 @@ export interface DigestFacts {
   readonly awaitingApproval: readonly (NamedRow & {
     readonly kind: string;
     readonly createdAt: string;
+    /** The meeting a thank-you is about ended then (late two days after). */
+    readonly meetingEndsAt: string | null;
   })[];
   readonly noReply: readonly (NamedRow & { readonly since: string })[];
   readonly newReferrals: readonly (NamedRow & { readonly referrerName: string | null })[];
@@ -258,7 +260,8 @@ export async function digestFacts(
   const awaiting = await db
     .selectFrom('outbox as o')
     .innerJoin('contacts as c', 'c.id', 'o.contact_id')
-    .select(['c.id', 'c.name', 'o.kind', 'o.created_at'])
+    .leftJoin('meetings as m', 'm.id', 'o.meeting_id')
+    .select(['c.id', 'c.name', 'o.kind', 'o.created_at', 'm.ends_at as meeting_ends_at'])
     .where('o.state', 'in', ['drafted', 'awaiting_approval'])
     .where('o.audience', '=', 'contact')
     .orderBy('o.created_at')
@@ -320,6 +323,7 @@ export async function digestFacts(
       address: address(r.id),
       kind: r.kind,
       createdAt: r.created_at,
+      meetingEndsAt: r.meeting_ends_at,
     })),
     noReply: noReply.map((r) => ({
       id: r.id,

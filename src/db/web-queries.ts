@@ -1,3 +1,4 @@
+import { lateSince } from '../pipeline/late.js';
 import { JOURNEY, STAGES, type Stage } from '../pipeline/stages.js';
 import type { Db } from './database.js';
 import { sql } from './kysely.js';
@@ -27,6 +28,9 @@ export const PENDING_DRAFT_STATES: readonly OutboxState[] = [
   'snoozed',
 ];
 
+/** Of those, the ones waiting now: a snoozed draft is put aside, not counted as waiting. */
+export const WAITING_DRAFT_STATES: readonly OutboxState[] = ['drafted', 'awaiting_approval'];
+
 /** Inbound message kinds written by a person (not auto-replies or bounces). */
 export const HUMAN_REPLY_KINDS: readonly string[] = ['reply', 'invite', 'decline'];
 
@@ -43,6 +47,8 @@ export interface BoardCard {
   readonly nextMeetingAt: string | null;
   readonly pendingDrafts: number;
   readonly firstDraftId: number | null;
+  /** A waiting thank-you is late since then (two days after the meeting); null if none is. */
+  readonly thankYouLateSince: string | null;
   /** Last mail either way, for contacts whose keep-in-touch timer it resets. */
   readonly lastExchangeAt: string | null;
 }
@@ -128,6 +134,11 @@ export async function loadBoard(
       nextMeetingAt: meetings.get(r.id) ?? null,
       pendingDrafts: draft?.n ?? 0,
       firstDraftId: draft?.first ?? null,
+      thankYouLateSince: lateSince(
+        'thank_you',
+        draft?.thankYouMeetingEnd,
+        options.now.toISOString(),
+      ),
       lastExchangeAt: exchanges.get(r.id) ?? null,
     });
     byStage.set(r.stage, list);
@@ -154,23 +165,27 @@ async function nextMeetings(db: Db, ids: readonly number[], now: Date) {
   return out;
 }
 
+/** Per contact: drafts waiting now, the first of them, and the meeting end of a waiting thank-you. */
 async function pendingDraftCounts(db: Db, ids: readonly number[]) {
-  const out = new Map<number, { n: number; first: number }>();
+  const out = new Map<number, { n: number; first: number; thankYouMeetingEnd: string | null }>();
   if (ids.length === 0) return out;
   const rows = await db
-    .selectFrom('outbox')
+    .selectFrom('outbox as o')
+    .leftJoin('meetings as m', 'm.id', 'o.meeting_id')
     .select([
-      'contact_id',
+      'o.contact_id',
       (eb) => eb.fn.countAll<number>().as('n'),
-      (eb) => eb.fn.min<number>('id').as('first'),
+      (eb) => eb.fn.min<number>('o.id').as('first'),
+      sql<string | null>`min(CASE WHEN o.kind = 'thank_you' THEN m.ends_at END)`.as('ty_end'),
     ])
-    .where('contact_id', 'in', ids)
-    .where('audience', '=', 'contact')
-    .where('state', 'in', PENDING_DRAFT_STATES)
-    .groupBy('contact_id')
+    .where('o.contact_id', 'in', ids)
+    .where('o.audience', '=', 'contact')
+    .where('o.state', 'in', WAITING_DRAFT_STATES)
+    .groupBy('o.contact_id')
     .execute();
   for (const r of rows)
-    if (r.contact_id !== null) out.set(r.contact_id, { n: Number(r.n), first: r.first });
+    if (r.contact_id !== null)
+      out.set(r.contact_id, { n: Number(r.n), first: r.first, thankYouMeetingEnd: r.ty_end });
   return out;
 }
 
@@ -427,9 +442,13 @@ export interface DraftRow {
   readonly sendAfter: string | null;
   readonly createdAt: string;
   readonly lastError: string | null;
+  /** When the meeting it is about ended (a thank-you is late two days after). */
+  readonly meetingEndsAt: string | null;
 }
 
-function toDraftRow(r: OutboxRow & { contact_name: string | null }): DraftRow {
+function toDraftRow(
+  r: OutboxRow & { contact_name: string | null; meeting_ends_at: string | null },
+): DraftRow {
   return {
     id: r.id,
     kind: r.kind,
@@ -442,18 +461,21 @@ function toDraftRow(r: OutboxRow & { contact_name: string | null }): DraftRow {
     sendAfter: r.send_after,
     createdAt: r.created_at,
     lastError: r.last_error,
+    meetingEndsAt: r.meeting_ends_at,
   };
 }
 
-/** Contact mail that waits for the owner: awaiting approval, drafted or snoozed. */
+/** Contact mail that waits for the owner, oldest first; snoozed drafts after the waiting ones. */
 export async function loadPendingDrafts(db: Db): Promise<DraftRow[]> {
   const rows = await db
     .selectFrom('outbox as o')
     .leftJoin('contacts as c', 'c.id', 'o.contact_id')
+    .leftJoin('meetings as m', 'm.id', 'o.meeting_id')
     .selectAll('o')
-    .select('c.name as contact_name')
+    .select(['c.name as contact_name', 'm.ends_at as meeting_ends_at'])
     .where('o.audience', '=', 'contact')
     .where('o.state', 'in', PENDING_DRAFT_STATES)
+    .orderBy(sql`o.state = 'snoozed'`)
     .orderBy('o.created_at')
     .orderBy('o.id')
     .execute();
@@ -465,21 +487,22 @@ export async function loadDraft(db: Db, id: number): Promise<DraftRow | undefine
   const row = await db
     .selectFrom('outbox as o')
     .leftJoin('contacts as c', 'c.id', 'o.contact_id')
+    .leftJoin('meetings as m', 'm.id', 'o.meeting_id')
     .selectAll('o')
-    .select('c.name as contact_name')
+    .select(['c.name as contact_name', 'm.ends_at as meeting_ends_at'])
     .where('o.id', '=', id)
     .where('o.audience', '=', 'contact')
     .executeTakeFirst();
   return row ? toDraftRow(row) : undefined;
 }
 
-/** How many drafts wait for the owner (for the navigation badge). */
+/** How many drafts wait for the owner now (for the navigation badge; snoozed ones do not). */
 export async function countPendingDrafts(db: Db): Promise<number> {
   const row = await db
     .selectFrom('outbox')
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .where('audience', '=', 'contact')
-    .where('state', 'in', PENDING_DRAFT_STATES)
+    .where('state', 'in', WAITING_DRAFT_STATES)
     .executeTakeFirstOrThrow();
   return Number(row.n);
 }

@@ -437,7 +437,9 @@ export async function approveDraft(
   if (blocker) {
     return {
       ok: false,
-      message: `The ${describe(draft)} was not sent: ${blocker}. Fill them in, then approve.`,
+      message: `The ${describe(draft)} was not sent: ${blocker}. ${
+        placesToFill(edited ?? draft.body_text).length === 1 ? 'Fill it in' : 'Fill them in'
+      }, then approve.`,
       draft,
     };
   }

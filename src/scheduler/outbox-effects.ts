@@ -23,6 +23,7 @@ import {
   skipDraft,
 } from '../outbox/drafts.js';
 import { ownerView, personView } from '../outbox/views.js';
+import { lateSince } from '../pipeline/late.js';
 import { isStage, STAGE_LABELS, STAGES } from '../pipeline/stages.js';
 import { tidyAdvice } from '../templates/advice.js';
 import { KIND_LABELS, type MeetingView, type PersonView } from '../templates/contexts.js';
@@ -310,10 +311,16 @@ export function createOutboxEffects(options: OutboxEffectsOptions): SchedulerEff
           startsAt: m.startsAt,
           timeZone: m.timeZone,
         })),
-        awaitingApproval: facts.awaitingApproval.map((d) => ({
-          name: name(d),
-          detail: `${(KIND_LABELS as Record<string, string>)[d.kind] ?? d.kind} since ${when(d.createdAt)}`,
-        })),
+        // Late thank-yous first: they are the ones that lose value by the day.
+        awaitingApproval: facts.awaitingApproval
+          .map((d) => ({ d, late: lateSince(d.kind, d.meetingEndsAt, at) }))
+          .sort((a, b) => Number(b.late !== null) - Number(a.late !== null))
+          .map(({ d, late }) => ({
+            name: name(d),
+            detail: `${(KIND_LABELS as Record<string, string>)[d.kind] ?? d.kind} since ${when(d.createdAt)}${
+              late && d.meetingEndsAt ? ` — LATE: you met on ${when(d.meetingEndsAt)}` : ''
+            }`,
+          })),
         noReply: facts.noReply.map((c) => ({
           name: name(c),
           detail: `contacted ${when(c.since)}`,

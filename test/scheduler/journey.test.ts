@@ -152,7 +152,7 @@ describe('the journey from a confirmed meeting to keeping in touch', () => {
     const draft = (await outboxRows(w.db)).find((r) => r.kind === 'thank_you');
     expect(draft?.state).toBe('awaiting_approval');
     expect(draft?.to_address).toBe('"Ana Souza" <ana@acme.example>');
-    expect(draft?.body_text).toContain('Learn SQL window functions');
+    expect(draft?.body_text).toContain('Your suggestion to learn SQL window functions');
     const requests = async () =>
       (await outboxRows(w.db)).filter(
         (r) => r.kind === 'approval_request' && r.draft_id === draft?.id,
@@ -174,7 +174,7 @@ describe('the journey from a confirmed meeting to keeping in touch', () => {
     expect(approved.ok).toBe(true);
     await sendRound(w, '2026-11-28T09:00:10.000Z');
     const sent = emlFiles(w).find((m) => m.includes('To: Ana Souza <ana@acme.example>'));
-    expect(sent).toContain('Learn SQL window functions');
+    expect(sent).toContain('Your suggestion to learn SQL window functions');
     expect(did(await tick(w, '2026-11-28T09:01:00.000Z'))).toEqual(['stage_after_send done']);
     expect(await stageOf(w.db, ana)).toBe('thanked');
 

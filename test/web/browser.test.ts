@@ -172,6 +172,13 @@ async function seed(db: Db) {
     subject: 'Thank you, Ana',
     body: 'Hi Ana,\n\nThank you for your time.\n\nOlive',
   });
+  ids.draftPlaces = await seedDraft(db, {
+    contactId: ids.cy,
+    to: 'cy@example.com',
+    kind: 'keep_in_touch',
+    subject: 'News from Olive',
+    body: 'Hi Cy,\n\nI took your advice. [One or two lines of news.]\n\nI start at [Company] in May.\n\nOlive',
+  });
   ids.draftEdit = await seedDraft(db, {
     contactId: ids.bo,
     to: 'bo@example.com',
@@ -391,6 +398,41 @@ describe('the web UI in Chromium', () => {
     expect(mail.raw).toMatch(/I read the article you sent/);
     expect(mail.raw).not.toContain('Just following up.');
     await page.context().close();
+  });
+
+  test('a draft with [places] cannot be approved; the places are counted and what was typed stays', async () => {
+    for (const [width, height, name] of [
+      [1366, 900, 'draft-places.png'],
+      [390, 844, 'draft-places-phone.png'],
+    ] as const) {
+      const page = await loggedInPage(width, height);
+      await page.goto(`${base}/drafts/${ids.draftPlaces}`);
+      const note = page.locator('p.places');
+      await expect.poll(() => note.textContent()).toContain('2 places to fill in');
+      expect(await note.locator('mark').allTextContents()).toEqual([
+        '[One or two lines of news.]',
+        '[Company]',
+      ]);
+      const box = page.locator(`#draft-${ids.draftPlaces}-text`);
+      // One place filled, one forgotten: refused, and the typed text is still there.
+      const typed =
+        'Hi Cy,\n\nI took your advice and it worked.\n\nI start at [Company] in May.\n\nOlive';
+      await box.fill(typed);
+      await page.getByRole('button', { name: 'Approve and send' }).click();
+      await expect
+        .poll(() => page.locator('.flash.error').first().textContent())
+        .toContain('not sent: it still has 1 place to fill in: [Company]');
+      expect(await box.inputValue()).toBe(typed);
+      await page.screenshot({ path: path.join(ARTIFACTS, name), fullPage: true });
+      await page.context().close();
+    }
+    const row = await db
+      .selectFrom('outbox')
+      .select(['state', 'body_text'])
+      .where('id', '=', ids.draftPlaces!)
+      .executeTakeFirstOrThrow();
+    expect(row.state).toBe('awaiting_approval');
+    expect(received.some((m) => m.to.includes('cy@example.com'))).toBe(false);
   });
 
   test('add a note on a contact page, and take a screenshot of it', async () => {

@@ -448,6 +448,100 @@ describe('drafts', () => {
   });
 });
 
+describe('drafts that wait, are late or are snoozed', () => {
+  test('a late thank-you is marked on Drafts and the board; snoozed drafts come last and are not counted', async () => {
+    const web = await makeWeb(tempDir());
+    const ana = await seedContact(web.db, { name: 'Ana', email: 'ana@example.com', stage: 'met' });
+    const bo = await seedContact(web.db, { name: 'Bo', email: 'bo@example.com', stage: 'met' });
+    // The clock reads 2026-12-01 10:00 UTC: Ana's meeting ended more than two days ago, Bo's yesterday.
+    const old = await seedMeeting(web.db, {
+      contactId: ana,
+      startsAt: '2026-11-28T14:00:00.000Z',
+      status: 'done',
+    });
+    const recent = await seedMeeting(web.db, {
+      contactId: bo,
+      startsAt: '2026-11-30T14:00:00.000Z',
+      status: 'done',
+    });
+    const snoozed = await seedDraft(web.db, {
+      contactId: bo,
+      to: 'bo@example.com',
+      kind: 'follow_up',
+      subject: 'Snoozed one',
+      body: 'Snoozed text',
+      state: 'snoozed',
+      at: '2026-11-25T09:00:00.000Z',
+    });
+    await seedDraft(web.db, {
+      contactId: ana,
+      to: 'ana@example.com',
+      subject: 'Late thanks',
+      body: 'Hi Ana',
+      meetingId: old,
+    });
+    await seedDraft(web.db, {
+      contactId: bo,
+      to: 'bo@example.com',
+      subject: 'Fresh thanks',
+      body: 'Hi Bo',
+      meetingId: recent,
+    });
+    const auth = await login(web);
+    const list = await (await get(web, auth, '/drafts')).text();
+    expect(list).toContain('2 mails wait, 1 late for you; 1 snoozed draft below.');
+    expect(list).toContain('aria-label="2 waiting">2</span>');
+    const order = ['Late thanks', 'Fresh thanks', 'Snoozed one'].map((s) =>
+      list.indexOf(`</strong> ${s}</p>`),
+    );
+    expect(order.every((i) => i > 0)).toBe(true);
+    expect([...order].sort((a, b) => a - b)).toEqual(order);
+    expect(list.match(/<strong>Late:<\/strong> you met on/g)).toHaveLength(1);
+    const board = await (await get(web, auth, '/')).text();
+    expect(board).toContain('Thank-you late: approve it');
+    expect(board.match(/Thank-you late/g)).toHaveLength(1);
+    expect(snoozed).toBeGreaterThan(0);
+  });
+
+  test('the API refuses to approve a text with a [place] and says which', async () => {
+    const web = await makeWeb(tempDir());
+    const id = await seedContact(web.db, { name: 'Ana', email: 'ana@example.com' });
+    const draft = await seedDraft(web.db, {
+      contactId: id,
+      to: 'ana@example.com',
+      subject: 'News',
+      body: 'Hi Ana,\n\n[One or two lines of news.]\n\nSam',
+    });
+    const auth = await login(web);
+    const approve = (body: unknown) =>
+      web.app.request(`${ORIGIN}/api/drafts/${draft}/approve`, {
+        method: 'POST',
+        headers: {
+          cookie: auth.cookie,
+          'content-type': 'application/json',
+          'x-csrf-token': auth.csrf,
+        },
+        body: JSON.stringify(body),
+      });
+    const asIs = await approve({});
+    expect(asIs.status).toBe(409);
+    expect(((await asIs.json()) as { message: string }).message).toContain(
+      '[One or two lines of news.]',
+    );
+    const edited = await approve({ text: 'Hi Ana,\n\nI start at [Company].\n\nSam' });
+    expect(edited.status).toBe(409);
+    expect(((await edited.json()) as { message: string }).message).toContain('[Company]');
+    const row = await web.db
+      .selectFrom('outbox')
+      .select('state')
+      .where('id', '=', draft)
+      .executeTakeFirstOrThrow();
+    expect(row.state).toBe('awaiting_approval');
+    const filled = await approve({ text: 'Hi Ana,\n\nI start at Globex in May.\n\nSam' });
+    expect(filled.status).toBe(200);
+  });
+});
+
 describe('meetings and the calendar feed', () => {
   test('upcoming and past; the feed is off until made, parses as iCalendar, and can be renewed or turned off', async () => {
     const web = await makeWeb(tempDir());

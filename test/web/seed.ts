@@ -76,6 +76,7 @@ export async function seedDraft(
     at?: string;
     sentAt?: string;
     messageId?: string;
+    meetingId?: number;
   },
 ): Promise<number> {
   const at = input.at ?? '2026-11-30T09:00:00.000Z';
@@ -85,7 +86,7 @@ export async function seedDraft(
       message_id: input.messageId ?? `kith.draft${Math.random().toString(36).slice(2)}@example.org`,
       kind: input.kind ?? 'thank_you',
       contact_id: input.contactId,
-      meeting_id: null,
+      meeting_id: input.meetingId ?? null,
       audience: 'contact',
       to_address: input.to,
       subject: input.subject,

@@ -41,7 +41,13 @@ export function draftRoutes(deps: WebDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   const tz = deps.config.timeZone;
 
-  const renderOne = async (c: Context<AppEnv>, id: number, flash?: Flash, status = 200) => {
+  const renderOne = async (
+    c: Context<AppEnv>,
+    id: number,
+    flash?: Flash,
+    status = 200,
+    typed?: string,
+  ) => {
     const draft = await loadDraft(deps.db, id);
     if (!draft) throw new KithError('not_found', `There is no draft #${id}.`);
     const chrome = await chromeFor(c, deps);
@@ -51,7 +57,10 @@ export function draftRoutes(deps: WebDeps): Hono<AppEnv> {
         active: 'drafts',
         chrome: flash ? { ...chrome, flash } : chrome,
         heading: html`<h1>Draft</h1>`,
-        body: draftCard(draft, tz, chrome.csrfToken, 2),
+        body: draftCard(draft, tz, chrome.csrfToken, 2, {
+          now: deps.now(),
+          ...(typed === undefined ? {} : { typed }),
+        }),
       }).value,
       status as 200,
     );
@@ -65,7 +74,7 @@ export function draftRoutes(deps: WebDeps): Hono<AppEnv> {
         title: 'Drafts',
         active: 'drafts',
         chrome,
-        body: draftsBody(drafts, tz, chrome.csrfToken),
+        body: draftsBody(drafts, tz, chrome.csrfToken, deps.now()),
       }).value,
     );
   });
@@ -76,7 +85,8 @@ export function draftRoutes(deps: WebDeps): Hono<AppEnv> {
     const id = idParam(c);
     const f = await formFields(c);
     const result = await draftAction(deps, id, f.action, { text: f.text, days: f.days });
-    if (!result.ok) return renderOne(c, id, { text: result.message, error: true }, 409);
+    // A refused approval shows what the owner typed again, so no edit is lost.
+    if (!result.ok) return renderOne(c, id, { text: result.message, error: true }, 409, f.text);
     const code = f.action === 'approve' ? 'approved' : f.action === 'skip' ? 'skipped' : 'snoozed';
     return redirectWith(c, '/drafts', code);
   });

@@ -80,6 +80,9 @@ td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
 .card .meta { font-size: .85rem; color: var(--muted); overflow-wrap: anywhere; }
 .card .due { font-size: .85rem; margin-top: .2rem; }
 .card .due.draft { color: #8a5a00; }
+.card .due.late a, .late-note strong { color: #a4262c; font-weight: 600; }
+.draft.late { border-left: 4px solid #a4262c; }
+.places mark { background: #fff3b0; color: #3d2e00; padding: 0 .15rem; border-radius: 2px; }
 .card { position: relative; }
 .card .pick { position: absolute; top: .55rem; right: .5rem; width: 1.05rem; height: 1.05rem; margin: 0; }
 .card .name { padding-right: 1.5rem; }

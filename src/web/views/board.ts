@@ -17,8 +17,12 @@ function dueLine(due: NextDue | undefined, view: BoardView): SafeHtml | string {
   if (!due) return '';
   switch (due.kind) {
     case 'draft':
-      return html`<div class="due draft"><a href="${due.draftId ? `/drafts/${due.draftId}` : '/drafts'}">${
-        due.count === 1 ? 'Draft to approve' : `${due.count} drafts to approve`
+      return html`<div class="due draft${due.lateSince ? ' late' : ''}"><a href="${due.draftId ? `/drafts/${due.draftId}` : '/drafts'}">${
+        due.lateSince
+          ? 'Thank-you late: approve it'
+          : due.count === 1
+            ? 'Draft to approve'
+            : `${due.count} drafts to approve`
       }</a></div>`;
     case 'meeting':
       return html`<div class="due">Meeting ${formatDateTime(due.at, view.timeZone)}</div>`;

@@ -9,11 +9,18 @@ export interface DueInput {
   readonly nextMeetingAt: string | null;
   readonly pendingDrafts: number;
   readonly firstDraftId: number | null;
+  readonly thankYouLateSince?: string | null;
   readonly lastExchangeAt?: string | null;
 }
 
 export type NextDue =
-  | { readonly kind: 'draft'; readonly draftId: number | null; readonly count: number }
+  | {
+      readonly kind: 'draft';
+      readonly draftId: number | null;
+      readonly count: number;
+      /** A thank-you among them is late since then. */
+      readonly lateSince: string | null;
+    }
   | { readonly kind: 'meeting'; readonly at: string }
   | { readonly kind: 'follow_up' | 'keep_in_touch' | 'thank_you'; readonly at: string };
 
@@ -28,7 +35,12 @@ export function nextDue(
   schedule: { followUpAfterDays: number; keepInTouchDays: number },
 ): NextDue | undefined {
   if (card.pendingDrafts > 0) {
-    return { kind: 'draft', draftId: card.firstDraftId, count: card.pendingDrafts };
+    return {
+      kind: 'draft',
+      draftId: card.firstDraftId,
+      count: card.pendingDrafts,
+      lateSince: card.thankYouLateSince ?? null,
+    };
   }
   if (card.nextMeetingAt) return { kind: 'meeting', at: card.nextMeetingAt };
   const since = new Date(card.stageChangedAt).getTime();
