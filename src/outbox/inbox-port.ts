@@ -1,9 +1,7 @@
-import { DateTime } from 'luxon';
 import type { Config } from '../config.js';
 import type { Db } from '../db/database.js';
 import type { DraftCommandHandler, DraftCommandRequest } from '../inbox/ingest-store.js';
 import type { Logger } from '../log.js';
-import { resolveSnooze } from '../pipeline/owner-commands.js';
 import type { Templates } from '../templates/render.js';
 import {
   applyOwnerCommand,
@@ -11,6 +9,7 @@ import {
   type OwnerCommand,
   queueOwnerNotice,
 } from './drafts.js';
+import { snoozeEnd } from './snooze-end.js';
 
 /**
  * The outbox side of the inbox's draft-command port: the owner's trusted
@@ -26,19 +25,13 @@ export interface DraftCommandPortOptions {
   readonly templates?: Templates;
 }
 
-/** The owner's UTC offset at `at` in KITH_TIMEZONE: "until monday" is the owner's Monday. */
-function ownerOffset(config: Config, at: string): number {
-  const local = DateTime.fromISO(at, { zone: config.timeZone });
-  return local.isValid ? local.offset : 0;
-}
-
 /** Translates the parsed reply into the outbox's command, or explains why it cannot. */
 export function toOwnerCommand(request: DraftCommandRequest, config: Config): OwnerCommand | null {
   const { command, revision } = request;
   if (command?.type === 'approve') return { type: 'approve' };
   if (command?.type === 'skip') return { type: 'skip' };
   if (command?.type === 'snooze') {
-    const until = resolveSnooze(command.snooze, request.at, ownerOffset(config, request.at));
+    const until = snoozeEnd(config, command.snooze, request.at);
     return until
       ? { type: 'snooze', until }
       : {

@@ -412,7 +412,7 @@ export function parseOwnerReply(text: string, options: OwnerReplyOptions): Owner
 // ---------------------------------------------------------------- snooze → instant
 
 const DAY_MS = 24 * 60 * 60 * 1000;
-/** Snoozes "until" a day end at this local hour. */
+/** Snoozes of whole days end at this local hour unless the caller names another (THANK_YOU_HOUR). */
 export const SNOOZE_WAKE_HOUR = 9;
 
 function localMidnightMs(localMs: number): number {
@@ -423,16 +423,30 @@ function localMidnightMs(localMs: number): number {
  * When a snooze ends, as an ISO UTC instant, or null when its date is
  * unreadable or already past. `now` is the clock's ISO instant;
  * `offsetMinutes` the owner's UTC offset (a day starts at their midnight).
+ * A snooze of whole days ("3d", "until monday") ends at `wakeHour` local
+ * time — the hour kith asks about thank-yous — not at the minute it was
+ * given: "snooze 3d" typed at 23:40 must not wake the owner at 23:40.
+ * Hours and minutes ("snooze 4h") are taken as they are.
  */
-export function resolveSnooze(snooze: Snooze, now: string, offsetMinutes: number): string | null {
+export function resolveSnooze(
+  snooze: Snooze,
+  now: string,
+  offsetMinutes: number,
+  wakeHour: number = SNOOZE_WAKE_HOUR,
+): string | null {
   const nowMs = Date.parse(now);
   if (Number.isNaN(nowMs)) return null;
-  if (snooze.kind === 'for') return new Date(nowMs + snooze.minutes * 60_000).toISOString();
+  if (snooze.kind === 'for' && snooze.minutes % (24 * 60) !== 0) {
+    return new Date(nowMs + snooze.minutes * 60_000).toISOString();
+  }
   const offsetMs = offsetMinutes * 60_000;
   const localNow = nowMs + offsetMs;
   const today = localMidnightMs(localNow);
-  const wake = SNOOZE_WAKE_HOUR * 60 * 60 * 1000;
-  const until = snooze.until;
+  const wake = wakeHour * 60 * 60 * 1000;
+  const until: SnoozeUntil =
+    snooze.kind === 'for'
+      ? { kind: 'days-from-now', days: snooze.minutes / (24 * 60) }
+      : snooze.until;
   let localTarget: number | null = null;
   if (until.kind === 'days-from-now') {
     localTarget = today + until.days * DAY_MS + wake;

@@ -8,6 +8,7 @@ import {
   skipDraft,
   snoozeDraft,
 } from '../outbox/drafts.js';
+import { snoozeEnd } from '../outbox/snooze-end.js';
 import { ownerView, personView } from '../outbox/views.js';
 import { howFoundSentence } from '../templates/how-found.js';
 import { loadTemplatesCached } from '../templates/render.js';
@@ -45,11 +46,10 @@ export function snoozeFromWeb(deps: WebDeps, id: number, days: number): Promise<
   if (!Number.isInteger(days) || days < 1 || days > 365) {
     throw new BadInputError('Snooze for 1 to 365 days.');
   }
-  const now = deps.now();
-  return snoozeDraft(outboxContext(deps), id, {
-    at: now,
-    until: new Date(now.getTime() + days * 86_400_000),
-  });
+  const now = deps.now().toISOString();
+  const until = snoozeEnd(deps.config, { kind: 'for', minutes: days * 24 * 60, text: '' }, now);
+  if (!until) throw new BadInputError('Snooze for 1 to 365 days.');
+  return snoozeDraft(outboxContext(deps), id, { at: now, until });
 }
 
 /** The changed text, or undefined when the owner left the draft as it was. */

@@ -115,7 +115,7 @@ describe('approval by reply', () => {
   });
 
   it.each([
-    ['snooze 3d', '2026-12-05T09:30:00.000Z'],
+    ['snooze 3d', '2026-12-05T08:00:00.000Z'], // 09:00 in Berlin, the thank-you hour
     ['Snooze until Monday', '2026-12-07T08:00:00.000Z'], // 09:00 in Berlin
   ])('"%s" puts the draft aside until %s', async (words, until) => {
     const s = await setup();

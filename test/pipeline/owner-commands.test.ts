@@ -76,8 +76,13 @@ describe('resolveSnooze', () => {
   const at = (line: string, now = NOW, offset = 60) =>
     resolveSnooze(parseSnooze(line)!, now, offset);
 
-  it('adds a duration to now', () => {
-    expect(at('snooze 3d')).toBe('2026-11-28T10:00:00.000Z');
+  it('ends a snooze of whole days at the wake hour, one of hours at the minute', () => {
+    expect(at('snooze 3d')).toBe('2026-11-28T08:00:00.000Z');
+    expect(at('snooze 1w')).toBe('2026-12-02T08:00:00.000Z');
+    expect(at('snooze 4h')).toBe('2026-11-25T14:00:00.000Z');
+    // Typed at 23:40 in Berlin: three days on, at 09:00, not at 23:40.
+    expect(at('snooze 3d', '2026-11-25T22:40:00.000Z')).toBe('2026-11-28T08:00:00.000Z');
+    expect(resolveSnooze(parseSnooze('snooze 2d')!, NOW, 60, 7)).toBe('2026-11-27T06:00:00.000Z');
   });
 
   it('wakes at 09:00 local on the next such weekday, never today', () => {

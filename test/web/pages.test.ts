@@ -439,7 +439,7 @@ describe('drafts', () => {
     expect(rows.get(a)).toMatchObject({ state: 'approved', body_text: 'Original text' });
     expect(rows.get(b)).toMatchObject({ state: 'approved', body_text: 'My better text\n' });
     expect(rows.get(c)?.state).toBe('skipped');
-    expect(rows.get(d)).toMatchObject({ state: 'snoozed', send_after: '2026-12-08T10:00:00.000Z' });
+    expect(rows.get(d)).toMatchObject({ state: 'snoozed', send_after: '2026-12-08T08:00:00.000Z' });
 
     // Approving again is refused with the outbox's own explanation.
     const again = await postForm(web, auth, `/drafts/${a}`, { action: 'approve' });
