@@ -229,6 +229,104 @@ describe('loops', () => {
     }
   });
 
+  it("the owner's auto-responder, without auto-reply headers, never sends a draft nor loops", async () => {
+    const s = await setup();
+    // Answers as a plain mail from the owner's address: no Auto-Submitted, no X-Autoreply.
+    const responders: [string, (request: string) => string][] = [
+      [
+        'out of office (English)',
+        () =>
+          'I am out of the office until 14 December with limited access to email. For urgent matters please contact jo@example.org.',
+      ],
+      [
+        'changed jobs',
+        () =>
+          'I have changed jobs and no longer read this address. Please write to me at sam@newco.example from now on. Thank you!',
+      ],
+      [
+        'Abwesenheit (German)',
+        () =>
+          'Vielen Dank für Ihre Nachricht. Ich bin bis zum 14. Dezember nicht im Büro und lese meine E-Mails nur unregelmäßig.',
+      ],
+      [
+        'absence (French)',
+        () =>
+          "Merci pour votre message. Je suis absent jusqu'au 14 décembre avec un accès limité à mes e-mails.",
+      ],
+      [
+        'copies the mail it answers, unmarked',
+        (request) => `Thank you for your message, I will answer soon.\n\n${request}`,
+      ],
+    ];
+    let n = 0;
+    for (const [name, answer] of responders) {
+      n += 1;
+      const address = `person${n}@acme.example`;
+      const contactId = await seedContact(s.db, { name: 'Ana Souza', email: address });
+      const made = await createContactDraft(s.ctx, {
+        kind: 'thank_you',
+        contactId,
+        subject: 'Thank you',
+        text: 'Hi Ana,\n\nThank you for taking the time to talk with me on Thursday.\n\nSam\n',
+        at: s.clock.now,
+      });
+      await s.loop.runOnce();
+      const ownerBefore = sentTo(s.smtp, OWNER);
+      // The responder answers the approval request, then whatever kith mails back, three times over.
+      let answering = made.approvalRequest as { message_id: string; body_text: string };
+      for (let round = 0; round < 3 && answering; round++) {
+        n += 1;
+        const raw = [
+          `From: Sam <${OWNER}>`,
+          `To: kith <${SERVICE}>`,
+          'Subject: Re: your mail',
+          `Message-ID: <responder-${n}@example.org>`,
+          `In-Reply-To: <${answering.message_id}>`,
+          `References: <${answering.message_id}>`,
+          'Date: Wed, 02 Dec 2026 10:31:00 +0100',
+          'Content-Type: text/plain; charset=utf-8',
+          '',
+          answer(answering.body_text),
+          '',
+        ].join('\r\n');
+        await s.ingester.ingest(Buffer.from(raw), { label: name, receivedAt: s.clock.now });
+        s.clock.now = new Date(s.clock.now.getTime() + 3_600_000);
+        await s.loop.runOnce();
+        const newest = await s.db
+          .selectFrom('outbox')
+          .select(['id', 'message_id', 'body_text', 'created_at'])
+          .where('audience', '=', 'owner')
+          .orderBy('id', 'desc')
+          .executeTakeFirst();
+        answering =
+          newest && newest.message_id !== answering.message_id
+            ? newest
+            : (undefined as unknown as typeof answering);
+      }
+      const draft = await s.db
+        .selectFrom('outbox')
+        .select(['state', 'body_text'])
+        .where('id', '=', made.draft.id)
+        .executeTakeFirstOrThrow();
+      const toOwner = sentTo(s.smtp, OWNER) - ownerBefore;
+      await held(
+        {
+          suite: SUITE,
+          tried: `owner's auto-responder with no auto-reply headers answering an approval request: ${name}`,
+          times: 3,
+        },
+        () => {
+          expect(sentTo(s.smtp, address)).toBe(0);
+          expect(draft.state).toBe('awaiting_approval');
+          expect(draft.body_text).toContain('Thank you for taking the time');
+          // At most one answer from kith, which the responder's answer to it does not renew.
+          expect(toOwner).toBeLessThanOrEqual(1);
+          return `0 mails to the contact, draft still waiting with its own text; ${toOwner} notice${toOwner === 1 ? '' : 's'} to the owner over 3 answers`;
+        },
+      );
+    }
+  });
+
   it('never more than OWNER_MAIL_PER_HOUR mails to the owner, even with 100 queued', async () => {
     const cap = 30; // the default
     const s = await setup();
