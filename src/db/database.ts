@@ -1,7 +1,7 @@
-import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import type { MigrationResultSet } from 'kysely';
+import { keepPrivate, makePrivateDir, makePrivateFile } from '../private-files.js';
 import { Kysely, Migrator, SqliteDialect } from './kysely.js';
 import { migrations } from './migrations/index.js';
 import type { Database } from './schema.js';
@@ -15,16 +15,33 @@ export function databasePath(dataDir: string): string {
 
 /** Opens (creating if needed) the SQLite database with WAL and foreign keys on. */
 export function openDatabase(file: string): Db {
-  if (file !== ':memory:') mkdirSync(path.dirname(file), { recursive: true });
+  if (file !== ':memory:') {
+    makePrivateDir(path.dirname(file));
+    makePrivateFile(file);
+    for (const suffix of ['-wal', '-shm']) keepPrivate(`${file}${suffix}`);
+  }
   const sqlite = new SQLite(file);
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('foreign_keys = ON');
   // Another kith command (export, ingest) may hold a write lock for a moment.
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('synchronous = NORMAL');
-  return new Kysely<Database>({
+  const db = new Kysely<Database>({
     dialect: new SqliteDialect({ database: withStatementCache(sqlite) }),
   });
+  handles.set(db, sqlite);
+  return db;
+}
+
+const handles = new WeakMap<Db, SQLite.Database>();
+
+/**
+ * Whether SQLite itself still has a transaction open on `db` (opened with
+ * openDatabase). SQLite ends one on its own after some errors (disk full,
+ * I/O); a writer checks this instead of trusting its own bookkeeping.
+ */
+export function isInTransaction(db: Db): boolean {
+  return handles.get(db)?.inTransaction ?? true;
 }
 
 const STATEMENT_CACHE_SIZE = 512;

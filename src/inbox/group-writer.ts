@@ -1,5 +1,6 @@
-import type { Db } from '../db/database.js';
+import { type Db, isInTransaction } from '../db/database.js';
 import { sql } from '../db/kysely.js';
+import { WriteStoppedError, writeFailure } from '../db/write-errors.js';
 
 /**
  * Runs database writes one at a time in the order they were submitted, and
@@ -17,6 +18,13 @@ import { sql } from '../db/kysely.js';
  * transaction. A task resolves only after the COMMIT that holds its writes;
  * when the transaction fails (the database is busy, `recover` gave up),
  * every task in it is rejected and none of their writes remain.
+ *
+ * A write failure (disk full, read-only, I/O error, corrupt file) is no
+ * task's fault and no `recover` can store anything then: SQLite may already
+ * have rolled the whole transaction back, and statements after that would
+ * run outside it. So it rejects the group and every task still queued with
+ * a WriteStoppedError naming the cause; their sources keep the mail where
+ * it was and submit it again later.
  */
 
 export interface WriteTask<T> {
@@ -72,16 +80,67 @@ export function createGroupWriter(
   const queue: Entry[] = [];
   let draining = false;
 
+  /** Throws a WriteStoppedError when `error` means the database cannot be written now. */
+  const stopOnWriteFailure = (error: unknown) => {
+    const failure = writeFailure(error);
+    if (failure)
+      throw error instanceof WriteStoppedError
+        ? error
+        : new WriteStoppedError(failure, { cause: error });
+  };
+
+  // SQLite rolls a transaction back by itself on some errors; what runs after that is not in it.
+  const assertStillOpen = () => {
+    if (!isInTransaction(db)) {
+      throw new WriteStoppedError({
+        cause: 'I/O error',
+        message: 'SQLite rolled the transaction back on its own; kith retries by itself',
+      });
+    }
+  };
+
   const runOne = async (trx: Db, task: WriteTask<unknown>): Promise<unknown> => {
     await sql`savepoint kith_task`.execute(trx);
     try {
       const result = await task.run(trx);
+      assertStillOpen();
       await sql`release kith_task`.execute(trx);
       return result;
     } catch (error) {
+      stopOnWriteFailure(error);
+      assertStillOpen();
       await sql`rollback to kith_task`.execute(trx);
       await sql`release kith_task`.execute(trx);
-      return task.recover(trx, error);
+      try {
+        const result = await task.recover(trx, error);
+        assertStillOpen();
+        return result;
+      } catch (failed) {
+        stopOnWriteFailure(failed);
+        throw failed;
+      }
+    }
+  };
+
+  /** Runs the group in one transaction; on any failure rolls back (if SQLite has not) and rethrows the first error. */
+  const runGroup = async (group: Entry[], results: unknown[]) => {
+    const trx = await db.startTransaction().execute();
+    try {
+      // The head is ready; later tasks join only if they need no waiting.
+      while (group.length < maxGroup && queue[0]?.settled) {
+        const entry = queue.shift() as Entry;
+        group.push(entry);
+        results.push(await runOne(trx, entry.task));
+      }
+      await trx.commit().execute();
+    } catch (error) {
+      // "cannot rollback - no transaction is active" when SQLite already did: not the news.
+      await trx
+        .rollback()
+        .execute()
+        .catch(() => undefined);
+      stopOnWriteFailure(error);
+      throw error;
     }
   };
 
@@ -96,16 +155,13 @@ export function createGroupWriter(
         const group: Entry[] = [];
         const results: unknown[] = [];
         try {
-          await db.transaction().execute(async (trx) => {
-            // The head is ready; later tasks join only if they need no waiting.
-            while (group.length < maxGroup && queue[0]?.settled) {
-              const entry = queue.shift() as Entry;
-              group.push(entry);
-              results.push(await runOne(trx, entry.task));
-            }
-          });
+          await runGroup(group, results);
         } catch (error) {
           for (const entry of group) entry.reject(error);
+          // Nothing queued can be written either: hand it all back at once.
+          if (error instanceof WriteStoppedError) {
+            for (const entry of queue.splice(0)) entry.reject(error);
+          }
           continue;
         }
         group.forEach((entry, i) => {

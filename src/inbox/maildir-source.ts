@@ -1,7 +1,9 @@
 import { type FSWatcher, readFileSync, renameSync, statSync, watch } from 'node:fs';
-import { mkdir, readdir } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import path from 'node:path';
+import { type WriteFailure, writeFailure } from '../db/write-errors.js';
 import type { Logger } from '../log.js';
+import { makePrivateDir } from '../private-files.js';
 import type { Service, ServiceStatus } from '../service.js';
 import type { Ingester } from './ingest.js';
 
@@ -12,6 +14,11 @@ import type { Ingester } from './ingest.js';
  * (so a restart never reads it twice), a broken one to `quarantine/` next to
  * them (its reason is in the quarantine table). A crash between the database
  * commit and the move is harmless: the next read dedupes by Message-ID.
+ *
+ * When the database cannot be written (disk full, read-only, I/O error,
+ * damaged file) the source stops: the files stay in `new/`, one log line
+ * and Health name the cause, and it tries again with a growing pause
+ * (WRITE_RETRY_MS) until a write works.
  */
 
 export interface MaildirSourceOptions {
@@ -32,6 +39,9 @@ export interface MaildirSource extends Service {
 // Enough to keep a parse worker busy; small enough to bound memory.
 const IN_FLIGHT = 8;
 
+/** Pauses between tries while the database cannot be written: 1 s doubling to a minute. */
+export const WRITE_RETRY_MS = { initial: 1_000, max: 60_000 } as const;
+
 export function createMaildirSource(options: MaildirSourceOptions): MaildirSource {
   const now = options.now ?? (() => new Date());
   const dirs = {
@@ -51,6 +61,10 @@ export function createMaildirSource(options: MaildirSourceOptions): MaildirSourc
   let running = false;
   let scanning: Promise<void> | undefined;
   let again = false;
+  // Set while the database cannot be written; cleared by the first scan that writes again.
+  let stopped: (WriteFailure & { since: string; tries: number }) | null = null;
+  let retryTimer: NodeJS.Timeout | undefined;
+  let failedThisScan = false;
 
   /**
    * Reads one file and hands it to ingest; the promise settles once the file is moved.
@@ -92,6 +106,17 @@ export function createMaildirSource(options: MaildirSourceOptions): MaildirSourc
   };
 
   const failed = (name: string) => (error: unknown) => {
+    const write = writeFailure(error);
+    if (write) {
+      failedThisScan = true;
+      if (!stopped) {
+        stopped = { ...write, since: now().toISOString(), tries: 0 };
+        options.logger.error(
+          `maildir: ingest stopped, mail stays in ${dirs.new}: ${write.message}`,
+        );
+      }
+      return;
+    }
     scanFailed = true;
     lastError = { message: (error as Error).message, at: now().toISOString() };
     options.logger.error(`maildir: could not handle ${name}`, { error });
@@ -100,11 +125,12 @@ export function createMaildirSource(options: MaildirSourceOptions): MaildirSourc
   const scanOnce = async () => {
     // Maildir names start with the delivery time, so a sort keeps arrival order.
     scanFailed = false;
+    failedThisScan = false;
     const names = (await readdir(dirs.new)).filter((n) => !n.startsWith('.')).sort();
     // A few files in flight: the next one parses while the previous one is stored.
     const inflight: Promise<void>[] = [];
     for (const name of names) {
-      if (!running) break;
+      if (!running || failedThisScan) break;
       try {
         const moved = startFile(name);
         if (moved) inflight.push(moved.catch(failed(name)));
@@ -114,9 +140,24 @@ export function createMaildirSource(options: MaildirSourceOptions): MaildirSourc
       if (inflight.length >= IN_FLIGHT) await inflight.shift();
     }
     await Promise.all(inflight);
+    if (!stopped) return;
+    if (!failedThisScan) {
+      options.logger.info(`maildir: the database takes writes again; ingest resumed`);
+      stopped = null;
+      return;
+    }
+    stopped.tries += 1;
+    const delay = Math.min(WRITE_RETRY_MS.max, WRITE_RETRY_MS.initial * 2 ** (stopped.tries - 1));
+    clearTimeout(retryTimer);
+    retryAt = Date.now() + delay;
+    retryTimer = setTimeout(() => void scan(true), delay);
+    retryTimer.unref();
   };
+  // While stopped, scans from fs.watch and the rescan timer wait for the retry time.
+  let retryAt = 0;
 
-  const scan = async (): Promise<void> => {
+  const scan = async (force = false): Promise<void> => {
+    if (stopped && !force && Date.now() < retryAt) return;
     if (scanning) {
       again = true;
       return scanning;
@@ -136,7 +177,7 @@ export function createMaildirSource(options: MaildirSourceOptions): MaildirSourc
     name: 'inbox',
     async start() {
       for (const d of [dirs.root, dirs.new, dirs.cur, dirs.tmp, dirs.quarantine]) {
-        await mkdir(d, { recursive: true });
+        makePrivateDir(d);
       }
       running = true;
       watcher = watch(dirs.new, () => void scan());
@@ -152,21 +193,31 @@ export function createMaildirSource(options: MaildirSourceOptions): MaildirSourc
       running = false;
       watcher?.close();
       clearInterval(timer);
+      clearTimeout(retryTimer);
       await scanning;
     },
     scan: async () => {
       const wasRunning = running;
       running = true;
       try {
-        await scan();
+        await scan(true);
       } finally {
         running = wasRunning;
       }
     },
     status(): ServiceStatus {
       return {
-        state: running ? (scanFailed ? 'degraded' : 'ok') : 'down',
-        detail: { source: 'maildir', dir: dirs.root, ...counters, lastMessageAt, lastError },
+        state: running ? (scanFailed || stopped ? 'degraded' : 'ok') : 'down',
+        detail: {
+          source: 'maildir',
+          dir: dirs.root,
+          ...counters,
+          lastMessageAt,
+          lastError,
+          ...(stopped
+            ? { ingestStopped: `${stopped.cause}: ${stopped.message}`, stoppedAt: stopped.since }
+            : {}),
+        },
       };
     },
   };
