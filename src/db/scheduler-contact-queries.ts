@@ -132,6 +132,8 @@ async function lastEnteredContacted(db: Db, ids: readonly number[]) {
       .select((eb) => ['contact_id', eb.fn.max('at').as('at')])
       .where('contact_id', 'in', chunk)
       .where('to_stage', '=', 'contacted')
+      // A row that records a fact without a move (an address learned) is no new contact.
+      .where((eb) => eb('from_stage', 'is', null).or('from_stage', '!=', eb.ref('to_stage')))
       .groupBy('contact_id')
       .execute(),
   );

@@ -31,6 +31,9 @@ export interface ContactEmailTable {
   is_primary: number;
   dead_at: string | null;
   dead_reason: string | null;
+  /** Why kith added this address on its own (a reply in the thread), null when given. */
+  learned_cause: string | null;
+  learned_at: string | null;
 }
 
 export interface ThreadTable {

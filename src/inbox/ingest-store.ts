@@ -12,6 +12,7 @@ import type { ProposedTime } from '../pipeline/proposed-time.js';
 import type { Stage } from '../pipeline/stages.js';
 import { subjectKey } from '../pipeline/subject-key.js';
 import type { StageEvent } from '../pipeline/transitions.js';
+import { learnSenderAddress } from './learn-address.js';
 
 /**
  * Carries out one classification inside the ingest transaction: contacts,
@@ -255,6 +256,15 @@ async function contactReply(
       r.remarks.push(`meeting proposed for ${time.start}`);
     }
   }
+  const learned = await learnSenderAddress(
+    r.db,
+    r.message,
+    c.contactId,
+    c.matchedBy,
+    context,
+    r.at,
+  );
+  if (learned) r.remarks.push(learned);
   return r.result(true, kind);
 }
 

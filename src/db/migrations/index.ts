@@ -4,6 +4,7 @@ import * as schedulerIndexes from './2026-11-23-scheduler-indexes.js';
 import * as webIndexes from './2026-11-24-web-indexes.js';
 import * as inboxIndexes from './2026-11-25-inbox-indexes.js';
 import * as approvalText from './2026-12-06-approval-text.js';
+import * as addressLearned from './2026-12-06-contact-address-learned.js';
 
 /**
  * Static list, not a directory scan, so migrations work the same from
@@ -15,4 +16,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-24-web-indexes': webIndexes,
   '2026-11-25-inbox-indexes': inboxIndexes,
   '2026-12-06-approval-text': approvalText,
+  '2026-12-06-contact-address-learned': addressLearned,
 };

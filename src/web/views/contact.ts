@@ -78,7 +78,11 @@ ${
             e.dead_at
               ? html`<span class="dead">${e.address}</span> <strong>dead</strong> <span class="muted small">since ${formatDateTime(e.dead_at, v.timeZone)}${e.dead_reason ? html`: ${e.dead_reason}` : ''}</span>`
               : html`<a href="mailto:${e.address}">${e.address}</a>`
-          }${e.is_primary ? html` <span class="muted small">(primary)</span>` : ''}</li>`,
+          }${e.is_primary ? html` <span class="muted small">(primary)</span>` : ''}${
+            e.learned_cause
+              ? html` <span class="muted small learned">added ${e.learned_at ? formatDateTime(e.learned_at, v.timeZone) : ''}: ${e.learned_cause}</span>`
+              : ''
+          }</li>`,
       )}</ul>`
 }
 </section>`;
@@ -220,7 +224,7 @@ function history(v: ContactView): SafeHtml {
   return html`<section aria-labelledby="hist-h"><h2 id="hist-h">Stage changes</h2>
 <div class="table-wrap"><table><thead><tr><th scope="col">When</th><th scope="col">Move</th><th scope="col">Cause</th></tr></thead><tbody>${v.page.history.map(
     (h) =>
-      html`<tr><td>${formatDateTime(h.at, v.timeZone)}</td><td>${h.from_stage ? html`${STAGE_LABELS[h.from_stage as Stage] ?? h.from_stage} → ` : ''}${STAGE_LABELS[h.to_stage as Stage] ?? h.to_stage}</td><td>${h.cause}${h.manual ? html` <span class="muted small">(by hand)</span>` : ''}</td></tr>`,
+      html`<tr><td>${formatDateTime(h.at, v.timeZone)}</td><td>${h.from_stage === h.to_stage ? html`<span class="muted small">no move</span>` : h.from_stage ? html`${STAGE_LABELS[h.from_stage as Stage] ?? h.from_stage} → ` : ''}${h.from_stage === h.to_stage ? '' : (STAGE_LABELS[h.to_stage as Stage] ?? h.to_stage)}</td><td>${h.cause}${h.manual ? html` <span class="muted small">(by hand)</span>` : ''}</td></tr>`,
   )}</tbody></table></div></section>`;
 }
 
