@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { type Config, withSecret } from './config.js';
+import { makePrivateDir } from './private-files.js';
 
 /**
  * Returns the config with its instance secret: KITH_SECRET when set, else the
@@ -16,7 +17,7 @@ export function ensureSecret(config: Config): Config {
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
   }
-  mkdirSync(config.dataDir, { recursive: true });
+  makePrivateDir(config.dataDir);
   const secret = randomBytes(32).toString('base64url');
   // 'wx' so two first starts racing cannot overwrite each other's secret.
   try {

@@ -1,6 +1,7 @@
 import { copyFileSync, existsSync, renameSync, rmSync } from 'node:fs';
 import SQLite from 'better-sqlite3';
 import { KithError } from '../errors.js';
+import { keepPrivate, makePrivateFile } from '../private-files.js';
 import { migrations } from './migrations/index.js';
 
 /** What a backup file holds, found by opening it read-only. */
@@ -21,7 +22,14 @@ export async function backupDatabase(source: string, target: string): Promise<Ba
   }
   const db = new SQLite(source, { readonly: true, fileMustExist: true });
   try {
+    // A backup holds everything the database does: private from its first byte.
+    makePrivateFile(target);
     await db.backup(target);
+  } catch (error) {
+    rmSync(target, { force: true });
+    throw new KithError('bad_input', `could not write ${target}: ${(error as Error).message}`, {
+      cause: error,
+    });
   } finally {
     db.close();
   }
@@ -88,6 +96,7 @@ export function restoreDatabase(
   }
   for (const suffix of ['-wal', '-shm']) rmSync(`${target}${suffix}`, { force: true });
   copyFileSync(backup, `${target}.restoring`);
+  keepPrivate(`${target}.restoring`);
   renameSync(`${target}.restoring`, target);
   return { kept, ...info };
 }

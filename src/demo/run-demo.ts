@@ -1,10 +1,11 @@
-import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { DateTime } from 'luxon';
 import { type Config, loadConfig } from '../config.js';
 import { databasePath, migrateToLatest, openDatabase } from '../db/database.js';
 import { KithError } from '../errors.js';
 import type { Logger } from '../log.js';
+import { makePrivateDir } from '../private-files.js';
 import { ensureSecret } from '../secret-file.js';
 import { type SimulationReport, simulate } from './simulation.js';
 import { OWNER, SERVICE, ZONE } from './story-mail.js';
@@ -45,7 +46,7 @@ export function demoConfig(dataDir: string, port: number): Config {
 /** Empties `dir` when it is an earlier demo (or absent, or empty); refuses anything else. */
 export function prepareDemoDir(dir: string): 'fresh' | 'reset' {
   if (!existsSync(dir)) {
-    mkdirSync(dir, { recursive: true });
+    makePrivateDir(dir);
   } else {
     const entries = readdirSync(dir);
     if (entries.length > 0 && !entries.includes(MARKER)) {

@@ -1,4 +1,4 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { DateTime } from 'luxon';
 import type { Config } from '../config.js';
@@ -6,9 +6,11 @@ import type { Db } from '../db/database.js';
 import { importFile } from '../exchange/import.js';
 import { createIngester, type Ingester } from '../inbox/ingest.js';
 import type { Logger } from '../log.js';
-import { emlFileName, outboxFolder } from '../outbox/file-transport.js';
+import { createEmlIndex } from '../outbox/eml-index.js';
+import { outboxFolder } from '../outbox/file-transport.js';
 import { createDraftCommandHandler } from '../outbox/inbox-port.js';
 import { createSendLoop, type SendLoop } from '../outbox/send-loop.js';
+import { makePrivateDir, PRIVATE_FILE_MODE } from '../private-files.js';
 import { createOutboxEffects } from '../scheduler/outbox-effects.js';
 import { scheduleSettings } from '../scheduler/settings.js';
 import { runTick, type TickDeps } from '../scheduler/tick.js';
@@ -147,8 +149,10 @@ async function importProspects(db: Db, config: Config, start: DateTime): Promise
     [m.name, m.address, m.company, m.role].map((v) => `"${v.replace(/"/g, '""')}"`).join(','),
   );
   const file = path.join(config.dataDir, 'mail', 'people.csv');
-  await mkdir(path.dirname(file), { recursive: true });
-  await writeFile(file, `Name,Email,Company,Title\n${rows.join('\n')}\n`);
+  makePrivateDir(path.dirname(file));
+  await writeFile(file, `Name,Email,Company,Title\n${rows.join('\n')}\n`, {
+    mode: PRIVATE_FILE_MODE,
+  });
   await importFile(db, 'csv', file, start.set({ hour: 8 }).toJSDate());
 }
 
@@ -159,12 +163,12 @@ async function keepMailFile(
   raw: string,
 ): Promise<string> {
   const folder = path.join(dataDir, 'mail', at.toFormat('yyyy-MM-dd'));
-  await mkdir(folder, { recursive: true });
+  makePrivateDir(folder);
   const file = path.join(
     folder,
     `${at.toFormat('HHmm')}-${label.replace(/[^a-z0-9-]+/gi, '-')}.eml`,
   );
-  await writeFile(file, raw);
+  await writeFile(file, raw, { mode: PRIVATE_FILE_MODE });
   return file;
 }
 
@@ -188,7 +192,11 @@ class SimulatedOwner {
   private readonly rewrittenDrafts = new Set<number>();
   private readonly followUpsSeen = new Map<string, number>();
 
-  constructor(private readonly config: Config) {}
+  private readonly outbox;
+
+  constructor(config: Config) {
+    this.outbox = createEmlIndex(outboxFolder(config.dataDir));
+  }
 
   async react(db: Db, now: DateTime): Promise<DemoEvent[]> {
     const rows = await db
@@ -202,10 +210,9 @@ class SimulatedOwner {
     const out: DemoEvent[] = [];
     for (const row of rows) {
       this.lastSeen = Math.max(this.lastSeen, row.id);
-      const raw = await readFile(
-        path.join(outboxFolder(this.config.dataDir), emlFileName(row.message_id)),
-        'utf8',
-      );
+      const file = await this.outbox.find(row.message_id);
+      if (!file) throw new Error(`demo: outbox mail #${row.id} has no .eml file`);
+      const raw = await readFile(file, 'utf8');
       const messageId = header(raw, 'Message-ID') ?? `<${row.message_id}>`;
       const text = await this.answer(db, row.kind, row.contact_id, row.draft_id, row.body_text);
       if (text === null) continue;

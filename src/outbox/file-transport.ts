@@ -1,35 +1,44 @@
 import { randomBytes } from 'node:crypto';
-import { access, mkdir, rename, writeFile } from 'node:fs/promises';
+import { chmod, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { makePrivateDir, PRIVATE_FILE_MODE } from '../private-files.js';
+import { createEmlIndex } from './eml-index.js';
 import type { OutgoingMail } from './mime.js';
 import { type MailTransport, SendError } from './transport.js';
 
 /**
- * The default transport: each mail becomes `<dataDir>/outbox/<message-id>.eml`,
+ * The default transport: each mail becomes an .eml file in `<dataDir>/outbox/`,
  * so a new user sees exactly what would have been sent. The file is written
  * under a temporary name and renamed, so it exists whole or not at all — and
  * its presence is the proof, after a crash, that the mail was "sent".
+ *
+ * File names are the time and a random part, never the Message-ID: kith's
+ * Message-IDs to the owner are signed approval tokens, and a folder listing
+ * must not hand them to whoever can read it. A mail is found again by the
+ * Message-ID header inside the file (see eml-index.ts).
  */
 export function outboxFolder(dataDir: string): string {
   return path.join(dataDir, 'outbox');
 }
 
-/** The file a Message-ID is written to (characters unsafe in file names replaced). */
-export function emlFileName(messageId: string): string {
-  return `${messageId.replace(/[^A-Za-z0-9@._+-]/g, '_')}.eml`;
+/** A new outbox file name: sorts by time, says nothing about the mail. */
+export function emlFileName(at: Date): string {
+  const stamp = at.toISOString().replace(/[-:]/g, '').replace('.', '');
+  return `${stamp}-${randomBytes(6).toString('hex')}.eml`;
 }
 
-export function createFileTransport(dataDir: string): MailTransport {
+export function createFileTransport(dataDir: string, now = () => new Date()): MailTransport {
   const folder = outboxFolder(dataDir);
-  const fileOf = (messageId: string) => path.join(folder, emlFileName(messageId));
+  const index = createEmlIndex(folder);
   return {
     kind: 'file',
     async send(mail: OutgoingMail) {
-      const file = fileOf(mail.messageId);
-      const temp = `${file}.${randomBytes(4).toString('hex')}.tmp`;
+      const file = path.join(folder, emlFileName(now()));
+      const temp = `${file}.tmp`;
       try {
-        await mkdir(folder, { recursive: true });
-        await writeFile(temp, mail.rawWithBcc, { flag: 'wx' });
+        makePrivateDir(folder);
+        await writeFile(temp, mail.rawWithBcc, { flag: 'wx', mode: PRIVATE_FILE_MODE });
+        await chmod(temp, PRIVATE_FILE_MODE);
         await rename(temp, file);
       } catch (error) {
         throw new SendError(`could not write ${file}: ${(error as Error).message}`, {
@@ -39,12 +48,7 @@ export function createFileTransport(dataDir: string): MailTransport {
       }
     },
     async alreadySent(messageId: string) {
-      try {
-        await access(fileOf(messageId));
-        return 'yes';
-      } catch {
-        return 'no';
-      }
+      return (await index.find(messageId)) ? 'yes' : 'no';
     },
     async close() {},
   };

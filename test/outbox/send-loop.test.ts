@@ -11,6 +11,8 @@ import {
   queueOwnerMail,
   snoozeDraft,
 } from '../../src/outbox/drafts.js';
+import { createEmlIndex } from '../../src/outbox/eml-index.js';
+import { createFileTransport } from '../../src/outbox/file-transport.js';
 import { verifySignedMessageId } from '../../src/outbox/message-id.js';
 import { createSendLoop, type SendLoop } from '../../src/outbox/send-loop.js';
 import { useTempDir } from '../helpers/temp-dir.js';
@@ -290,22 +292,58 @@ describe('send loop over SMTP', () => {
 });
 
 describe('file transport (the default)', () => {
-  it('writes each mail as <dataDir>/outbox/<message-id>.eml, once', async () => {
-    const s = await setup();
-    const draft = await approvedDraft(s);
-    await s.loop.runOnce();
-    const folder = path.join(s.dir, 'outbox');
-    const files = readdirSync(folder).sort();
-    expect(files).toHaveLength(2); // the approval request and the thank-you
-    expect(files).toContain(`${draft.message_id}.eml`);
-    const eml = readFileSync(path.join(folder, `${draft.message_id}.eml`), 'utf8');
-    expect(eml).toMatch(/^Bcc: sam\+kith@example\.org\r$/m); // what would have gone out
-    expect(eml).toContain(`Message-ID: <${draft.message_id}>`);
-    expect(readdirSync(folder).some((f) => f.endsWith('.tmp'))).toBe(false);
-    const written = statSync(path.join(folder, `${draft.message_id}.eml`)).mtimeMs;
-    await s.loop.runOnce();
-    expect(readdirSync(folder)).toHaveLength(2);
-    expect(statSync(path.join(folder, `${draft.message_id}.eml`)).mtimeMs).toBe(written);
+  it('writes each mail once, as a private .eml file named by time, never by its signed id', async () => {
+    const before = process.umask(0); // the widest umask: modes must come from kith, not from it
+    try {
+      const s = await setup();
+      const draft = await approvedDraft(s);
+      await s.loop.runOnce();
+      const folder = path.join(s.dir, 'outbox');
+      const files = readdirSync(folder).sort();
+      expect(files).toHaveLength(2); // the approval request and the thank-you
+      for (const name of files) {
+        expect(name).toMatch(/^\d{8}T\d{9}Z-[0-9a-f]{12}\.eml$/);
+        expect(statSync(path.join(folder, name)).mode & 0o777).toBe(0o600);
+      }
+      expect(statSync(folder).mode & 0o777).toBe(0o700);
+      const ids = await s.db.selectFrom('outbox').select('message_id').execute();
+      expect(ids).toHaveLength(2);
+      for (const { message_id } of ids) {
+        expect(files.join(' ')).not.toContain(message_id.split('@')[0]);
+      }
+      const file = await createEmlIndex(folder).find(draft.message_id);
+      expect(file).toBeDefined();
+      const eml = readFileSync(file as string, 'utf8');
+      expect(eml).toMatch(/^Bcc: sam\+kith@example\.org\r$/m); // what would have gone out
+      expect(eml).toContain(`Message-ID: <${draft.message_id}>`);
+      expect(readdirSync(folder).some((f) => f.endsWith('.tmp'))).toBe(false);
+      const written = statSync(file as string).mtimeMs;
+      await s.loop.runOnce();
+      expect(readdirSync(folder)).toHaveLength(2);
+      expect(statSync(file as string).mtimeMs).toBe(written);
+    } finally {
+      process.umask(before);
+    }
+  });
+
+  it('tells after a restart which Message-IDs it already wrote', async () => {
+    const dir = tempDir();
+    const mail = (id: string) => ({
+      messageId: id,
+      raw: Buffer.from(''),
+      rawWithBcc: Buffer.from(`From: a@example.org\r\nMessage-ID:\r\n <${id}>\r\n\r\nhi\r\n`),
+      envelope: { from: 'a@example.org', to: ['b@example.org'] },
+    });
+    const first = createFileTransport(dir);
+    expect(await first.alreadySent('one@example.org')).toBe('no'); // no folder yet
+    await first.send(mail('one@example.org'));
+    await first.send(mail('two@example.org'));
+    expect(await first.alreadySent('two@example.org')).toBe('yes');
+    const restarted = createFileTransport(dir);
+    expect(await restarted.alreadySent('one@example.org')).toBe('yes');
+    expect(await restarted.alreadySent('three@example.org')).toBe('no');
+    await restarted.send(mail('three@example.org'));
+    expect(await restarted.alreadySent('three@example.org')).toBe('yes');
   });
 });
 
