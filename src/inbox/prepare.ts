@@ -19,6 +19,7 @@ import { extractReply } from './reply-text.js';
 export interface Extracted {
   readonly replyText: string;
   readonly replySignOff: string | null;
+  readonly replyLetter: string;
   readonly calendarEvents: readonly CalendarEvent[];
   readonly proposedTimes: readonly ProposedTime[];
   readonly oooReturnDate: string | null;
@@ -48,6 +49,7 @@ function extractAll(message: MailMessage): Extracted {
   return {
     replyText: reply.text,
     replySignOff: reply.signOff,
+    replyLetter: reply.letter,
     calendarEvents: message.calendar.length > 0 ? parseCalendarParts(message.calendar) : [],
     proposedTimes: automatic || reply.text === '' ? [] : extractProposedTimes(reply.text, dated),
     oooReturnDate: automatic ? extractReturnDate(message.text, dated) : null,

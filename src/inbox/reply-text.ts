@@ -12,8 +12,14 @@ import EmailReplyParser from 'email-reply-parser';
 export interface ReplyParts {
   /** The new text, without the sign-off. */
   readonly text: string;
-  /** The closing and name block that was cut ("Best,\nAnna"), for an edited draft that keeps it. */
+  /** The closing and name block that was cut ("Best,\nAnna"). */
   readonly signOff: string | null;
+  /**
+   * The new part as the writer wrote it — greeting, sign-off and name kept,
+   * only the quote and phone/mail-client footers cut: an owner's own version
+   * of a letter is shown back to them exactly so.
+   */
+  readonly letter: string;
 }
 
 // A person's new text is never this long; the cap bounds the work on a pasted log or a huge forward.
@@ -38,7 +44,7 @@ export function extractReply(raw: string): ReplyParts {
   }
   const withoutFooter = cutAtSignature(kept);
   const visible = librarySignatureStrip(withoutFooter.join('\n'));
-  return splitSignOff(tidy(visible).split('\n'));
+  return { ...splitSignOff(tidy(visible).split('\n')), letter: tidy(withoutFooter.join('\n')) };
 }
 
 function normalize(raw: string): string {
@@ -303,7 +309,7 @@ function isNameLine(line: string): boolean {
 }
 
 /** Cuts the closing ("Best,\nAnna", "Thanks, Anna", a lone name) off the end of the text. */
-function splitSignOff(lines: readonly string[]): ReplyParts {
+function splitSignOff(lines: readonly string[]): Omit<ReplyParts, 'letter'> {
   const end = lastContentLine(lines);
   if (end < 0) return { text: '', signOff: null };
   for (let i = Math.max(0, end - 6); i <= end; i += 1) {
@@ -346,7 +352,7 @@ function hasContent(lines: readonly string[]): boolean {
   return lines.some((line) => line.trim() !== '');
 }
 
-function cut(lines: readonly string[], from: number, end: number): ReplyParts {
+function cut(lines: readonly string[], from: number, end: number): Omit<ReplyParts, 'letter'> {
   return {
     text: tidy(lines.slice(0, from).join('\n')),
     signOff: tidy(lines.slice(from, end + 1).join('\n')),

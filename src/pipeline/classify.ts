@@ -87,8 +87,10 @@ export interface ClassifyContext {
   readonly kithReference: KithReference | null;
   /** The new part of the reply (extractReply(message.text).text). */
   readonly replyText: string;
-  /** The sign-off cut from it (extractReply(...).signOff), kept for an edited draft. */
+  /** The sign-off cut from it (extractReply(...).signOff). */
   readonly replySignOff: string | null;
+  /** The new part as written, sign-off kept (extractReply(...).letter): an owner's own version. */
+  readonly replyLetter?: string;
   /** parseCalendarParts(message.calendar). */
   readonly calendarEvents: readonly CalendarEvent[];
   /** extractProposedTimes(replyText, …) with the Date header and the sender's offset. */
@@ -360,6 +362,7 @@ function classifyOwnerMail(
       contactId: ref.contactId,
       ...parseOwnerReply(context.replyText, {
         signOff: context.replySignOff,
+        letter: context.replyLetter ?? null,
         awaitsApproval: ref.awaitsApproval,
         draftText: ref.draftText ?? null,
         answeredText: ref.answeredText ?? null,

@@ -115,5 +115,9 @@ export function withoutEcho(reply: string, answered: string | null, draft: strin
   if (own.size === 0) return reply;
   const lines = reply.split('\n');
   const cut = lines.findIndex((l) => own.has(normalizedLine(l)));
-  return cut < 0 ? reply : lines.slice(0, cut).join('\n').trimEnd();
+  if (cut < 0) return reply;
+  const kept = lines.slice(0, cut);
+  // The rule a client draws above a quote ("____", "-----") belongs to the quote.
+  while (kept.length > 0 && /^[\s_\-=*~•>]*$/.test(kept[kept.length - 1] ?? '')) kept.pop();
+  return kept.join('\n');
 }

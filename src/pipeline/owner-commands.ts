@@ -62,6 +62,8 @@ export interface OwnerReply {
 
 export interface OwnerReplyOptions {
   readonly signOff: string | null;
+  /** The reply's new part as written, sign-off included; a revision is taken from it when given. */
+  readonly letter?: string | null;
   /** The kith mail answered asked to approve a draft. */
   readonly awaitsApproval: boolean;
   /** The exact text that mail asked about (to tell a rewrite from a remark). */
@@ -303,6 +305,13 @@ function parseCadence(value: string): number | null {
 
 const KEYED_LINE = /^\s*(?:[-*•]\s+)?\**(referral|referrals|advice|cadence)\**\s*:\s*(.*)$/i;
 
+/** The letter as written, without an unmarked copy of kith's mail; null when there is none. */
+function ownLetter(letter: string | null, options: OwnerReplyOptions): string | null {
+  if (!letter) return null;
+  const own = withoutEcho(letter, options.answeredText ?? null, options.draftText ?? null).trim();
+  return own === '' ? null : own;
+}
+
 function excerpt(text: string): string {
   const flat = text.replace(/\s+/g, ' ').trim();
   return flat.length > 80 ? `${flat.slice(0, 77)}…` : flat;
@@ -374,7 +383,9 @@ export function parseOwnerReply(text: string, options: OwnerReplyOptions): Owner
   }
   if (command === null && note !== null) {
     if (options.draftText && isRevisionOf(note, options.draftText)) {
-      const revision = options.signOff ? `${note}\n\n${options.signOff}` : note;
+      const revision =
+        ownLetter(options.letter ?? null, options) ??
+        (options.signOff ? `${note}\n\n${options.signOff}` : note);
       return {
         command,
         revision,

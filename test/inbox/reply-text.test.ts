@@ -58,14 +58,24 @@ describe('extractReplyText on the fixture set', () => {
 });
 
 describe('extractReply', () => {
-  it('hands back the sign-off it cut, for an edited draft', () => {
+  it('hands back the sign-off it cut, and the letter as written', () => {
     const parts = extractReply(
       'Hi Anna,\n\nThanks again for Thursday.\n\nBest,\nSam\n\nOn Fri, Dec 4, 2026 at 9:00 AM kith <k@example.org> wrote:\n> draft\n',
     );
     expect(parts).toEqual({
       text: 'Hi Anna,\n\nThanks again for Thursday.',
       signOff: 'Best,\nSam',
+      letter: 'Hi Anna,\n\nThanks again for Thursday.\n\nBest,\nSam',
     });
+  });
+
+  it('keeps a sign-off in the letter even where the signature strip drops it', () => {
+    const parts = extractReply(
+      'Hello Maria,\n\nI have started a contract.\n\nThank you again for your help.\n\nBest regards,\nAlex Rivera\n\nOn Sun, 18 Oct 2026 at 11:35, kith <k@example.org> wrote:\n> draft\n',
+    );
+    expect(parts.letter).toBe(
+      'Hello Maria,\n\nI have started a contract.\n\nThank you again for your help.\n\nBest regards,\nAlex Rivera',
+    );
   });
 
   it('keeps a reply that is only a closing word', () => {
