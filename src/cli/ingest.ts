@@ -2,6 +2,7 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Config } from '../config.js';
 import { withDatabase } from '../db/open-for-command.js';
+import { type WriteFailure, writeFailure } from '../db/write-errors.js';
 import { createIngester, describeOutcome } from '../inbox/ingest.js';
 import type { Logger } from '../log.js';
 
@@ -11,7 +12,8 @@ const IN_FLIGHT = 8;
  * `kith ingest <file.eml | folder>...`: feeds files through the same ingest
  * path the IMAP and Maildir sources use, one line per message. Exit 0 when
  * every file was read (a broken mail put in quarantine was read, and says
- * so), 1 when some file could not be read at all.
+ * so), 1 when some file could not be read at all, or the database could not
+ * be written (disk full, read-only…): then it stops with one line saying so.
  */
 export async function runIngestCommand(
   paths: readonly string[],
@@ -24,6 +26,8 @@ export async function runIngestCommand(
   const { config, logger, out } = options;
   const files: string[] = [];
   let unreadable = 0;
+  let stopped: WriteFailure | null = null;
+  let notStored = 0;
   for (const given of paths) {
     try {
       files.push(...(await mailFiles(given)));
@@ -36,9 +40,16 @@ export async function runIngestCommand(
     const ingester = createIngester({ db, config, logger });
     // A few files in flight (parsing runs ahead in a worker); lines print in file order.
     const inflight: Promise<string>[] = [];
-    const flush = async () => out((await inflight.shift()) as string);
+    const flush = async () => {
+      const line = await inflight.shift();
+      if (line) out(line);
+    };
     try {
       for (const file of files) {
+        if (stopped) {
+          notStored += 1;
+          continue;
+        }
         let raw: Buffer;
         let receivedAt: Date;
         try {
@@ -54,7 +65,18 @@ export async function runIngestCommand(
           receivedAt,
           origin: 'local',
         });
-        inflight.push(outcome.then((o) => `${file}: ${describeOutcome(o)}`));
+        inflight.push(
+          outcome.then(
+            (o) => `${file}: ${describeOutcome(o)}`,
+            (error: unknown) => {
+              const failure = writeFailure(error);
+              if (!failure) throw error;
+              stopped ??= failure;
+              notStored += 1;
+              return '';
+            },
+          ),
+        );
         if (inflight.length >= IN_FLIGHT) await flush();
       }
       while (inflight.length > 0) await flush();
@@ -63,6 +85,12 @@ export async function runIngestCommand(
     }
   });
   if (files.length === 0 && unreadable === 0) out('no mail files found');
+  if (stopped) {
+    out(
+      `kith ingest: stopped, ${notStored} file(s) not stored (nothing was changed for them): ${(stopped as WriteFailure).message.replace('; kith retries by itself', '; then run the same command again')}`,
+    );
+    return 1;
+  }
   return unreadable > 0 ? 1 : 0;
 }
 

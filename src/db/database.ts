@@ -44,6 +44,12 @@ export function isInTransaction(db: Db): boolean {
   return handles.get(db)?.inTransaction ?? true;
 }
 
+/** The folder of `db`'s file, to tell why a write failed (a full disk); undefined in memory. */
+export function databaseDir(db: Db): string | undefined {
+  const name = handles.get(db)?.name;
+  return name && name !== ':memory:' ? path.dirname(name) : undefined;
+}
+
 const STATEMENT_CACHE_SIZE = 512;
 
 /**

@@ -1,3 +1,4 @@
+import { statfsSync } from 'node:fs';
 import { KithError } from '../errors.js';
 
 /**
@@ -35,11 +36,29 @@ function causeOf(error: unknown): WriteFailureCause | null {
   return null;
 }
 
-/** The cause and advice when `error` (or its cause) is such a write failure, else null. */
-export function writeFailure(error: unknown): WriteFailure | null {
+// Less than this free and an I/O error is taken for what it nearly always is then: a full disk.
+const NEARLY_FULL_BYTES = 256 * 1024;
+
+/** SQLite reports some writes on a full disk (growing -shm, opening the WAL) as I/O errors. */
+function isNearlyFull(dir: string): boolean {
+  try {
+    const s = statfsSync(dir);
+    return Number(s.bavail) * Number(s.bsize) < NEARLY_FULL_BYTES;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The cause and advice when `error` (or its cause) is such a write failure,
+ * else null. With `dir` (the database's folder) an I/O error on a disk with
+ * no space left is named as the full disk it is.
+ */
+export function writeFailure(error: unknown, dir?: string): WriteFailure | null {
   for (let e = error, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
     if (e instanceof WriteStoppedError) return e.failure;
-    const cause = causeOf(e);
+    let cause = causeOf(e);
+    if (cause === 'I/O error' && dir !== undefined && isNearlyFull(dir)) cause = 'disk full';
     if (cause) return { cause, message: ADVICE[cause] };
   }
   return null;

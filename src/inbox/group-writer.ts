@@ -1,4 +1,4 @@
-import { type Db, isInTransaction } from '../db/database.js';
+import { type Db, databaseDir, isInTransaction } from '../db/database.js';
 import { sql } from '../db/kysely.js';
 import { WriteStoppedError, writeFailure } from '../db/write-errors.js';
 
@@ -82,7 +82,7 @@ export function createGroupWriter(
 
   /** Throws a WriteStoppedError when `error` means the database cannot be written now. */
   const stopOnWriteFailure = (error: unknown) => {
-    const failure = writeFailure(error);
+    const failure = writeFailure(error, databaseDir(db));
     if (failure)
       throw error instanceof WriteStoppedError
         ? error

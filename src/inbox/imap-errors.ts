@@ -1,3 +1,4 @@
+import { writeFailure } from '../db/write-errors.js';
 import { KithError } from '../errors.js';
 
 /**
@@ -32,6 +33,17 @@ export function translateImapError(
   error: unknown,
   context: { readonly user?: string; readonly host?: string; readonly mailbox?: string } = {},
 ): KithError {
+  // Not the server's fault: the database refused the write, so the cursor stayed where it was.
+  const write = writeFailure(error);
+  if (write) {
+    return new KithError(
+      'temporary',
+      `ingest stopped, mail stays on the server: ${write.message}`,
+      {
+        cause: error,
+      },
+    );
+  }
   if (error instanceof KithError) return error;
   const e = (error ?? {}) as ImapErrorShape;
   const server = context.host ? ` at ${context.host}` : '';

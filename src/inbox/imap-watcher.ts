@@ -680,6 +680,7 @@ class MailboxWatch {
             },
             (error: unknown) => {
               inFlight.failure ??= { error };
+              checkpoint.freeze();
             },
           ),
         );
@@ -773,6 +774,13 @@ class Checkpoint {
     this.pending = [...relevant].sort((a, b) => a - b);
   }
 
+  // After a failed ingest, a later commit must not carry the cursor past the failed UID.
+  private frozen = false;
+
+  freeze(): void {
+    this.frozen = true;
+  }
+
   handled(uid: number): SyncCursor {
     const at = this.pending.indexOf(uid);
     if (at !== -1) this.pending.splice(at, 1);
@@ -786,6 +794,7 @@ class Checkpoint {
   /** Saves the cursor inside the ingest transaction of `uid`. */
   saver(uid: number, now: () => Date): (trx: Db) => Promise<void> {
     return async (trx) => {
+      if (this.frozen) return;
       const next = this.handled(uid);
       await saveSyncState(trx, this.path, next, now().toISOString());
     };

@@ -1,13 +1,23 @@
 import { existsSync, mkdirSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { openDatabase } from '../../src/db/database.js';
 import { sql } from '../../src/db/kysely.js';
 import { createMaildirSource } from '../../src/inbox/maildir-source.js';
+import { runCli } from '../helpers/run-cli.js';
 import { mountSmallDisk, type SmallDisk } from '../helpers/small-disk.js';
 import { useTempDir } from '../helpers/temp-dir.js';
 import { waitFor } from '../helpers/wait-for.js';
 import { buildMail, newMessageId } from './build-mail.js';
-import { captureLogger, counts, OWNER, SERVICE, testDb, testIngester } from './ingest-helpers.js';
+import {
+  captureLogger,
+  counts,
+  OWNER,
+  SECRET,
+  SERVICE,
+  testDb,
+  testIngester,
+} from './ingest-helpers.js';
 
 /**
  * The database on a real full disk (a small tmpfs): no mail may leave new/
@@ -27,13 +37,19 @@ function deliver(dir: string, name: string, raw: string): void {
   renameSync(path.join(dir, 'tmp', name), path.join(dir, 'new', name));
 }
 
-const disk = mountSmallDisk(8);
-if (disk) cleanups.push(() => undefined);
+// Mounting needs root (as here and in CI); elsewhere these tests are skipped, not faked.
+const probe = mountSmallDisk(1);
+probe?.unmount();
 
-describe.skipIf(disk === null)('ingest on a full disk (tmpfs)', () => {
+function smallDisk(sizeMb: number): SmallDisk {
+  const disk = mountSmallDisk(sizeMb) as SmallDisk;
+  cleanups.push(() => disk.unmount());
+  return disk;
+}
+
+describe.skipIf(probe === null)('ingest on a full disk (tmpfs)', () => {
   it('leaves every reply in new/, says why once, and stores them all once space is back', async () => {
-    const small = disk as SmallDisk;
-    cleanups.push(() => small.unmount());
+    const small = smallDisk(8);
     const db = await testDb(small.dir);
     const maildir = path.join(tempDir(), 'maildir');
     const { logger, lines } = captureLogger();
@@ -106,5 +122,55 @@ describe.skipIf(disk === null)('ingest on a full disk (tmpfs)', () => {
     expect(source.status().state).toBe('ok');
     expect(lines.some((l) => l.includes('ingest resumed'))).toBe(true);
     expect(existsSync(path.join(maildir, 'cur', '2.reply0.test:2,'))).toBe(true);
+  });
+
+  it('`kith ingest` stops with one line naming the cause, exit 1, and stores everything when run again', async () => {
+    const small = smallDisk(8);
+    const cwd = tempDir();
+    const env = {
+      KITH_OWNER_EMAIL: OWNER,
+      KITH_SERVICE_ADDRESS: SERVICE,
+      KITH_SECRET: SECRET,
+      KITH_DATA_DIR: small.dir,
+    };
+    const outreach = path.join(cwd, 'outreach');
+    const replies = path.join(cwd, 'replies');
+    mkdirSync(outreach);
+    mkdirSync(replies);
+    const count = 10;
+    for (let i = 0; i < count; i++) {
+      const id = newMessageId('example.org');
+      writeFileSync(
+        path.join(outreach, `${i}.eml`),
+        buildMail({ from: OWNER, to: [`c${i}@contact.example`], subject: 'Hi', messageId: id }),
+      );
+      writeFileSync(
+        path.join(replies, `${i}.eml`),
+        buildMail({ from: `c${i}@contact.example`, to: [OWNER], subject: 'Re: Hi', inReplyTo: id }),
+      );
+    }
+    const first = await runCli(['ingest', outreach], { cwd, env });
+    expect(first.code).toBe(0);
+    const db = openDatabase(path.join(small.dir, 'kith.sqlite'));
+    await sql`pragma wal_checkpoint(TRUNCATE)`.execute(db);
+    await db.destroy();
+    small.fill(0);
+
+    const full = await runCli(['ingest', replies], { cwd, env });
+    expect(full.code, `${full.stdout}${full.stderr}`).toBe(1);
+    expect(full.stderr).not.toMatch(/\n\s+at /);
+    const said = `${full.stdout}${full.stderr}`.trim().split('\n');
+    expect(said.filter((l) => /disk holding the database is full/.test(l))).toHaveLength(1);
+    expect(said.some((l) => /reply ·/.test(l))).toBe(false);
+
+    small.free();
+    const again = await runCli(['ingest', replies], { cwd, env });
+    expect(again.code).toBe(0);
+    expect(
+      again.stdout
+        .trim()
+        .split('\n')
+        .filter((l) => /reply ·.*contacted → replied/.test(l)),
+    ).toHaveLength(count);
   });
 });
