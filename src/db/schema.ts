@@ -19,6 +19,10 @@ export interface ContactTable {
   stage_changed_at: string;
   /** Per-contact keep-in-touch interval; null means the setting's default. */
   cadence_days: number | null;
+  /** IANA zone the contact lives by, null until learned or set. */
+  time_zone: string | null;
+  /** Where time_zone came from: owner, invite, text or header (strongest first). */
+  time_zone_source: string | null;
   created_at: string;
   updated_at: string;
 }
@@ -75,6 +79,8 @@ export interface MeetingTable {
   status: 'proposed' | 'confirmed' | 'cancelled' | 'done';
   ical_uid: string | null;
   ical_sequence: number | null;
+  /** Which side proposed it ('owner' or 'contact'); null for rows from before it was kept. */
+  proposed_by: string | null;
   source_message_id: string | null;
   created_at: string;
   updated_at: string;

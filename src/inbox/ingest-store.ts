@@ -1,17 +1,24 @@
 import { applyStageEvent, createContact, findContactByEmail } from '../db/contacts.js';
 import type { Db } from '../db/database.js';
 import { createThread, markAddressDead, setOooReturnDate } from '../db/inbox-queries.js';
-import type { Meeting } from '../db/schema.js';
 import type { Logger } from '../log.js';
 import type { CalendarEvent } from '../pipeline/calendar-event.js';
 import type { Classification, ClassifyContext, KithReference } from '../pipeline/classify.js';
 import type { MailMessage } from '../pipeline/mail.js';
+import {
+  decideMeeting,
+  type MeetingDecision,
+  type OpenProposal,
+  type PlacedTime,
+  type Side,
+} from '../pipeline/meeting-rules.js';
 import type { DraftCommand } from '../pipeline/owner-commands.js';
 import { returnDateInstant } from '../pipeline/owner-time.js';
 import type { ProposedTime } from '../pipeline/proposed-time.js';
 import type { Stage } from '../pipeline/stages.js';
 import { subjectKey } from '../pipeline/subject-key.js';
 import type { StageEvent } from '../pipeline/transitions.js';
+import { learnContactZone, learnZoneFromMail } from './contact-zone.js';
 import { learnSenderAddress } from './learn-address.js';
 
 /**
@@ -251,11 +258,8 @@ async function contactReply(
   } else {
     await r.move(c.contactId, { type: 'human_reply' }, `reply ${quoted(r.message.subject)}`);
   }
-  for (const time of c.proposedTimes) {
-    if (await addProposedMeeting(r, c.contactId, time, deps)) {
-      r.remarks.push(`meeting proposed for ${time.start}`);
-    }
-  }
+  await carryOutMeetingRules(r, c.contactId, 'contact', c.proposedTimes, c.acceptance, deps);
+  await learnZoneFromMail(r.db, c.contactId, r.message, c.proposedTimes, r.now);
   const learned = await learnSenderAddress(
     r.db,
     r.message,
@@ -284,17 +288,7 @@ async function ownerReply(
     text: context.replyText,
   });
   r.touch(c.contactId);
-  if (c.acceptance) {
-    const meeting = await confirmProposal(r, c.contactId, c.acceptedTime, deps);
-    if (meeting) {
-      r.remarks.push(`meeting confirmed for ${meeting.starts_at}`);
-      await r.move(
-        c.contactId,
-        { type: 'meeting_confirmed' },
-        `time accepted: ${quoted(c.acceptance)}`,
-      );
-    }
-  }
+  await carryOutMeetingRules(r, c.contactId, 'owner', c.proposedTimes, c.acceptance, deps);
   if (c.thankYou)
     await r.move(c.contactId, { type: 'thank_you_sent' }, `thank-you ${quoted(r.message.subject)}`);
   return r.result(true, kind);
@@ -309,11 +303,89 @@ function modeOf(place: string | null): string {
   return 'in_person';
 }
 
+/** The contact's open proposals and remembered zone: the facts the meeting rules decide on. */
+async function openProposals(r: Recorder, contactId: number): Promise<OpenProposal[]> {
+  const rows = await r.db
+    .selectFrom('meetings')
+    .select(['id', 'starts_at', 'ends_at', 'time_zone', 'location', 'proposed_by'])
+    .select('source_message_id')
+    .where('contact_id', '=', contactId)
+    .where('status', '=', 'proposed')
+    .orderBy('id', 'asc')
+    .execute();
+  return rows.map((m) => ({
+    id: m.id,
+    start: m.starts_at,
+    end: m.ends_at,
+    timeZone: m.time_zone,
+    place: m.location,
+    proposedBy: m.proposed_by === 'owner' || m.proposed_by === 'contact' ? m.proposed_by : null,
+    sourceMessageId: m.source_message_id,
+  }));
+}
+
+/** Decides with the pure meeting rules what this mail does to the meetings, and does it. */
+async function carryOutMeetingRules(
+  r: Recorder,
+  contactId: number,
+  writer: Side,
+  times: readonly ProposedTime[],
+  acceptance: string | null,
+  deps: StoreDeps,
+): Promise<MeetingDecision> {
+  const contact = await r.db
+    .selectFrom('contacts')
+    .select('time_zone')
+    .where('id', '=', contactId)
+    .executeTakeFirst();
+  const decision = decideMeeting({
+    writer,
+    proposals: await openProposals(r, contactId),
+    times,
+    acceptance,
+    ownerZone: deps.ownerTimeZone,
+    contactZone: contact?.time_zone ?? null,
+    writerOffsetMinutes: r.message.dateOffsetMinutes,
+    sentAt: r.message.date,
+  });
+  if (decision.kind === 'confirm') {
+    await r.db
+      .updateTable('meetings')
+      .set({ status: 'confirmed', updated_at: r.now })
+      .where('id', '=', decision.proposal.id)
+      .execute();
+    if (decision.close.length > 0) {
+      await r.db
+        .updateTable('meetings')
+        .set({ status: 'cancelled', updated_at: r.now })
+        .where('id', 'in', decision.close)
+        .execute();
+    }
+    r.remarks.push(`meeting confirmed for ${decision.proposal.start}`);
+    await r.move(
+      contactId,
+      { type: 'meeting_confirmed' },
+      `time accepted: ${quoted(acceptance ?? '')}`,
+    );
+  } else if (decision.kind === 'propose') {
+    for (const time of decision.times) {
+      if (await addProposedMeeting(r, contactId, time, decision.by)) {
+        r.remarks.push(
+          `${decision.counter ? 'counter-proposal' : 'meeting proposed'} for ${time.start}`,
+        );
+      }
+    }
+  } else if (acceptance !== null) {
+    r.remarks.push(`agreement not applied: ${decision.reason}`);
+  }
+  return decision;
+}
+
 async function addProposedMeeting(
   r: Recorder,
   contactId: number,
-  time: ProposedTime,
-  deps: StoreDeps,
+  time: PlacedTime,
+  by: Side,
 ): Promise<boolean> {
   const same = await r.db
     .selectFrom('meetings')
@@ -329,66 +401,19 @@ async function addProposedMeeting(
       contact_id: contactId,
       starts_at: time.start,
       ends_at: time.end,
-      time_zone: time.timeZone ?? deps.ownerTimeZone,
+      time_zone: time.timeZone,
       mode: modeOf(time.place),
       location: time.place,
       status: 'proposed',
       ical_uid: null,
       ical_sequence: null,
+      proposed_by: by,
       source_message_id: r.message.messageId,
       created_at: r.now,
       updated_at: r.now,
     })
     .execute();
   return true;
-}
-
-/**
- * The owner accepted a time in the thread: the proposal with that start
- * (or the newest proposal) becomes confirmed; a time only the owner's reply
- * names becomes a new confirmed meeting.
- */
-async function confirmProposal(
-  r: Recorder,
-  contactId: number,
-  accepted: ProposedTime | null,
-  deps: StoreDeps,
-): Promise<Meeting | undefined> {
-  const proposals = await r.db
-    .selectFrom('meetings')
-    .selectAll()
-    .where('contact_id', '=', contactId)
-    .where('status', '=', 'proposed')
-    .orderBy('id', 'desc')
-    .execute();
-  const chosen = accepted ? proposals.find((m) => m.starts_at === accepted.start) : proposals[0];
-  if (chosen) {
-    await r.db
-      .updateTable('meetings')
-      .set({ status: 'confirmed', updated_at: r.now })
-      .where('id', '=', chosen.id)
-      .execute();
-    return { ...chosen, status: 'confirmed' };
-  }
-  if (!accepted) return undefined;
-  return r.db
-    .insertInto('meetings')
-    .values({
-      contact_id: contactId,
-      starts_at: accepted.start,
-      ends_at: accepted.end,
-      time_zone: accepted.timeZone ?? deps.ownerTimeZone,
-      mode: modeOf(accepted.place),
-      location: accepted.place,
-      status: 'confirmed',
-      ical_uid: null,
-      ical_sequence: null,
-      source_message_id: r.message.messageId,
-      created_at: r.now,
-      updated_at: r.now,
-    })
-    .returningAll()
-    .executeTakeFirst();
 }
 
 /** Start and end as instants; an all-day event's dates start at midnight in its zone. */
@@ -420,6 +445,8 @@ async function calendar(
     }
     return r.result(true, 'invite');
   }
+  if (!c.fromOwner && event.timeZone)
+    await learnContactZone(r.db, c.contactId, event.timeZone, 'invite', r.now);
   const status = c.action === 'tentative' ? 'proposed' : 'confirmed';
   const applied = await upsertMeeting(r, c.contactId, event, status, deps);
   if (!applied) {
@@ -476,6 +503,20 @@ async function upsertMeeting(
     .executeTakeFirst();
   if (proposal) {
     await r.db.updateTable('meetings').set(values).where('id', '=', proposal.id).execute();
+    return values;
+  }
+  // An invite after an agreement by text is that meeting on a calendar, not a second one.
+  const agreed = await r.db
+    .selectFrom('meetings')
+    .select('id')
+    .where('contact_id', '=', contactId)
+    .where('status', '=', 'confirmed')
+    .where('ical_uid', 'is', null)
+    .where('ends_at', '>', r.at)
+    .orderBy('id', 'desc')
+    .executeTakeFirst();
+  if (agreed) {
+    await r.db.updateTable('meetings').set(values).where('id', '=', agreed.id).execute();
     return values;
   }
   await r.db

@@ -6,10 +6,14 @@ import * as es from 'chrono-node/es';
 import * as fr from 'chrono-node/fr';
 import * as nl from 'chrono-node/nl';
 import * as pt from 'chrono-node/pt';
-import { DateTime, IANAZone } from 'luxon';
+import { DateTime } from 'luxon';
 import { detectLanguage, type TextLanguage } from '../pipeline/language.js';
 import { findMeetingPlace } from '../pipeline/meeting-place.js';
-import type { ProposedTime } from '../pipeline/proposed-time.js';
+import type { ProposedTime, ZoneSource } from '../pipeline/proposed-time.js';
+import { findStatedZone, type StatedZone, type WriterClock } from '../pipeline/stated-zone.js';
+import { guessZone } from '../pipeline/zone-guess.js';
+
+export { guessZone };
 
 /**
  * Meeting times proposed in the text of a reply, with chrono-node inside the
@@ -138,6 +142,7 @@ export function extractProposedTimes(text: string, options: ProposedTimesOptions
       mergeDateThenTime(
         paragraph,
         parser.parse(paragraph, { instant: sentAt, timezone: offset }, { forwardDate: true }),
+        { offsetMinutes: options.offsetMinutes, at: sentAt },
       ),
     );
   if (results.length === 0) return [];
@@ -165,14 +170,39 @@ export function extractProposedTimes(text: string, options: ProposedTimesOptions
 
 interface Candidate {
   readonly text: string;
+  /** A zone named in its words, the rest of its sentence, or else its paragraph. */
+  readonly statedZone: StatedZone | null;
   readonly start: chrono.ParsedComponents;
   /** The date part, when it came from a separate result ("Thursday the 12th" + "at 14:00"). */
   readonly dateFrom: chrono.ParsedComponents | null;
   readonly end: chrono.ParsedComponents | null;
 }
 
+// How far after a time its zone may be named: "3pm (that's 9am my time)" is within reach.
+const ZONE_REACH = 60;
+
+function statedZoneAround(
+  paragraph: string,
+  start: number,
+  end: number,
+  writer: WriterClock,
+): StatedZone | null {
+  const rest = paragraph.slice(end, end + ZONE_REACH);
+  const sentenceEnd = rest.search(/[.!?\n](?:\s|$)/);
+  const near = paragraph.slice(start, end) + (sentenceEnd < 0 ? rest : rest.slice(0, sentenceEnd));
+  const stated = findStatedZone(near, writer);
+  if (stated) return stated;
+  // "All times CET." may stand apart; "your time" elsewhere in a paragraph need not be about this one.
+  const anywhere = findStatedZone(paragraph, writer);
+  return anywhere?.kind === 'zone' ? anywhere : null;
+}
+
 /** Rejoins a date-only result with the time-only result right after it. */
-function mergeDateThenTime(text: string, results: readonly chrono.ParsedResult[]): Candidate[] {
+function mergeDateThenTime(
+  text: string,
+  results: readonly chrono.ParsedResult[],
+  writer: WriterClock,
+): Candidate[] {
   const out: Candidate[] = [];
   for (let i = 0; i < results.length; i += 1) {
     const current = results[i]!;
@@ -189,6 +219,7 @@ function mergeDateThenTime(text: string, results: readonly chrono.ParsedResult[]
     ) {
       out.push({
         text: text.slice(current.index, next.index + next.text.length),
+        statedZone: statedZoneAround(text, current.index, next.index + next.text.length, writer),
         start: next.start,
         dateFrom: current.start,
         end: next.end ?? null,
@@ -198,6 +229,12 @@ function mergeDateThenTime(text: string, results: readonly chrono.ParsedResult[]
     }
     out.push({
       text: current.text,
+      statedZone: statedZoneAround(
+        text,
+        current.index,
+        current.index + current.text.length,
+        writer,
+      ),
       start: current.start,
       dateFrom: null,
       end: current.end ?? null,
@@ -217,34 +254,57 @@ function toProposal(candidate: Candidate, placement: Placement): ProposedTime | 
   const { start } = candidate;
   if (!start.isCertain('hour') || start.tags().has(RELATIVE_TIME_TAG)) return null;
   if (PAST_WORDS.test(candidate.text)) return null;
-  const startAt = placeInZone(start, candidate.dateFrom, placement);
+  const zoned = zoneFor(candidate, placement);
+  const startAt = placeInZone(start, candidate.dateFrom, zoned.zone);
   if (!startAt) return null;
   // In UTC from here: arithmetic in an IANA zone asks Intl for offsets again.
   const startUtc = startAt.toUTC();
   const statedEnd = candidate.end?.isCertain('hour')
-    ? placeInZone(candidate.end, candidate.dateFrom, placement)?.toUTC()
+    ? placeInZone(candidate.end, candidate.dateFrom, zoned.zone)?.toUTC()
     : undefined;
   const endUtc =
     statedEnd && statedEnd > startUtc ? statedEnd : startUtc.plus({ minutes: placement.duration });
-  const stated = start.isCertain('timezoneOffset') ? start.get('timezoneOffset') : null;
   return {
     start: startUtc.toISO() ?? '',
     end: endUtc.toISO() ?? '',
-    timeZone: stated === null ? placement.zone : guessZone(stated, startAt.toJSDate()),
+    timeZone:
+      zoned.name ?? (zoned.from === 'text' ? guessZone(startAt.offset, startAt.toJSDate()) : null),
     text: candidate.text.trim(),
     place: placement.place,
+    wall: startAt.toFormat("yyyy-MM-dd'T'HH:mm"),
+    zoneFrom: zoned.from,
   };
 }
 
 /**
- * The proposal's wall-clock time placed in the sender's zone. A zone stated
- * in the text ("10:30 CET") wins; an hour without am/pm from 1 to 7 is read
- * as afternoon, because nobody proposes a 4 a.m. chat.
+ * The zone a candidate's wall-clock time is read in: one named in the text
+ * wins over chrono's own reading of an abbreviation, which wins over the
+ * Date header. "your time" cannot be placed here (the reader is not known
+ * yet): it is placed in the writer's zone and marked for the meeting rules.
+ */
+function zoneFor(
+  candidate: Candidate,
+  placement: Placement,
+): { zone: string; name: string | null; from: ZoneSource } {
+  const writerZone = placement.zone ?? fixedZone(placement.offset);
+  const stated = candidate.statedZone;
+  if (stated?.kind === 'zone') return { zone: stated.zone, name: stated.zone, from: 'text' };
+  if (stated) return { zone: writerZone, name: placement.zone, from: stated.kind };
+  if (candidate.start.isCertain('timezoneOffset')) {
+    const offset = candidate.start.get('timezoneOffset') ?? 0;
+    return { zone: fixedZone(offset), name: null, from: 'text' };
+  }
+  return { zone: writerZone, name: placement.zone, from: 'header' };
+}
+
+/**
+ * The proposal's wall-clock time placed in `zone`. An hour without am/pm
+ * from 1 to 7 is read as afternoon, because nobody proposes a 4 a.m. chat.
  */
 function placeInZone(
   components: chrono.ParsedComponents,
   dateFrom: chrono.ParsedComponents | null,
-  placement: Placement,
+  zone: string,
 ): DateTime | null {
   const day = dateFrom ?? components;
   let hour = components.get('hour') ?? 0;
@@ -256,13 +316,6 @@ function placeInZone(
     hour,
     minute: components.get('minute') ?? 0,
   };
-  const statedOffset = components.isCertain('timezoneOffset')
-    ? components.get('timezoneOffset')
-    : null;
-  const zone =
-    statedOffset !== null
-      ? fixedZone(statedOffset)
-      : (placement.zone ?? fixedZone(placement.offset));
   const placed = DateTime.fromObject(wall, { zone });
   return placed.isValid ? placed : null;
 }
@@ -272,82 +325,4 @@ function fixedZone(offsetMinutes: number): string {
   const sign = offsetMinutes < 0 ? '-' : '+';
   const abs = Math.abs(offsetMinutes);
   return `UTC${sign}${Math.floor(abs / 60)}${abs % 60 === 0 ? '' : `:${String(abs % 60).padStart(2, '0')}`}`;
-}
-
-// Zones tried, most-used first, to name the zone behind a bare UTC offset.
-// Order matters where two share an offset at some time of year (London
-// before Berlin: +01:00 in July is London, in January Berlin).
-const ZONE_CANDIDATES = [
-  'America/New_York',
-  'America/Chicago',
-  'America/Denver',
-  'America/Phoenix',
-  'America/Los_Angeles',
-  'America/Anchorage',
-  'Pacific/Honolulu',
-  'America/Halifax',
-  'America/St_Johns',
-  'America/Sao_Paulo',
-  'America/Argentina/Buenos_Aires',
-  'America/Bogota',
-  'America/Mexico_City',
-  'Europe/London',
-  'Europe/Berlin',
-  'Europe/Helsinki',
-  'Europe/Istanbul',
-  'Europe/Moscow',
-  'Asia/Dubai',
-  'Asia/Tehran',
-  'Asia/Karachi',
-  'Asia/Kolkata',
-  'Asia/Kathmandu',
-  'Asia/Dhaka',
-  'Asia/Bangkok',
-  'Asia/Singapore',
-  'Asia/Tokyo',
-  'Australia/Adelaide',
-  'Australia/Brisbane',
-  'Australia/Sydney',
-  'Pacific/Auckland',
-  'Africa/Lagos',
-  'Africa/Johannesburg',
-  'Africa/Nairobi',
-  'Atlantic/Azores',
-  'UTC',
-];
-
-// The zone objects, made once: asking a zone for its offset is far cheaper
-// than building a DateTime in it, which guessZone did per candidate.
-const CANDIDATE_ZONES = ZONE_CANDIDATES.map((name) => ({ name, zone: IANAZone.create(name) }));
-
-// Each zone's offsets in a year, sampled monthly: only zones that take the
-// asked-for offset at some point that year are asked about the instant (one
-// to three instead of up to 36 Intl lookups).
-const offsetsInYear = new Map<number, Map<string, ReadonlySet<number>>>();
-
-function zonesWithOffsetIn(year: number): Map<string, ReadonlySet<number>> {
-  let byZone = offsetsInYear.get(year);
-  if (!byZone) {
-    byZone = new Map();
-    for (const { name, zone } of CANDIDATE_ZONES) {
-      const seen = new Set<number>();
-      for (let month = 0; month < 12; month++) seen.add(zone.offset(Date.UTC(year, month, 15)));
-      byZone.set(name, seen);
-    }
-    if (offsetsInYear.size >= 50) offsetsInYear.clear();
-    offsetsInYear.set(year, byZone);
-  }
-  return byZone;
-}
-
-/** A plausible IANA zone for a UTC offset at an instant, or null when none has it. */
-export function guessZone(offsetMinutes: number, at: Date): string | null {
-  const ts = at.getTime();
-  if (Number.isNaN(ts)) return null;
-  const yearly = zonesWithOffsetIn(at.getUTCFullYear());
-  const found = CANDIDATE_ZONES.find(
-    ({ name, zone }) =>
-      yearly.get(name)?.has(offsetMinutes) === true && zone.offset(ts) === offsetMinutes,
-  );
-  return found?.name ?? null;
 }

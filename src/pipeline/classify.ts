@@ -152,6 +152,8 @@ export type Classification =
       readonly acceptance: string | null;
       /** A time the owner's own reply names, when it accepts one. */
       readonly acceptedTime: ProposedTime | null;
+      /** Every time the reply names: the meeting rules tell agreement from counter-proposal. */
+      readonly proposedTimes: readonly ProposedTime[];
       /** The contact is `met` and the reply thanks them. */
       readonly thankYou: boolean;
     }
@@ -169,6 +171,8 @@ export type Classification =
       /** The sentence that clearly declines, or null (an unclear reply stays a reply). */
       readonly decline: string | null;
       readonly proposedTimes: readonly ProposedTime[];
+      /** The sentence agreeing to a time the owner proposed ("Friday 3pm works"), or null. */
+      readonly acceptance: string | null;
     }
   | { readonly kind: 'unrelated'; readonly reason: string };
 
@@ -334,16 +338,17 @@ function classifyOtherMail(message: MailMessage, context: ClassifyContext): Clas
   if (message.headers.listId && match.matchedBy !== 'in-reply-to') {
     return unrelated('mailing-list mail outside a known thread');
   }
+  // Anyone can answer in a thread; only the contact's own address speaks for them.
+  const itself = fromContactItself(message, context, match.contactId);
+  const decline = itself ? findDecline(context.replyText, context.proposedTimes.length > 0) : null;
   return {
     kind: 'contact_reply',
     contactId: match.contactId,
     threadId: match.threadId,
     matchedBy: match.matchedBy,
-    // Anyone can answer in a thread; only the contact's own address speaks for them.
-    decline: fromContactItself(message, context, match.contactId)
-      ? findDecline(context.replyText, context.proposedTimes.length > 0)
-      : null,
+    decline,
     proposedTimes: context.proposedTimes,
+    acceptance: itself && decline === null ? findAcceptance(context.replyText) : null,
   };
 }
 
@@ -391,6 +396,7 @@ function ownerReply(
     threadId,
     acceptance,
     acceptedTime: acceptance ? (context.proposedTimes[0] ?? null) : null,
+    proposedTimes: context.proposedTimes,
     thankYou: stageOf(context, contactId) === 'met' && looksLikeThanks(context.replyText),
   };
 }

@@ -10,4 +10,14 @@ export interface ProposedTime {
   readonly text: string;
   /** A video link or phone number found in the same reply, if any. */
   readonly place: string | null;
+  /** The wall-clock start as written, `YYYY-MM-DDTHH:mm`, in whichever zone it was meant. */
+  readonly wall?: string;
+  /**
+   * Where its zone came from: named in the text ("3pm CET"), the writer's
+   * ("my time"), the reader's ("your time"; placed in the writer's zone until
+   * the reader is known), or only the Date header's offset. Absent means header.
+   */
+  readonly zoneFrom?: ZoneSource;
 }
+
+export type ZoneSource = 'text' | 'writer' | 'reader' | 'header';

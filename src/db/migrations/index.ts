@@ -5,6 +5,7 @@ import * as webIndexes from './2026-11-24-web-indexes.js';
 import * as inboxIndexes from './2026-11-25-inbox-indexes.js';
 import * as approvalText from './2026-12-06-approval-text.js';
 import * as addressLearned from './2026-12-06-contact-address-learned.js';
+import * as timeZones from './2026-12-06-time-zones.js';
 
 /**
  * Static list, not a directory scan, so migrations work the same from
@@ -17,4 +18,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-25-inbox-indexes': inboxIndexes,
   '2026-12-06-approval-text': approvalText,
   '2026-12-06-contact-address-learned': addressLearned,
+  '2026-12-06-time-zones': timeZones,
 };
