@@ -169,11 +169,16 @@ export function registerHelpers(hb: typeof Handlebars): void {
   });
   // {{suggestions items "your"}} → "your suggestions to learn dbt and to read …";
   // without a possessor → "to learn dbt and to read …" (see advice.ts).
+  // With subject=true the phrase opens a sentence: an item with its own comma
+  // ("show process, not just polished screens") gets the closing comma.
   hb.registerHelper('suggestions', (...args: unknown[]) => {
     const { values, options } = split(args);
     need(values, 1, options);
     const possessor = typeof values[1] === 'string' && values[1] !== '' ? values[1] : null;
-    return describeAdvice(stringsOf(values[0], undefined), possessor);
+    const items = stringsOf(values[0], undefined);
+    const phrase = describeAdvice(items, possessor);
+    const subject = (options.hash as Record<string, unknown> | undefined)?.subject === true;
+    return subject && items.some((item) => item.includes(',')) ? `${phrase},` : phrase;
   });
   // {{#if (many items)}}: more than one, for "it"/"them", "was"/"were".
   hb.registerHelper('many', (...args: unknown[]) => {

@@ -152,3 +152,18 @@ describe('contact mail, golden', () => {
     expect(howFoundSentence('manual')).toBeNull();
   });
 });
+
+describe('advice with a comma of its own', () => {
+  it('closes the phrase with a comma where it opens a sentence', () => {
+    const advice = ['show process, not just polished screens'];
+    const thanks = templates.render('thank_you', { ...SAMPLE_CONTEXTS.thank_you[0], advice });
+    expect(thanks.text).toContain(
+      'Your suggestion to show process, not just polished screens, was exactly what I needed',
+    );
+    const update = templates.render('keep_in_touch', {
+      ...SAMPLE_CONTEXTS.keep_in_touch[0],
+      advice,
+    });
+    expect(update.text).toContain('not just polished screens, stayed with me');
+  });
+});
