@@ -251,7 +251,7 @@ export async function digestFacts(
   const upcoming = await db
     .selectFrom('meetings as m')
     .innerJoin('contacts as c', 'c.id', 'm.contact_id')
-    .select(['c.id', 'c.name', 'm.starts_at', 'm.time_zone'])
+    .select(['c.id', 'c.name', 'm.starts_at', 'm.time_zone', 'c.time_zone as contact_zone'])
     .where('m.status', '=', 'confirmed')
     .where('m.starts_at', '>', options.now)
     .orderBy('m.starts_at')
@@ -315,7 +315,8 @@ export async function digestFacts(
       name: r.name,
       address: address(r.id),
       startsAt: r.starts_at,
-      timeZone: r.time_zone,
+      // The contact's own clock when known: the meeting's zone is whoever proposed it.
+      timeZone: r.contact_zone ?? r.time_zone,
     })),
     awaitingApproval: awaiting.map((r) => ({
       id: r.id,

@@ -40,11 +40,12 @@ export interface OutboxEffectsOptions {
 const NO_OWNER = 'not mailed: KITH_OWNER_EMAIL is not set';
 const MET_STAGES = new Set(['met', 'thanked', 'keeping_in_touch']);
 
-function meetingView(m: Meeting): MeetingView {
+/** The meeting for templates, on the contact's clock when kith knows it (else the agreed zone). */
+function meetingView(m: Meeting, contactZone: string | null = null): MeetingView {
   return {
     startsAt: m.starts_at,
     endsAt: m.ends_at,
-    timeZone: m.time_zone,
+    timeZone: contactZone ?? m.time_zone,
     mode: m.mode,
     location: m.location,
     durationMinutes: Math.max(
@@ -130,7 +131,7 @@ export function createOutboxEffects(options: OutboxEffectsOptions): SchedulerEff
       const rendered = templates().render('prep_brief', {
         owner: owner(),
         contact: { ...view, linkedinUrl: contact.linkedin_url, stage: contact.stage },
-        meeting: meetingView(meeting),
+        meeting: meetingView(meeting, contact.time_zone),
         howWeMet: await howWeMet(db, contact, chain),
         referralChain: chain.map((c) => personOf(c)),
         notes: await notesOrAdvice(db, 'notes', contactId),
@@ -155,11 +156,11 @@ export function createOutboxEffects(options: OutboxEffectsOptions): SchedulerEff
     async postMeetingPrompt(db, { meetingId, contactId, at }): Promise<EffectNote> {
       if (!canMailOwner()) return NO_OWNER;
       const meeting = await meetingOf(db, meetingId);
-      const { view } = await person(db, contactId);
+      const { contact, view } = await person(db, contactId);
       const rendered = templates().render('post_meeting_prompt', {
         owner: owner(),
         contact: view,
-        meeting: meetingView(meeting),
+        meeting: meetingView(meeting, contact.time_zone),
       });
       await queueOwnerMail(outbox(db), {
         kind: 'post_meeting_prompt',
@@ -173,11 +174,12 @@ export function createOutboxEffects(options: OutboxEffectsOptions): SchedulerEff
 
     async thankYouDraft(db, { meetingId, contactId, at }): Promise<EffectNote> {
       const meeting = await meetingOf(db, meetingId);
-      const { view } = await person(db, contactId);
+      const { contact, view } = await person(db, contactId);
+      // Mail to the contact gives the day on their own clock.
       const rendered = templates().render('thank_you', {
         owner: owner(),
         contact: view,
-        meeting: meetingView(meeting),
+        meeting: meetingView(meeting, contact.time_zone),
         advice: await adviceFor(db, contactId, meeting),
         referrals: (await referralsBy(db, contactId, meeting.starts_at)).map((c) => personOf(c)),
       });
@@ -263,7 +265,7 @@ export function createOutboxEffects(options: OutboxEffectsOptions): SchedulerEff
         owner: owner(),
         referrer: referrer.view,
         referred: referred.view,
-        meeting: meeting ? meetingView(meeting) : null,
+        meeting: meeting ? meetingView(meeting, referrer.contact.time_zone) : null,
         advice: await adviceFor(db, referralId, meeting),
       });
       const made = await createContactDraft(outbox(db), {

@@ -1,6 +1,7 @@
 import type Handlebars from 'handlebars';
 import { DateTime } from 'luxon';
 import { describeAdvice } from './advice.js';
+import { bothClocks } from './both-clocks.js';
 
 /**
  * Helpers every template may use. Handlebars' strict mode checks plain
@@ -108,6 +109,17 @@ export function registerHelpers(hb: typeof Handlebars): void {
     need(values, 2, options);
     const dt = toDateTime(values[0], values[1], options);
     return `${dt.toFormat('cccc d LLLL yyyy, HH:mm')} ${zoneLabel(dt)}`;
+  });
+  // {{clocks instant ownerZone contactZone contactName}} → "Thu 5 Nov, 17:00 your time (14:00 in Los Angeles, Priya's time)"
+  hb.registerHelper('clocks', (...args: unknown[]) => {
+    const { values, options } = split(args);
+    need(values, 2, options);
+    toDateTime(values[0], values[1], options);
+    const contactZone = typeof values[2] === 'string' && values[2] !== '' ? values[2] : null;
+    if (contactZone) toDateTime(values[0], contactZone, options);
+    const name = typeof values[3] === 'string' ? values[3] : null;
+    const instant = values[0] instanceof Date ? values[0].toISOString() : String(values[0]);
+    return bothClocks(instant, values[1] as string, contactZone, name);
   });
   // {{day instant zone}} → "Tuesday 1 December"
   hb.registerHelper('day', (...args: unknown[]) => {

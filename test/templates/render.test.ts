@@ -64,8 +64,7 @@ describe('built-in templates', () => {
 
   it('prep brief shows the time in the owner’s zone and the contact’s', () => {
     const mail = templates.render('prep_brief', SAMPLE_CONTEXTS.prep_brief[0]);
-    expect(mail.text).toContain('Thursday 3 December 2026, 15:00 (Berlin, UTC+1) — your time');
-    expect(mail.text).toContain('Thursday 3 December 2026, 09:00 (New York, UTC−5) — their time');
+    expect(mail.text).toContain("Thu 3 Dec, 15:00 your time (09:00 in New York, Ana's time)");
     expect(mail.text).toContain('Referral chain: Bob Lee (Northwind) → Ana Souza');
     for (const reminder of ['not a job', 'agreed time', 'Listen more', 'names of others', 'resume'])
       expect(mail.text).toContain(reminder);
@@ -76,7 +75,27 @@ describe('built-in templates', () => {
       ...SAMPLE_CONTEXTS.prep_brief[0],
       meeting: { ...SAMPLE_CONTEXTS.prep_brief[0].meeting, timeZone: 'Europe/Berlin' },
     });
-    expect(sameZone.text).not.toContain('their time');
+    expect(sameZone.text).toContain('Thu 3 Dec, 15:00 your time\n');
+    expect(sameZone.text).not.toContain("Ana's time");
+  });
+
+  it("the post-meeting prompt and the digest give both clocks, the contact's day when it differs", () => {
+    const tokyo = { ...SAMPLE_CONTEXTS.prep_brief[0].meeting, timeZone: 'Asia/Tokyo' };
+    const prompt = templates.render('post_meeting_prompt', {
+      ...SAMPLE_CONTEXTS.post_meeting_prompt[0],
+      meeting: tokyo,
+    });
+    expect(prompt.text).toMatch(
+      /on Thu 3 Dec, 15:00 your time \(23:00 in Tokyo, \w+'s time\)/,
+    );
+    const late = { ...tokyo, startsAt: '2026-12-03T16:30:00.000Z' };
+    const digest = templates.render('weekly_digest', {
+      ...SAMPLE_CONTEXTS.weekly_digest[0],
+      upcoming: [{ name: 'Ana Souza', startsAt: late.startsAt, timeZone: 'Asia/Tokyo' }],
+    });
+    expect(digest.text).toContain(
+      "Ana Souza, Thu 3 Dec, 17:30 your time (Fri 4 Dec, 01:30 in Tokyo, Ana's time)",
+    );
   });
 
   it('approval request carries the draft and every way to answer', () => {
