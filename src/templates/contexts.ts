@@ -43,7 +43,7 @@ export const KIND_LABELS: Readonly<Record<TemplateName, string>> = {
   follow_up: 'follow-up',
   thank_you: 'thank-you note',
   keep_in_touch: 'keep-in-touch update',
-  referrer_update: 'update to a referrer',
+  referrer_update: 'referral update',
   prep_brief: 'meeting prep brief',
   post_meeting_prompt: 'after-meeting prompt',
   approval_request: 'approval request',

@@ -205,6 +205,13 @@ export function registerHelpers(hb: typeof Handlebars): void {
     const text = String(values[0] ?? '');
     return text.charAt(0).toUpperCase() + text.slice(1);
   });
+  // {{a label}} → "a follow-up", "an outreach": the article a label takes.
+  hb.registerHelper('a', (...args: unknown[]) => {
+    const { values, options } = split(args);
+    need(values, 1, options);
+    const text = String(values[0] ?? '');
+    return `${/^[aeiou]/i.test(text) ? 'an' : 'a'} ${text}`;
+  });
   hb.registerHelper('indent', (...args: unknown[]) => {
     const { values, options } = split(args);
     need(values, 1, options);
