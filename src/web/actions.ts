@@ -1,4 +1,4 @@
-import { DateTime } from 'luxon';
+import { DateTime, IANAZone } from 'luxon';
 import { applyStageEvent, findContactById, normalizeLinkedinUrl } from '../db/contacts.js';
 import type { Db } from '../db/database.js';
 import type { Meeting } from '../db/schema.js';
@@ -15,6 +15,7 @@ import {
 import { BadInputError, KithError } from '../errors.js';
 import { isStage } from '../pipeline/stages.js';
 import type { TransitionResult } from '../pipeline/transitions.js';
+import { checkWallTime, type WallReading, type WallTimeCheck } from '../pipeline/wall-time.js';
 
 /**
  * What a page form and the JSON API both do: one function per owner action,
@@ -110,15 +111,92 @@ export interface MeetingFields {
   readonly timeZone?: string;
   readonly mode?: string;
   readonly location?: string | null;
+  /** Which of two readings of a time the clocks pass twice (UTC offset in minutes). */
+  readonly offsetMinutes?: string | number | null;
+  /** The owner confirmed that a meeting in the past really took place then. */
+  readonly pastConfirmed?: boolean | string | null;
+}
+
+/** A wall time the zone skips or repeats: the message names both readings. */
+export class WallTimeError extends BadInputError {
+  constructor(readonly check: Exclude<WallTimeCheck, { kind: 'ok' }>) {
+    super(check.message);
+    this.name = 'WallTimeError';
+  }
+}
+
+/** A start in the past the owner has not confirmed. */
+export class PastMeetingError extends BadInputError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'PastMeetingError';
+  }
+}
+
+const WALL = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:00(\.0+)?)?$/;
+
+// Each English locale knows its own region's abbreviations (NDT only en-CA, AEST only en-AU).
+const ABBREVIATION_LOCALES = ['en-US', 'en-GB', 'en-CA', 'en-AU', 'en-IN'];
+
+/** Both readings of `wall` around its day, with luxon's offsets, for the pure rule. */
+function readingsOf(wall: string, zone: IANAZone): WallReading[] {
+  const base = DateTime.fromISO(wall, { zone: 'utc' }).toMillis();
+  const around = [base - 86_400_000, base + 86_400_000].map((ms) => zone.offset(ms));
+  return around.map((offsetMinutes) => {
+    const instant = base - offsetMinutes * 60_000;
+    const name = ABBREVIATION_LOCALES
+      .map((locale) => zone.offsetName(instant, { format: 'short', locale }))
+      .find((n) => n && !/^(GMT|UTC)[+-]/.test(n));
+    return { offsetMinutes, zoneOffsetMinutes: zone.offset(instant), abbreviation: name ?? null };
+  });
+}
+
+function isTrue(value: boolean | string | null | undefined): boolean {
+  return value === true || value === 'on' || value === 'true' || value === '1';
+}
+
+export interface MeetingTiming {
+  readonly now: Date;
+  /** The stored start when editing: keeping a past start needs no confirmation. */
+  readonly storedStart?: string;
 }
 
 /** Parses and checks meeting fields into stored form (UTC instants). */
-export function parseMeeting(fields: MeetingFields, defaultZone: string): MeetingInput {
-  const zone = (fields.timeZone ?? '').trim() || defaultZone;
-  if (!DateTime.now().setZone(zone).isValid) {
-    throw new BadInputError(`"${zone}" is not a time zone; use a name such as Europe/Berlin.`);
+export function parseMeeting(
+  fields: MeetingFields,
+  defaultZone: string,
+  timing?: MeetingTiming,
+): MeetingInput {
+  const zoneName = (fields.timeZone ?? '').trim() || defaultZone;
+  const zone = IANAZone.create(zoneName);
+  if (!zone.isValid) {
+    throw new BadInputError(`"${zoneName}" is not a time zone; choose one from the list.`);
   }
-  const start = DateTime.fromISO(String(fields.start ?? '').trim(), { zone, setZone: false });
+  const typed = String(fields.start ?? '').trim();
+  let start: DateTime;
+  if (WALL.test(typed)) {
+    const wall = typed.slice(0, 16);
+    if (!DateTime.fromISO(wall, { zone: 'utc' }).isValid) {
+      throw new BadInputError('The start time is missing or not a date and time.');
+    }
+    const chosen = Number(fields.offsetMinutes);
+    const check = checkWallTime({
+      wall,
+      zone: zone.name,
+      readings: readingsOf(wall, zone),
+      chosenOffsetMinutes:
+        fields.offsetMinutes === null ||
+        fields.offsetMinutes === undefined ||
+        fields.offsetMinutes === '' ||
+        !Number.isFinite(chosen)
+          ? null
+          : chosen,
+    });
+    if (check.kind !== 'ok') throw new WallTimeError(check);
+    start = DateTime.fromISO(check.instant, { zone: zone.name });
+  } else {
+    start = DateTime.fromISO(typed, { zone: zone.name, setZone: false });
+  }
   if (!start.isValid) throw new BadInputError('The start time is missing or not a date and time.');
   const minutes = Number(fields.minutes ?? 30);
   if (!Number.isInteger(minutes) || minutes < 5 || minutes > 600) {
@@ -126,10 +204,21 @@ export function parseMeeting(fields: MeetingFields, defaultZone: string): Meetin
   }
   const mode = (fields.mode ?? 'video').trim();
   if (!/^[a-z_]{1,20}$/.test(mode)) throw new BadInputError('Unknown kind of meeting.');
+  const startsAt = start.toUTC().toISO()!;
+  if (
+    timing &&
+    start.toMillis() < timing.now.getTime() &&
+    startsAt !== timing.storedStart &&
+    !isTrue(fields.pastConfirmed)
+  ) {
+    throw new PastMeetingError(
+      `${start.setZone(zone.name).toFormat('HH:mm')} on ${start.setZone(zone.name).toFormat('d LLLL yyyy')} is in the past. If the meeting already took place then, tick "It already took place"; otherwise correct the date.`,
+    );
+  }
   return {
-    startsAt: start.toUTC().toISO()!,
+    startsAt,
     endsAt: start.plus({ minutes }).toUTC().toISO()!,
-    timeZone: zone,
+    timeZone: zone.name,
     mode,
     location: cleanText(fields.location, 500, 'The place'),
   };

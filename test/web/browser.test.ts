@@ -601,4 +601,39 @@ describe('the web UI in Chromium', () => {
     await page.screenshot({ path: path.join(ARTIFACTS, 'numbers.png'), fullPage: true });
     await page.context().close();
   });
+
+  test('a meeting typed at a time the clocks skip is refused with both readings, the form kept', async () => {
+    for (const [width, height, name] of [
+      [1366, 900, 'meeting-dst-refused.png'],
+      [390, 844, 'meeting-dst-refused-phone.png'],
+    ] as const) {
+      const page = await loggedInPage(width, height);
+      await page.goto(`${base}/contacts/${ids.dee}`);
+      await page.getByText('Add a meeting by hand').click();
+      // 28 March 2027: Europe switches to summer time at 02:00, so 02:30 never happens.
+      await page.locator('#new-start').fill('2027-03-28T02:30');
+      await page.locator('#new-tz').selectOption('Europe/Berlin');
+      await page.locator('#new-loc').fill('https://meet.example/dee');
+      await page.getByRole('button', { name: 'Add meeting' }).click();
+      const flash = page.locator('p.flash.error');
+      await expect
+        .poll(() => flash.textContent())
+        .toBe(
+          '02:30 on 28 March 2027 does not exist in Europe/Berlin (the clocks skip it): did you mean 01:30 or 03:30?',
+        );
+      expect(await page.locator('#new-start').inputValue()).toBe('2027-03-28T02:30');
+      expect(await page.locator('#new-loc').inputValue()).toBe('https://meet.example/dee');
+      expect(await page.locator('#new-tz').inputValue()).toBe('Europe/Berlin');
+      expect(await page.locator('#new-error').textContent()).toBe(await flash.textContent());
+      await page.locator('#new-error').scrollIntoViewIfNeeded();
+      await page.screenshot({ path: path.join(ARTIFACTS, name) });
+      await page.context().close();
+    }
+    const stored = await db
+      .selectFrom('meetings')
+      .select('id')
+      .where('contact_id', '=', ids.dee!)
+      .execute();
+    expect(stored).toEqual([]);
+  });
 });

@@ -9,6 +9,7 @@ import {
   loadDraft,
   loadMeetings,
   loadPendingDrafts,
+  type MeetingInput,
   type MeetingRow,
 } from '../../db/web-queries.js';
 import { BadInputError, KithError } from '../../errors.js';
@@ -18,9 +19,12 @@ import {
   addOwnerNote,
   cancelMeetingByHand,
   editMeetingByHand,
+  type MeetingTiming,
   moveContact,
+  PastMeetingError,
   parseMeeting,
   saveDetails,
+  WallTimeError,
 } from '../actions.js';
 import { idParam } from '../context.js';
 import type { WebDeps } from '../deps.js';
@@ -63,7 +67,40 @@ const meetingSchema = z.object({
   timeZone: z.string().optional(),
   mode: z.string().optional(),
   location: z.string().max(500).nullable().optional(),
+  /** Which reading of a time the clocks pass twice: its UTC offset in minutes. */
+  offsetMinutes: z.number().int().min(-900).max(900).nullable().optional(),
+  /** The meeting is in the past and really took place then. */
+  pastConfirmed: z.boolean().optional(),
 });
+
+/**
+ * Parses a meeting; a time the clocks skip or repeat, or a past start not
+ * confirmed, answers 400 with what to send instead.
+ */
+function parseMeetingOr400(
+  c: Context,
+  body: z.infer<typeof meetingSchema>,
+  zone: string,
+  timing: MeetingTiming,
+): MeetingInput | Response {
+  try {
+    return parseMeeting(body, zone, timing);
+  } catch (error) {
+    if (error instanceof WallTimeError) {
+      const check = error.check;
+      return c.json(
+        check.kind === 'twice'
+          ? { error: check.message, choices: check.choices, retryWith: 'offsetMinutes' }
+          : { error: check.message, suggestions: check.suggestions },
+        400,
+      );
+    }
+    if (error instanceof PastMeetingError) {
+      return c.json({ error: error.message, retryWith: 'pastConfirmed' }, 400);
+    }
+    throw error;
+  }
+}
 
 const approveSchema = z.object({ text: z.string().max(100_000).optional() });
 const snoozeSchema = z.object({ days: z.number().int() });
@@ -233,14 +270,24 @@ export function apiRoutes(deps: WebDeps, numbers: () => Promise<Numbers>): Hono<
   app.post('/contacts/:id/meetings', async (c) => {
     const id = idParam(c);
     const body = await jsonBody(c, meetingSchema);
-    const input = parseMeeting(body, deps.config.timeZone);
+    const input = parseMeetingOr400(c, body, deps.config.timeZone, { now: deps.now() });
+    if (input instanceof Response) return input;
     return c.json({ id: await addMeetingByHand(db, id, input, deps.now()) }, 201);
   });
 
   app.patch('/meetings/:id', async (c) => {
     const id = idParam(c);
     const body = await jsonBody(c, meetingSchema);
-    const input = parseMeeting(body, deps.config.timeZone);
+    const stored = await db
+      .selectFrom('meetings')
+      .select('starts_at')
+      .where('id', '=', id)
+      .executeTakeFirst();
+    const input = parseMeetingOr400(c, body, deps.config.timeZone, {
+      now: deps.now(),
+      storedStart: stored?.starts_at,
+    });
+    if (input instanceof Response) return input;
     return c.json(meetingJson(await editMeetingByHand(db, id, input, deps.now())));
   });
 

@@ -1,5 +1,5 @@
 import { type Context, Hono } from 'hono';
-import { listContacts, loadContactPage } from '../../db/web-queries.js';
+import { type ContactPage, listContacts, loadContactPage } from '../../db/web-queries.js';
 import { BadInputError, KithError } from '../../errors.js';
 import { isStage } from '../../pipeline/stages.js';
 import {
@@ -7,9 +7,12 @@ import {
   addOwnerNote,
   cancelMeetingByHand,
   editMeetingByHand,
+  type MeetingFields,
   moveContact,
+  PastMeetingError,
   parseMeeting,
   saveDetails,
+  WallTimeError,
 } from '../actions.js';
 import { backTo, cachedPage, chromeFor, formFields, idParam, redirectWith } from '../context.js';
 import type { WebDeps } from '../deps.js';
@@ -20,6 +23,7 @@ import { contactListBody } from '../views/contact-list.js';
 import { displayName } from '../views/format.js';
 import type { Flash } from '../views/layout.js';
 import { page } from '../views/layout.js';
+import type { MeetingFormState } from '../views/meeting-form.js';
 
 const MESSAGES_PER_PAGE = 50;
 const CONTACTS_PER_PAGE = 100;
@@ -29,12 +33,61 @@ function nonNegative(value: string | undefined): number {
   return Number.isInteger(n) && n > 0 ? Math.min(n, 1_000_000) : 0;
 }
 
+function meetingFieldsOf(f: Record<string, string>): MeetingFields {
+  return {
+    start: f.start ?? '',
+    minutes: f.minutes,
+    timeZone: f.timeZone,
+    mode: f.mode,
+    location: f.location,
+    offsetMinutes: f.offsetMinutes,
+    pastConfirmed: f.pastConfirmed,
+  };
+}
+
+/** What a refused meeting form shows back: the typed values and the open question. */
+function refusedMeetingForm(
+  target: string,
+  fields: Record<string, string>,
+  error: BadInputError,
+): MeetingFormState {
+  const { offsetMinutes, pastConfirmed, ...typed } = fields;
+  return {
+    target,
+    fields: typed,
+    message: error.message,
+    choices:
+      error instanceof WallTimeError && error.check.kind === 'twice'
+        ? error.check.choices
+        : undefined,
+    // Keep asking once asked: a second refusal for another reason must not drop the box.
+    askPast: error instanceof PastMeetingError || pastConfirmed === 'on',
+  };
+}
+
+/**
+ * The contact's zone, when kith knows it: the one stored on the contact, else
+ * the zone of their latest meeting when it is not the owner's.
+ */
+function contactZoneOf(page: ContactPage, ownerZone: string): string | null {
+  const stored = (page.contact as { time_zone?: string | null }).time_zone;
+  if (stored) return stored;
+  const latest = [...page.meetings].sort((a, b) => b.starts_at.localeCompare(a.starts_at))[0];
+  return latest && latest.time_zone !== ownerZone ? latest.time_zone : null;
+}
+
 /** Contact list, contact page and the owner's actions on a contact. */
 export function contactRoutes(deps: WebDeps, cache: PageCache): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   const { db } = deps;
 
-  const renderContact = async (c: Context<AppEnv>, id: number, flash?: Flash, status = 200) => {
+  const renderContact = async (
+    c: Context<AppEnv>,
+    id: number,
+    flash?: Flash,
+    status = 200,
+    meetingForm?: MeetingFormState,
+  ) => {
     const offset = nonNegative(c.req.query('older'));
     const now = deps.now();
     const render = async () => {
@@ -52,6 +105,8 @@ export function contactRoutes(deps: WebDeps, cache: PageCache): Hono<AppEnv> {
         keepInTouchDays: deps.config.schedule.keepInTouchDays,
         messageLimit: MESSAGES_PER_PAGE,
         messageOffset: offset,
+        contactZone: contactZoneOf(data, deps.config.timeZone),
+        meetingForm,
       };
       const title = displayName({
         id: data.contact.id,
@@ -71,18 +126,23 @@ export function contactRoutes(deps: WebDeps, cache: PageCache): Hono<AppEnv> {
     return cachedPage(c, cache, `contact:${id}:${offset}:${minuteOf(now)}`, render);
   };
 
-  /** Runs a form action; bad input re-renders the contact page with the reason. */
+  /**
+   * Runs a form action; bad input re-renders the contact page with the
+   * reason, and a meeting form (`meetingTarget`) comes back as typed.
+   */
   const formAction = async (
     c: Context<AppEnv>,
     contactId: () => Promise<number> | number,
     action: (fields: Record<string, string>) => Promise<Response>,
+    meetingTarget?: string,
   ) => {
     const fields = await formFields(c);
     try {
       return await action(fields);
     } catch (error) {
       if (!(error instanceof BadInputError)) throw error;
-      return renderContact(c, await contactId(), { text: error.message, error: true }, 400);
+      const form = meetingTarget ? refusedMeetingForm(meetingTarget, fields, error) : undefined;
+      return renderContact(c, await contactId(), { text: error.message, error: true }, 400, form);
     }
   };
 
@@ -165,19 +225,11 @@ export function contactRoutes(deps: WebDeps, cache: PageCache): Hono<AppEnv> {
       c,
       () => id,
       async (f) => {
-        const input = parseMeeting(
-          {
-            start: f.start ?? '',
-            minutes: f.minutes,
-            timeZone: f.timeZone,
-            mode: f.mode,
-            location: f.location,
-          },
-          deps.config.timeZone,
-        );
+        const input = parseMeeting(meetingFieldsOf(f), deps.config.timeZone, { now: deps.now() });
         await addMeetingByHand(db, id, input, deps.now());
         return redirectWith(c, `/contacts/${id}`, 'meeting_added');
       },
+      'new',
     );
   });
 
@@ -197,19 +249,19 @@ export function contactRoutes(deps: WebDeps, cache: PageCache): Hono<AppEnv> {
       c,
       () => meetingContact(id),
       async (f) => {
-        const input = parseMeeting(
-          {
-            start: f.start ?? '',
-            minutes: f.minutes,
-            timeZone: f.timeZone,
-            mode: f.mode,
-            location: f.location,
-          },
-          deps.config.timeZone,
-        );
+        const stored = await db
+          .selectFrom('meetings')
+          .select('starts_at')
+          .where('id', '=', id)
+          .executeTakeFirst();
+        const input = parseMeeting(meetingFieldsOf(f), deps.config.timeZone, {
+          now: deps.now(),
+          storedStart: stored?.starts_at,
+        });
         const meeting = await editMeetingByHand(db, id, input, deps.now());
         return redirectWith(c, `/contacts/${meeting.contact_id}`, 'meeting_saved');
       },
+      String(id),
     );
   });
 

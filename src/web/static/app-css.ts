@@ -38,6 +38,8 @@ h3 { font-size: 1rem; margin: 0 0 .3rem; }
 .banner p { margin: 0; max-width: 84rem; margin: 0 auto; }
 .flash { background: #e6f4ea; border: 1px solid #a8d5b5; border-radius: var(--radius); padding: .6rem .8rem; }
 .flash.error { background: #fdecea; border-color: #f1b0ab; }
+.form-error { background: #fdecea; border: 1px solid #f1b0ab; border-radius: var(--radius); padding: .5rem .7rem; margin: 0 0 .6rem; }
+.choice label { display: block; font-weight: normal; }
 .panel { background: var(--panel); border: 1px solid var(--line); border-radius: var(--radius);
   padding: .9rem 1rem; margin-bottom: 1rem; }
 .muted { color: var(--muted); }

@@ -2,8 +2,11 @@ import type { Meeting } from '../../db/schema.js';
 import type { ContactPage, PersonRef, TimelineMessage } from '../../db/web-queries.js';
 import { STAGE_LABELS, STAGES, type Stage } from '../../pipeline/stages.js';
 import { html, type SafeHtml, safeHttpUrl } from '../html.js';
-import { daysSince, displayName, formatDateTime, plural, toLocalInput } from './format.js';
+import { daysSince, displayName, formatDateTime, plural } from './format.js';
 import { csrfField } from './layout.js';
+import { meetingFields as fieldsOf, MEETING_MODES, type MeetingFormState } from './meeting-form.js';
+
+export { MEETING_MODES } from './meeting-form.js';
 
 export interface ContactView {
   readonly page: ContactPage;
@@ -13,13 +16,11 @@ export interface ContactView {
   readonly keepInTouchDays: number;
   readonly messageLimit: number;
   readonly messageOffset: number;
+  /** The contact's zone when known, offered first beside the owner's. */
+  readonly contactZone?: string | null;
+  /** A refused meeting form, shown back as typed. */
+  readonly meetingForm?: MeetingFormState;
 }
-
-export const MEETING_MODES: readonly { value: string; label: string }[] = [
-  { value: 'video', label: 'Video call' },
-  { value: 'phone', label: 'Phone' },
-  { value: 'in_person', label: 'In person' },
-];
 
 const KIND_WORDS: Readonly<Record<string, string>> = {
   outreach: 'outreach',
@@ -107,20 +108,19 @@ ${
 }
 
 function meetingFields(prefix: string, v: ContactView, m?: Meeting): SafeHtml {
-  const start = m ? toLocalInput(m.starts_at, m.time_zone) : '';
-  const minutes = m
-    ? Math.max(5, Math.round((Date.parse(m.ends_at) - Date.parse(m.starts_at)) / 60_000))
-    : 30;
-  return html`<div class="form-grid">
-<div><label for="${prefix}-start">Starts (local time)</label><input id="${prefix}-start" name="start" type="datetime-local" required value="${start}"></div>
-<div><label for="${prefix}-minutes">Minutes</label><input id="${prefix}-minutes" name="minutes" type="number" min="5" max="600" value="${minutes}" required></div>
-<div><label for="${prefix}-tz">Time zone</label><input id="${prefix}-tz" name="timeZone" value="${m?.time_zone ?? v.timeZone}" required maxlength="64"></div>
-<div><label for="${prefix}-mode">How</label><select id="${prefix}-mode" name="mode">${MEETING_MODES.map(
-    (o) =>
-      html`<option value="${o.value}"${o.value === (m?.mode ?? 'video') ? html` selected` : ''}>${o.label}</option>`,
-  )}</select></div>
-<div><label for="${prefix}-loc">Where (link, number or place)</label><input id="${prefix}-loc" name="location" value="${m?.location ?? ''}" maxlength="500"></div>
-</div>`;
+  const target = m ? String(m.id) : 'new';
+  return fieldsOf({
+    prefix,
+    ownerZone: v.timeZone,
+    contactZone: v.contactZone ?? null,
+    meeting: m,
+    state: v.meetingForm?.target === target ? v.meetingForm : undefined,
+  });
+}
+
+/** Open the form the owner was typing in when it came back refused. */
+function openIf(v: ContactView, target: string): SafeHtml {
+  return v.meetingForm?.target === target ? html` open` : html``;
 }
 
 function meetings(v: ContactView): SafeHtml {
@@ -138,7 +138,7 @@ ${
 ${
   m.status === 'cancelled'
     ? ''
-    : html`<details><summary>Change or cancel</summary>
+    : html`<details${openIf(v, String(m.id))}><summary>Change or cancel</summary>
 <form method="post" action="/meetings/${m.id}">${csrfField(v.csrfToken)}${meetingFields(`m${m.id}`, v, m)}
 <div class="actions"><button type="submit">Save meeting</button></div></form>
 <form method="post" action="/meetings/${m.id}/cancel">${csrfField(v.csrfToken)}
@@ -146,7 +146,7 @@ ${
 }</li>`,
       )}</ul>`
 }
-<details><summary>Add a meeting by hand</summary>
+<details${openIf(v, 'new')}><summary>Add a meeting by hand</summary>
 <form method="post" action="/contacts/${c.id}/meetings">${csrfField(v.csrfToken)}${meetingFields('new', v)}
 <div class="actions"><button type="submit">Add meeting</button></div></form></details>
 </section>`;
