@@ -273,6 +273,9 @@ function toProposal(candidate: Candidate, placement: Placement): ProposedTime | 
     place: placement.place,
     wall: startAt.toFormat("yyyy-MM-dd'T'HH:mm"),
     zoneFrom: zoned.from,
+    dayStated:
+      candidate.dateFrom !== null ||
+      ['day', 'weekday', 'month'].some((part) => start.isCertain(part as chrono.Component)),
   };
 }
 

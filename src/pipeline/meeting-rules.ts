@@ -142,12 +142,16 @@ function wallIn(instant: string, zone: string): string {
  * Whether a named time is the proposal: the same instant, or, when the
  * answer named no zone, the same wall-clock time on the proposer's clock
  * ("Thursday at 2pm works" to a Los Angeles "Thursday at 2pm" means 14:00
- * Los Angeles, whatever the answerer's own zone).
+ * Los Angeles, whatever the answerer's own zone). "3pm works" names no day:
+ * the clock time alone must match.
  */
 function sameTime(time: ProposedTime, placed: PlacedTime, proposal: OpenProposal): boolean {
+  const unzoned = (time.zoneFrom ?? 'header') === 'header';
+  const named = unzoned ? wallOf(time) : wallIn(placed.start, placed.timeZone);
+  const theirs = wallIn(proposal.start, unzoned ? proposal.timeZone : placed.timeZone);
+  if (time.dayStated === false) return named.slice(11) === theirs.slice(11);
   if (placed.start === proposal.start) return true;
-  if ((time.zoneFrom ?? 'header') !== 'header') return false;
-  return wallOf(time) === wallIn(proposal.start, proposal.timeZone);
+  return unzoned && named === theirs;
 }
 
 /** What the mail does to the contact's meetings. */

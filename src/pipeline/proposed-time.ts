@@ -18,6 +18,8 @@ export interface ProposedTime {
    * the reader is known), or only the Date header's offset. Absent means header.
    */
   readonly zoneFrom?: ZoneSource;
+  /** False when only a clock time was written ("3pm works"): its day is a guess. */
+  readonly dayStated?: boolean;
 }
 
 export type ZoneSource = 'text' | 'writer' | 'reader' | 'header';
