@@ -2,10 +2,12 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { serve } from '@hono/node-server';
 import type { Config } from './config.js';
-import { type Db, databasePath, migrateToLatest, openDatabase } from './db/database.js';
+import type { Db } from './db/database.js';
+import { openCheckedDatabase } from './db/open-checked.js';
 import { createImapWatcher } from './inbox/imap-watcher.js';
 import { createIngester } from './inbox/ingest.js';
 import { createMaildirSource } from './inbox/maildir-source.js';
+import { listenError } from './listen-errors.js';
 import type { Logger } from './log.js';
 import { markSentByMessageId } from './outbox/drafts.js';
 import { createDraftCommandHandler } from './outbox/inbox-port.js';
@@ -32,8 +34,8 @@ export interface RunningKith {
  * starts the services and the web server.
  */
 export async function startKith(config: Config, logger: Logger): Promise<RunningKith> {
-  const db = openDatabase(databasePath(config.dataDir));
-  await migrateToLatest(db);
+  // A damaged, full or unreadable database stops kith here, in one sentence, before any job runs.
+  const db = await openCheckedDatabase(config.dataDir);
 
   // Every mail template (built-in and KITH_TEMPLATES_DIR) is compiled and checked now:
   // a broken one stops kith at start, naming the file and line.
@@ -87,8 +89,6 @@ export async function startKith(config: Config, logger: Logger): Promise<Running
       ...(inbox ? { ready: () => inbox.caughtUp() } : {}),
     }),
   );
-  for (const service of services) await service.start();
-
   const app = createApp({
     db,
     config,
@@ -98,11 +98,33 @@ export async function startKith(config: Config, logger: Logger): Promise<Running
     now: () => new Date(),
     upcomingJobs: (now) => forecastJobs(db, config, now),
   });
+  // The port first: a busy port or a wrong WEB_HOST stops kith before any service or job starts.
   const server = serve({ fetch: app.fetch, hostname: config.web.host, port: config.web.port });
-  await new Promise<void>((resolve, reject) => {
-    server.once('listening', resolve);
-    server.once('error', reject);
-  });
+  const closeServer = () => new Promise<void>((resolve) => server.close(() => resolve()));
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('listening', resolve);
+      server.once('error', reject);
+    });
+  } catch (error) {
+    await ingester.close();
+    await db.destroy();
+    throw listenError(error, config.web.host, config.web.port);
+  }
+  const started: Service[] = [];
+  try {
+    for (const service of services) {
+      await service.start();
+      started.push(service);
+    }
+  } catch (error) {
+    // Nothing may keep running (nor keep the process alive) after a failed start.
+    for (const service of started.reverse()) await service.stop().catch(() => undefined);
+    await ingester.close();
+    await closeServer();
+    await db.destroy();
+    throw error;
+  }
   const address = server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const url = `http://${host}:${address.port}`;
@@ -123,7 +145,7 @@ export async function startKith(config: Config, logger: Logger): Promise<Running
     async stop() {
       for (const service of [...services].reverse()) await service.stop();
       await ingester.close();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await closeServer();
       await db.destroy();
     },
   };
