@@ -1,11 +1,11 @@
 import {
+  closeSync,
   existsSync,
   openSync,
-  writeSync,
-  closeSync,
   statSync,
   truncateSync,
   writeFileSync,
+  writeSync,
 } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import path from 'node:path';
