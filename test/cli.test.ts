@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -23,20 +24,62 @@ describe('kith command line', () => {
     const result = await runCli(['frobnicate'], { cwd: tempDir() });
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('unknown command "frobnicate"');
-    expect(result.stderr).toContain('usage: kith <command>');
+    expect(result.stderr).toContain('usage: npm run kith -- <command>');
   });
 
   it('prints usage and exits 2 for an unknown flag', async () => {
     const result = await runCli(['export', '--colour'], { cwd: tempDir() });
     expect(result.code).toBe(2);
     expect(result.stderr).toContain("'--colour'");
-    expect(result.stderr).toContain('usage: kith export');
+    expect(result.stderr).toContain('usage: npm run kith -- export');
   });
 
   it.each(['serve', 'migrate', 'export', 'import'])('explains %s with --help', async (command) => {
     const result = await runCli([command, '--help'], { cwd: tempDir() });
     expect(result.code).toBe(0);
-    expect(result.stdout).toContain(`usage: kith ${command}`);
+    expect(result.stdout).toContain(`usage: npm run kith -- ${command}`);
+  });
+
+  it('prints its version', async () => {
+    const { version } = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as {
+      version: string;
+    };
+    for (const flag of ['--version', '-v']) {
+      const result = await runCli([flag], { cwd: tempDir() });
+      expect(result).toMatchObject({ code: 0, stdout: `kith ${version}\n` });
+    }
+  });
+
+  it('shows only commands that run this checkout, never a bare `kith`', async () => {
+    const result = await runCli(['--help'], { cwd: tempDir() });
+    const commandLines = result.stdout.split('\n').filter((l) => /usage:|`/.test(l));
+    expect(commandLines.length).toBeGreaterThan(1);
+    for (const line of commandLines) expect(line).not.toMatch(/(^|usage: |`)(npx )?kith /);
+  });
+
+  it('says a failed command in one line, and shows the trace only with --debug', async () => {
+    const cwd = tempDir();
+    expect((await runCli(['migrate'], { cwd })).code).toBe(0);
+    const missing = path.join(cwd, 'missing', 'dir', 'x.sqlite');
+    const plain = await runCli(['backup', missing], { cwd });
+    expect(plain.code).toBe(1);
+    expect(plain.stdout).toBe('');
+    expect(plain.stderr.trimEnd().split('\n')).toEqual([
+      `kith backup: the folder ${path.dirname(missing)} does not exist; create it or choose another place for the backup`,
+    ]);
+    const debug = await runCli(['--debug', 'backup', missing], { cwd });
+    expect(debug.code).toBe(1);
+    expect(debug.stderr).toContain('kith backup: the folder');
+    expect(debug.stderr).toMatch(/\n\s+at .*backup\.ts/);
+  });
+
+  it('refuses a file that is no backup in one line', async () => {
+    const cwd = tempDir();
+    writeFileSync(path.join(cwd, 'not-a-backup.sqlite'), 'SQLite format 3\0 and then nothing');
+    const result = await runCli(['restore', 'not-a-backup.sqlite'], { cwd });
+    expect(result.code).toBe(1);
+    expect(result.stderr.trimEnd().split('\n')).toHaveLength(1);
+    expect(result.stderr).not.toMatch(/\n\s+at /);
   });
 
   it('stops with one message naming each bad setting', async () => {

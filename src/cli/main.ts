@@ -3,6 +3,7 @@ import { type Config, loadConfig, readEnv, secretValues } from '../config.js';
 import { ConfigError, KithError } from '../errors.js';
 import { createLogger, type Logger, redact } from '../log.js';
 import { ensureSecret } from '../secret-file.js';
+import { readVersion } from '../version.js';
 
 /** What a command gets: parsed flags and positionals, settings and a logger. */
 interface CommandContext {
@@ -22,10 +23,16 @@ interface Command {
   run(ctx: CommandContext): Promise<number>;
 }
 
+/**
+ * How a newcomer runs kith from the checkout. A bare `kith` (or `npx kith`)
+ * would run an unrelated package of that name from the npm registry.
+ */
+export const RUN = 'npm run kith --';
+
 const COMMANDS: Record<string, Command> = {
   serve: {
     summary: 'start kith: web UI, inbox watcher and scheduler',
-    usage: 'kith serve',
+    usage: `${RUN} serve`,
     options: {},
     maxArgs: 0,
     async run(ctx) {
@@ -43,7 +50,7 @@ const COMMANDS: Record<string, Command> = {
   },
   migrate: {
     summary: 'apply pending database migrations (serve does this too)',
-    usage: 'kith migrate',
+    usage: `${RUN} migrate`,
     options: {},
     maxArgs: 0,
     async run(ctx) {
@@ -66,7 +73,7 @@ const COMMANDS: Record<string, Command> = {
   },
   export: {
     summary: 'print all contacts as json, csv or vcard',
-    usage: 'kith export [--format json|csv|vcard]',
+    usage: `${RUN} export [--format json|csv|vcard]`,
     options: { format: { type: 'string', short: 'f', default: 'json' } },
     maxArgs: 0,
     async run(ctx) {
@@ -84,7 +91,7 @@ const COMMANDS: Record<string, Command> = {
   },
   import: {
     summary: 'add prospects from a LinkedIn export, a CSV or a vCard file',
-    usage: 'kith import linkedin|csv|vcard <file>',
+    usage: `${RUN} import linkedin|csv|vcard <file>`,
     options: {},
     minArgs: 2,
     maxArgs: 2,
@@ -110,7 +117,7 @@ const COMMANDS: Record<string, Command> = {
   },
   tick: {
     summary: 'run one scheduler tick (now, or as if at --at) and print what it did',
-    usage: 'kith tick [--at <ISO time>]',
+    usage: `${RUN} tick [--at <ISO time>]`,
     options: { at: { type: 'string' } },
     maxArgs: 0,
     async run(ctx) {
@@ -134,7 +141,7 @@ const COMMANDS: Record<string, Command> = {
   },
   ingest: {
     summary: 'read .eml files or folders of mail through the inbox, one line per message',
-    usage: 'kith ingest <file.eml | folder>...',
+    usage: `${RUN} ingest <file.eml | folder>...`,
     options: {},
     minArgs: 1,
     async run(ctx) {
@@ -148,7 +155,7 @@ const COMMANDS: Record<string, Command> = {
   },
   backup: {
     summary: 'copy the database to a file, safely while kith runs',
-    usage: 'kith backup <file>',
+    usage: `${RUN} backup <file>`,
     options: {},
     minArgs: 1,
     maxArgs: 1,
@@ -163,7 +170,7 @@ const COMMANDS: Record<string, Command> = {
   },
   restore: {
     summary: 'replace the database with a checked backup (stop kith first)',
-    usage: 'kith restore <file>',
+    usage: `${RUN} restore <file>`,
     options: {},
     minArgs: 1,
     maxArgs: 1,
@@ -180,7 +187,7 @@ const COMMANDS: Record<string, Command> = {
   },
   demo: {
     summary: 'fill a separate demo data dir with a believable pipeline and open the UI on it',
-    usage: 'kith demo [--data-dir <dir>] [--no-serve] [--port <n>] [--now <ISO time>]',
+    usage: `${RUN} demo [--data-dir <dir>] [--no-serve] [--port <n>] [--now <ISO time>]`,
     options: {
       'data-dir': { type: 'string', default: './demo-data' },
       'no-serve': { type: 'boolean' },
@@ -195,7 +202,7 @@ const COMMANDS: Record<string, Command> = {
   },
   doctor: {
     summary: 'check the settings, the mailbox and the database, and say what to fix',
-    usage: 'kith doctor',
+    usage: `${RUN} doctor`,
     options: {},
     maxArgs: 0,
     async run(ctx) {
@@ -218,13 +225,14 @@ class UsageError extends Error {}
 function generalUsage(): string {
   const width = Math.max(...Object.keys(COMMANDS).map((n) => n.length));
   return [
-    'usage: kith <command> [options]',
+    `usage: ${RUN} <command> [options]`,
     '',
     'commands:',
     ...Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`),
     '',
-    'Run `kith <command> --help` for a command’s options. Settings come from the',
-    'environment and .env; see .env.example.',
+    `Run \`${RUN} <command> --help\` for a command’s options, \`${RUN} --version\``,
+    'for the version. Settings come from the environment and .env; see .env.example.',
+    'Errors are one line; add --debug for the full trace.',
   ].join('\n');
 }
 
@@ -249,7 +257,17 @@ export async function main(
 ): Promise<number> {
   const out = (text: string) => process.stdout.write(`${text}\n`);
   const err = (text: string) => process.stderr.write(`${text}\n`);
-  const [name, ...rest] = argv;
+  // --debug may come anywhere before a `--` that ends the options.
+  const end = argv.indexOf('--');
+  const options = end === -1 ? argv : argv.slice(0, end);
+  const debug = options.includes('--debug');
+  const [name, ...rest] = debug
+    ? [...options.filter((a) => a !== '--debug'), ...(end === -1 ? [] : argv.slice(end))]
+    : argv;
+  if (name === '--version' || name === '-v' || name === 'version') {
+    out(`kith ${readVersion()}`);
+    return 0;
+  }
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     (name === undefined ? err : out)(generalUsage());
     return name === undefined ? 2 : 0;
@@ -305,11 +323,24 @@ export async function main(
       return 2;
     }
     const secrets = config ? secretValues(config) : [];
-    if (error instanceof ConfigError || error instanceof KithError) {
+    if (error instanceof ConfigError) {
       err(redact(error.message, secrets));
-      return 1;
+    } else {
+      // kith's own errors say what to do; anything else may need the trace.
+      const hint = error instanceof KithError || debug ? '' : ' (--debug shows the trace)';
+      err(redact(`kith ${name}: ${oneLine(error)}${hint}`, secrets));
     }
-    err(redact(`kith ${name} failed: ${(error as Error).stack ?? String(error)}`, secrets));
+    if (debug) err(redact(String((error as Error).stack ?? error), secrets));
     return 1;
   }
+}
+
+/** An error as one line: its message and, when it adds something, its cause's. */
+function oneLine(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  // kith's own messages are written for the reader; others may only make sense with their cause.
+  const cause = error instanceof Error && !(error instanceof KithError) ? error.cause : undefined;
+  const causeText = cause instanceof Error ? cause.message : undefined;
+  const text = causeText && !message.includes(causeText) ? `${message}: ${causeText}` : message;
+  return text.replace(/\s*\n\s*/g, ' ').trim();
 }

@@ -1,4 +1,5 @@
 import { copyFileSync, existsSync, renameSync, rmSync } from 'node:fs';
+import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import { KithError } from '../errors.js';
 import { keepPrivate, makePrivateFile } from '../private-files.js';
@@ -19,6 +20,12 @@ export async function backupDatabase(source: string, target: string): Promise<Ba
     throw new KithError('not_found', `no database at ${source}: nothing to back up`);
   if (existsSync(target)) {
     throw new KithError('bad_input', `${target} already exists; choose a new file name`);
+  }
+  if (!existsSync(path.dirname(path.resolve(target)))) {
+    throw new KithError(
+      'not_found',
+      `the folder ${path.dirname(path.resolve(target))} does not exist; create it or choose another place for the backup`,
+    );
   }
   const db = new SQLite(source, { readonly: true, fileMustExist: true });
   try {

@@ -85,6 +85,6 @@ describe('kith ingest', () => {
   it('explains itself with --help', async () => {
     const result = await runCli(['ingest', '--help'], { cwd: tempDir() });
     expect(result.code).toBe(0);
-    expect(result.stdout).toContain('usage: kith ingest <file.eml | folder>...');
+    expect(result.stdout).toContain('usage: npm run kith -- ingest <file.eml | folder>...');
   });
 });

@@ -9,7 +9,7 @@ describe('kith tick', () => {
   it('explains itself', async () => {
     const result = await runCli(['tick', '--help'], { cwd: tempDir() });
     expect(result.code).toBe(0);
-    expect(result.stdout).toContain('usage: kith tick [--at <ISO time>]');
+    expect(result.stdout).toContain('usage: npm run kith -- tick [--at <ISO time>]');
   });
 
   it('refuses a time it cannot read', async () => {
