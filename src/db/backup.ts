@@ -2,6 +2,7 @@ import { copyFileSync, existsSync, renameSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import { KithError } from '../errors.js';
+import { LEASE_KEY, liveHolder } from '../outbox/lease.js';
 import { keepPrivate, makePrivateFile } from '../private-files.js';
 import { migrations } from './migrations/index.js';
 
@@ -83,6 +84,38 @@ export function inspectBackup(file: string): BackupInfo {
 }
 
 /**
+ * A restore under a running kith loses what it writes afterwards (it keeps
+ * its handle on the file that was moved aside), so it is refused while the
+ * sender lease has a live holder. A lease left by a process that is gone
+ * does not count.
+ */
+function refuseWhileServed(target: string): void {
+  let raw: string | undefined;
+  try {
+    const live = new SQLite(target, { readonly: true, fileMustExist: true });
+    try {
+      raw = (
+        live.prepare('select value from key_values where key = ?').get(LEASE_KEY) as
+          | { value: string }
+          | undefined
+      )?.value;
+    } finally {
+      live.close();
+    }
+  } catch {
+    // No lease table, or a damaged file: nothing can be serving from it.
+    return;
+  }
+  const holder = raw === undefined ? null : liveHolder(raw, new Date());
+  if (holder) {
+    throw new KithError(
+      'locked',
+      `kith is running on this data dir (pid ${holder.pid} on ${holder.host}, since ${holder.since}): stop it first (e.g. \`systemctl stop kith\`), then restore; nothing was changed.`,
+    );
+  }
+}
+
+/**
  * Replaces the database with a checked backup. The current database is kept
  * beside it (`<file>.before-restore-<stamp>`) so a restore can be undone.
  */
@@ -93,6 +126,7 @@ export function restoreDatabase(
 ): { kept: string | null } & BackupInfo {
   const info = inspectBackup(backup);
   let kept: string | null = null;
+  if (existsSync(target)) refuseWhileServed(target);
   if (existsSync(target)) {
     // Fold the WAL into the main file first so the kept copy is complete.
     const live = new SQLite(target);

@@ -15,7 +15,7 @@ import { KithError } from '../errors.js';
 
 export const LEASE_KEY = 'outbox.sender-lease';
 
-interface LeaseValue {
+export interface LeaseValue {
   readonly token: string;
   readonly pid: number;
   readonly host: string;
@@ -49,6 +49,28 @@ function isAlive(pid: number): boolean {
   }
 }
 
+/**
+ * The holder of a stored lease while it counts as alive: a fresh heartbeat
+ * and, on this machine, a process that still exists. `kith restore` asks
+ * this too, so it never swaps the database under a running kith.
+ */
+export function liveHolder(
+  raw: string,
+  now: Date,
+  staleAfterMs = 30_000,
+): LeaseValue | null {
+  let lease: LeaseValue;
+  try {
+    lease = JSON.parse(raw) as LeaseValue;
+  } catch {
+    return null;
+  }
+  const age = now.getTime() - Date.parse(lease.heartbeat);
+  if (!(age < staleAfterMs)) return null;
+  if (lease.host === hostname() && !isAlive(lease.pid)) return null;
+  return lease;
+}
+
 export function createSenderLease(db: Db, options: LeaseOptions): SenderLease {
   const token = randomUUID();
   const staleAfterMs = options.staleAfterMs ?? 30_000;
@@ -66,17 +88,8 @@ export function createSenderLease(db: Db, options: LeaseOptions): SenderLease {
   };
 
   const heldByOther = (raw: string): LeaseValue | null => {
-    let lease: LeaseValue;
-    try {
-      lease = JSON.parse(raw) as LeaseValue;
-    } catch {
-      return null;
-    }
-    if (lease.token === token) return null;
-    const age = now().getTime() - Date.parse(lease.heartbeat);
-    if (!(age < staleAfterMs)) return null;
-    if (lease.host === host && !isAlive(lease.pid)) return null;
-    return lease;
+    const lease = liveHolder(raw, now(), staleAfterMs);
+    return lease && lease.token !== token ? lease : null;
   };
 
   return {
