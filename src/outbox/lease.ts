@@ -54,11 +54,7 @@ function isAlive(pid: number): boolean {
  * and, on this machine, a process that still exists. `kith restore` asks
  * this too, so it never swaps the database under a running kith.
  */
-export function liveHolder(
-  raw: string,
-  now: Date,
-  staleAfterMs = 30_000,
-): LeaseValue | null {
+export function liveHolder(raw: string, now: Date, staleAfterMs = 30_000): LeaseValue | null {
   let lease: LeaseValue;
   try {
     lease = JSON.parse(raw) as LeaseValue;
