@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseEnv } from 'node:util';
 import { z } from 'zod';
+import { closest } from './edit-distance.js';
 import { ConfigError } from './errors.js';
 import { isProviderName, PROVIDERS } from './providers.js';
 
@@ -11,15 +12,36 @@ import { isProviderName, PROVIDERS } from './providers.js';
  * and the validation can never drift apart.
  */
 
-const port = z.coerce.number().int().min(1).max(65535);
+/**
+ * A whole number from `min` to `max` (no upper bound when omitted). Written
+ * out instead of z.coerce.number(), whose "expected number, received NaN"
+ * tells a user nothing about what to write.
+ */
+function wholeNumber(min: number, max?: number) {
+  const expected =
+    max === undefined
+      ? `must be a whole number of ${min} or more`
+      : `must be a whole number from ${min} to ${max}`;
+  return z
+    .string()
+    .trim()
+    .regex(/^\d+$/, expected)
+    .transform(Number)
+    .refine(
+      (n) => Number.isSafeInteger(n) && n >= min && (max === undefined || n <= max),
+      expected,
+    );
+}
+
+const port = wholeNumber(1, 65535);
 const bool = z
   .string()
   .trim()
   .toLowerCase()
   .refine((v) => ['true', 'false', '1', '0', 'yes', 'no'].includes(v), 'must be true or false')
   .transform((v) => ['true', '1', 'yes'].includes(v));
-const positiveInt = z.coerce.number().int().positive();
-const hour = z.coerce.number().int().min(0).max(23);
+const positiveInt = wholeNumber(1);
+const hour = wholeNumber(0, 23);
 const text = z.string().trim();
 const emailPattern = /^[^\s@<>(),;:"]+@[^\s@<>(),;:"]+\.[^\s@<>(),;:"]+$/;
 const email = text
@@ -199,14 +221,14 @@ export const SETTINGS = [
   spec({
     name: 'IMAP_IDLE_RESTART_MINUTES',
     default: '5',
-    schema: z.coerce.number().int().min(1).max(28),
+    schema: wholeNumber(1, 28),
     description:
       'Minutes between re-issuing IDLE with a NOOP (servers drop IDLE after 29 minutes, some sooner); also how soon a silent connection is noticed.',
   }),
   spec({
     name: 'IMAP_TIMEOUT_SECONDS',
     default: '30',
-    schema: z.coerce.number().int().min(2).max(600),
+    schema: wholeNumber(2, 600),
     description:
       'Seconds an IMAP connect or NOOP may take before the connection counts as dead and kith reconnects.',
   }),
@@ -281,7 +303,7 @@ export const SETTINGS = [
   spec({
     name: 'MAX_FOLLOW_UPS',
     default: '2',
-    schema: z.coerce.number().int().min(0).max(10),
+    schema: wholeNumber(0, 10),
     description: 'Follow-ups before a contact moves to no response.',
   }),
   spec({
@@ -305,7 +327,7 @@ export const SETTINGS = [
   spec({
     name: 'MEETING_OVER_AFTER_MINUTES',
     default: '60',
-    schema: z.coerce.number().int().min(0).max(1440),
+    schema: wholeNumber(0, 1440),
     description:
       'Minutes after a meeting’s end when it counts as over: the contact moves to met and you are asked how it went.',
   }),
@@ -416,6 +438,22 @@ export function readEnv(processEnv: Env, cwd: string): Env {
   return { ...fromFile, ...processEnv };
 }
 
+/** Prefixes of kith's settings; other keys in the environment belong to other programs. */
+const SETTING_PREFIXES = ['KITH_', 'IMAP_', 'SMTP_', 'WEB_'];
+
+/**
+ * Keys that look like kith settings but are none (a typo such as
+ * KITH_OWNER_EMAL would otherwise be ignored without a word), each with the
+ * setting it most likely meant.
+ */
+export function unknownSettings(env: Env): { name: string; meant: string | undefined }[] {
+  const known: readonly string[] = SETTINGS.map((s) => s.name);
+  return Object.keys(env)
+    .filter((key) => SETTING_PREFIXES.some((p) => key.startsWith(p)) && !known.includes(key))
+    .sort()
+    .map((name) => ({ name, meant: closest(name, known) }));
+}
+
 /**
  * Validates every setting at once and returns a frozen Config, or throws one
  * ConfigError that names each bad setting (never echoing a secret's value).
@@ -434,7 +472,7 @@ export function loadConfig(
     if (result.success) values.set(setting.name, result.data);
     else {
       const issue = result.error.issues[0];
-      const shown = 'secret' in setting && setting.secret ? '' : ` (got "${raw}")`;
+      const shown = 'secret' in setting && setting.secret ? '' : `; got "${raw}"`;
       problems.push({ setting: setting.name, message: `${issue?.message ?? 'invalid'}${shown}` });
     }
   }

@@ -82,6 +82,19 @@ describe('kith command line', () => {
     expect(result.stderr).not.toMatch(/\n\s+at /);
   });
 
+  it('warns about a misspelt setting in .env or the environment, naming the one meant', async () => {
+    const cwd = tempDir();
+    writeFileSync(path.join(cwd, '.env'), 'KITH_OWNER_EMAL=me@example.org\n');
+    const result = await runCli(['migrate'], { cwd, env: { WEB_PROT: '4000' } });
+    expect(result.code).toBe(0);
+    expect(result.stderr).toContain(
+      'kith: warning: KITH_OWNER_EMAL is not a kith setting and is ignored; did you mean KITH_OWNER_EMAIL?',
+    );
+    expect(result.stderr).toContain(
+      'WEB_PROT is not a kith setting and is ignored; did you mean WEB_PORT?',
+    );
+  });
+
   it('stops with one message naming each bad setting', async () => {
     const result = await runCli(['migrate'], {
       cwd: tempDir(),

@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadConfig, readEnv } from '../src/config.js';
+import { loadConfig, readEnv, SETTINGS, unknownSettings } from '../src/config.js';
 import { ConfigError } from '../src/errors.js';
 import { ensureSecret } from '../src/secret-file.js';
 import { renderEnvExample, withSettingsTable } from '../src/settings-docs.js';
@@ -82,6 +82,47 @@ describe('loadConfig', () => {
       'KITH_TIMEZONE',
       'SMTP_PORT',
       'WEB_PORT',
+    ]);
+  });
+
+  it('says what every number setting expects, and what it got', () => {
+    const numbers = SETTINGS.filter((s) => s.schema.safeParse('abc').success === false).filter(
+      (s) => s.schema.safeParse(s.default ?? '').success && /^\d+$/.test(s.default ?? ''),
+    );
+    expect(numbers.map((s) => s.name)).toEqual(expect.arrayContaining(['WEB_PORT', 'DIGEST_HOUR']));
+    for (const setting of numbers) {
+      for (const bad of ['abc', '2.5', '-1', '1e3', '99999999999999999999']) {
+        const [problem] = problemsFor({ [setting.name]: bad });
+        expect(problem?.message).toMatch(
+          /^must be a whole number (from \d+ to \d+|of \d+ or more); got "/,
+        );
+      }
+    }
+    const message = new ConfigError(problemsFor({ WEB_PORT: 'abc' })).message;
+    expect(message).toContain('WEB_PORT: must be a whole number from 1 to 65535; got "abc"');
+    expect(message).not.toContain('NaN');
+    expect(loadConfig({ WEB_PORT: ' 8080 ', DIGEST_HOUR: '0' }, { cwd: '/tmp' })).toMatchObject({
+      web: { port: 8080 },
+      schedule: { digestHour: 0 },
+    });
+  });
+
+  it('names keys that look like settings but are none, with the one most likely meant', () => {
+    expect(
+      unknownSettings({
+        KITH_OWNER_EMAL: 'me@example.org',
+        IMAP_PASSWORD: 'x',
+        WEB_PASS: 'x',
+        SMTP_HOST: 'smtp.example.org',
+        KITH_FROBNICATE: '1',
+        HOME: '/root',
+        FOLLOW_UP_AFTER_DAYS: '3',
+      }),
+    ).toEqual([
+      { name: 'IMAP_PASSWORD', meant: 'IMAP_PASS' },
+      { name: 'KITH_FROBNICATE', meant: undefined },
+      { name: 'KITH_OWNER_EMAL', meant: 'KITH_OWNER_EMAIL' },
+      { name: 'WEB_PASS', meant: 'WEB_PASSWORD' },
     ]);
   });
 

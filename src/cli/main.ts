@@ -1,5 +1,5 @@
 import { type ParseArgsConfig, parseArgs } from 'node:util';
-import { type Config, loadConfig, readEnv, secretValues } from '../config.js';
+import { type Config, loadConfig, readEnv, secretValues, unknownSettings } from '../config.js';
 import { ConfigError, KithError } from '../errors.js';
 import { createLogger, type Logger, redact } from '../log.js';
 import { ensureSecret } from '../secret-file.js';
@@ -302,7 +302,15 @@ export async function main(
   let config: Config | undefined;
   let logger: Logger | undefined;
   const getConfig = () => {
-    config ??= ensureSecret(loadConfig(readEnv(env, cwd), { cwd }));
+    if (!config) {
+      const settings = readEnv(env, cwd);
+      for (const { name, meant } of unknownSettings(settings)) {
+        err(
+          `kith: warning: ${name} is not a kith setting and is ignored; ${meant ? `did you mean ${meant}?` : 'see .env.example for the settings kith reads'}`,
+        );
+      }
+      config = ensureSecret(loadConfig(settings, { cwd }));
+    }
     return config;
   };
   const getLogger = () => {
