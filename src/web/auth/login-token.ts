@@ -5,9 +5,10 @@ import type { Logger } from '../../log.js';
 import { safeEqual, sha256Hex } from './keys.js';
 
 /**
- * When WEB_PASSWORD is unset, kith logs in with a one-time token: printed
- * once (when made) and stored only as a hash. Using it spends it; the next
- * start then prints a fresh one.
+ * When WEB_PASSWORD is unset, kith logs in with a one-time token, stored
+ * only as a hash. Every start prints a fresh one: an earlier link may be
+ * lost with the terminal it was printed in, and only the newest works, so
+ * at most one is ever outstanding. Using it spends it.
  */
 
 const KEY = 'web.login_token';
@@ -29,15 +30,15 @@ async function readStored(db: Db): Promise<StoredToken | undefined> {
 }
 
 /**
- * Makes a new token when none is outstanding and returns it (the only time it
- * exists in clear); otherwise reports when the outstanding one was made.
+ * Makes a new token, replacing any earlier one (used or not), and returns it:
+ * the only time it exists in clear. `replaced` tells whether an unused one
+ * stopped working.
  */
 export async function issueLoginToken(
   db: Db,
   now: Date,
-): Promise<{ token: string } | { outstandingSince: string }> {
+): Promise<{ token: string; replaced: boolean }> {
   const stored = await readStored(db);
-  if (stored && stored.usedAt === null) return { outstandingSince: stored.createdAt };
   const token = randomBytes(24).toString('base64url');
   const record: StoredToken = {
     hash: sha256Hex(token),
@@ -45,7 +46,7 @@ export async function issueLoginToken(
     usedAt: null,
   };
   await writeKeyValue(db, KEY, JSON.stringify(record), now.toISOString());
-  return { token };
+  return { token, replaced: stored !== undefined && stored.usedAt === null };
 }
 
 /** Spends the token if it matches the outstanding one; true on success. */
@@ -64,10 +65,7 @@ export async function spendLoginToken(db: Db, token: string, now: Date): Promise
   return Number(result.numUpdatedRows) === 1;
 }
 
-/**
- * At start, without WEB_PASSWORD: prints the login link once through the
- * logger when a new token was made, else says where the earlier one went.
- */
+/** At start, without WEB_PASSWORD: prints a new login link through the logger. */
 export async function announceLoginLink(options: {
   db: Db;
   logger: Logger;
@@ -75,14 +73,8 @@ export async function announceLoginLink(options: {
   now: Date;
 }): Promise<void> {
   const issued = await issueLoginToken(options.db, options.now);
-  if ('token' in issued) {
-    // warn, not info: a quiet logger must still show it.
-    options.logger.warn(
-      `WEB_PASSWORD is not set. Log in once with this link (it works one time): ${options.url}/login?token=${issued.token}`,
-    );
-  } else {
-    options.logger.info(
-      `WEB_PASSWORD is not set. A one-time login link was printed at ${issued.outstandingSince} and is still unused; set WEB_PASSWORD if it is lost.`,
-    );
-  }
+  // warn, not info: a quiet logger must still show it.
+  options.logger.warn(
+    `WEB_PASSWORD is not set. Log in once with this link (it works one time${issued.replaced ? '; the link printed at an earlier start no longer does' : ''}): ${options.url}/login?token=${issued.token}`,
+  );
 }

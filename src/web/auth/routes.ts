@@ -52,7 +52,7 @@ ${options.error ? html`<p class="flash error" role="alert">${options.error}</p>`
   <input id="password" name="password" type="password" autocomplete="current-password" required autofocus>`
       : html`<label for="token">One-time login token</label>
   <input id="token" name="token" type="password" autocomplete="one-time-code" required value="${options.token ?? ''}"${options.token ? '' : html` autofocus`}>
-  <p class="muted small">WEB_PASSWORD is not set, so kith printed a one-time login link in its log when it started. Open that link, or paste its token here. Once used, the next start prints a new one. Set WEB_PASSWORD to log in from several browsers.</p>`
+  <p class="muted small">WEB_PASSWORD is not set, so kith printed a one-time login link in its log when it started. Open the newest one, or paste its token here: each start prints a new link and the earlier ones stop working. Set WEB_PASSWORD to log in from several browsers.</p>`
   }
   <div class="actions"><button type="submit"${options.token ? html` autofocus` : ''}>Log in</button></div>
 </form>`,
