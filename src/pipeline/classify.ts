@@ -19,7 +19,7 @@ import { subjectKey } from './subject-key.js';
  *   verifies a kith-signed Message-ID in In-Reply-To/References
  *   (verifySignedMessageId, then the outbox row for audience and approval).
  * - Extraction that needs a library runs in src/inbox/ before classify:
- *   the reply text (reply-text.ts, email-reply-parser), calendar events
+ *   the reply text (reply-text.ts, own rules), calendar events
  *   (calendar.ts, ical.js + luxon + windows-iana), proposed meeting times
  *   (proposed-times.ts, chrono-node + luxon) and the out-of-office return
  *   date (ooo-return-date.ts, chrono-node). The adapter may run them on every
