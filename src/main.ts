@@ -72,7 +72,12 @@ export async function startKith(config: Config, logger: Logger): Promise<Running
           // own, long backoff (authMaxMs) so a wrong password never hammers the provider.
           reconnect: { maxMs: 4_000 },
         })
-      : createMaildirSource({ dir: path.join(config.dataDir, 'maildir'), ingester, logger }),
+      : createMaildirSource({
+          dir: path.join(config.dataDir, 'maildir'),
+          ingester,
+          logger,
+          ownerKnown: config.owner.emails.length > 0,
+        }),
   );
   // Ticks every minute; the first tick at start catches up what came due while kith was down,
   // once the inbox has read what arrived meanwhile (a reply cancels a due follow-up).

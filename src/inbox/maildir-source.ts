@@ -19,6 +19,11 @@ import type { Ingester } from './ingest.js';
  * damaged file) the source stops: the files stay in `new/`, one log line
  * and Health name the cause, and it tries again with a growing pause
  * (WRITE_RETRY_MS) until a write works.
+ *
+ * Until the owner's address is known (KITH_OWNER_EMAIL), nothing is read:
+ * kith could not tell the owner's first outreach from a stranger's mail and
+ * would drop it as unrelated. The files wait in `new/`, Health counts them,
+ * and the first start with the address set reads them.
  */
 
 export interface MaildirSourceOptions {
@@ -29,6 +34,8 @@ export interface MaildirSourceOptions {
   readonly now?: () => Date;
   /** fs.watch can miss events (network file systems, some editors): rescan this often too. */
   readonly rescanMs?: number;
+  /** False while KITH_OWNER_EMAIL is unset: mail then waits in `new/` unread. Default true. */
+  readonly ownerKnown?: boolean;
 }
 
 export interface MaildirSource extends Service {
@@ -65,6 +72,9 @@ export function createMaildirSource(options: MaildirSourceOptions): MaildirSourc
   let stopped: (WriteFailure & { since: string; tries: number }) | null = null;
   let retryTimer: NodeJS.Timeout | undefined;
   let failedThisScan = false;
+  const ownerKnown = options.ownerKnown ?? true;
+  // Files left in new/ while the owner is unknown; the count is told once per change.
+  let waiting = 0;
 
   /**
    * Reads one file and hands it to ingest; the promise settles once the file is moved.
@@ -127,6 +137,15 @@ export function createMaildirSource(options: MaildirSourceOptions): MaildirSourc
     scanFailed = false;
     failedThisScan = false;
     const names = (await readdir(dirs.new)).filter((n) => !n.startsWith('.')).sort();
+    if (!ownerKnown) {
+      if (names.length !== waiting && names.length > 0) {
+        options.logger.warn(
+          `maildir: ${names.length} mail(s) wait unread in ${dirs.new} until KITH_OWNER_EMAIL is set; restart kith after setting it`,
+        );
+      }
+      waiting = names.length;
+      return;
+    }
     // A few files in flight: the next one parses while the previous one is stored.
     const inflight: Promise<void>[] = [];
     for (const name of names) {
@@ -207,7 +226,7 @@ export function createMaildirSource(options: MaildirSourceOptions): MaildirSourc
     },
     status(): ServiceStatus {
       return {
-        state: running ? (scanFailed || stopped ? 'degraded' : 'ok') : 'down',
+        state: running ? (scanFailed || stopped || waiting > 0 ? 'degraded' : 'ok') : 'down',
         detail: {
           source: 'maildir',
           dir: dirs.root,
@@ -217,6 +236,11 @@ export function createMaildirSource(options: MaildirSourceOptions): MaildirSourc
           ...(stopped
             ? { ingestStopped: `${stopped.cause}: ${stopped.message}`, stoppedAt: stopped.since }
             : {}),
+          ...(ownerKnown
+            ? {}
+            : {
+                waiting: `${waiting} mail(s) kept unread in new/ until KITH_OWNER_EMAIL is set (then restart kith)`,
+              }),
         },
       };
     },

@@ -12,6 +12,7 @@ import {
   OWNER,
   SERVICE,
   stageOf,
+  testConfig,
   testDb,
   testIngester,
 } from './ingest-helpers.js';
@@ -86,6 +87,53 @@ describe('Maildir source', () => {
     expect(await stageOf(db, 'forged@contact.example')).toBeUndefined();
     const row = await db.selectFrom('quarantine').select('reason').executeTakeFirstOrThrow();
     expect(row.reason).toMatch(/^refused: .*no DKIM or DMARC pass for example\.org/);
+  });
+
+  it('keeps mail unread in new/ while the owner is unknown, says so, and reads it once the owner is set', async () => {
+    const root = tempDir();
+    const db = await testDb(root);
+    const dir = path.join(root, 'maildir');
+    cleanups.push(() => db.destroy());
+    // First start: no KITH_OWNER_EMAIL, so no owner in the ingest settings either.
+    const { ingester: blind } = testIngester(db, {
+      config: { ...testConfig, owner: { emails: [], name: undefined, intro: undefined } },
+    });
+    const log = captureLogger();
+    const before = createMaildirSource({
+      dir,
+      ingester: blind,
+      logger: log.logger,
+      ownerKnown: false,
+    });
+    await before.start();
+    const name = deliver(dir, outreach('ana@contact.example'));
+    await before.scan();
+    expect(readdirSync(path.join(dir, 'new'))).toEqual([name]);
+    expect(await counts(db)).toMatchObject({ messages: 0, contacts: 0, quarantine: 0 });
+    expect(before.status()).toMatchObject({
+      state: 'degraded',
+      detail: {
+        waiting: expect.stringContaining(
+          '1 mail(s) kept unread in new/ until KITH_OWNER_EMAIL is set',
+        ),
+      },
+    });
+    expect(log.lines.join('\n')).toContain('1 mail(s) wait unread');
+    await before.stop();
+    await blind.close();
+
+    // Restarted with the owner's address: the outreach is read as the owner's.
+    const { ingester } = testIngester(db);
+    const after = createMaildirSource({ dir, ingester, logger: captureLogger().logger });
+    cleanups.push(async () => {
+      await after.stop();
+      await ingester.close();
+    });
+    await after.start();
+    expect(await stageOf(db, 'ana@contact.example')).toBe('contacted');
+    expect(readdirSync(path.join(dir, 'new'))).toEqual([]);
+    expect(after.status().state).toBe('ok');
+    expect(after.status().detail).not.toHaveProperty('waiting');
   });
 
   it('picks up new files while running', async () => {
