@@ -339,8 +339,26 @@ export async function main(
       err(redact(`kith ${name}: ${oneLine(error)}${hint}`, secrets));
     }
     if (debug) err(redact(String((error as Error).stack ?? error), secrets));
-    return 1;
+    return exitCodeFor(name, error);
   }
+}
+
+/**
+ * EX_TEMPFAIL from sysexits.h: the run may work if tried again later.
+ * systemd restarts on it, while exit 1 (a bad setting) stops the unit.
+ */
+export const EX_TEMPFAIL = 75;
+
+/**
+ * A serve refused because another kith holds the sender lease is temporary:
+ * a dying kith lets go within seconds (its process gone) or 30 s (its heartbeat
+ * stale), so a restart takes over. Everything else needs the owner: exit 1.
+ */
+function exitCodeFor(command: string, error: unknown): number {
+  if (command === 'serve' && error instanceof KithError && error.code === 'locked') {
+    return EX_TEMPFAIL;
+  }
+  return 1;
 }
 
 /** An error as one line: its message and, when it adds something, its cause's. */
