@@ -45,6 +45,8 @@ export interface BoardCard {
   readonly stageChangedAt: string;
   readonly cadenceDays: number | null;
   readonly nextMeetingAt: string | null;
+  /** The contact's own zone when known, for the meeting on both clocks. */
+  readonly timeZone: string | null;
   readonly pendingDrafts: number;
   readonly firstDraftId: number | null;
   /** A waiting thank-you is late since then (two days after the meeting); null if none is. */
@@ -67,6 +69,7 @@ interface CardRow {
   stage: string;
   stage_changed_at: string;
   cadence_days: number | null;
+  time_zone: string | null;
 }
 
 /** The newest human mail either way per contact (what restarts the keep-in-touch timer). */
@@ -102,7 +105,7 @@ export async function loadBoard(
   // One statement: a LIMITed, index-ordered slice per stage, glued by UNION ALL.
   const parts = STAGES.map(
     (stage) => sql`SELECT * FROM (
-      SELECT c.id, c.name, c.company, c.stage, c.stage_changed_at, c.cadence_days,
+      SELECT c.id, c.name, c.company, c.stage, c.stage_changed_at, c.cadence_days, c.time_zone,
         -- the address is only shown for contacts without a name
         CASE WHEN c.name IS NULL OR trim(c.name) = '' THEN
           (SELECT e.address FROM contact_emails e WHERE e.contact_id = c.id
@@ -132,6 +135,7 @@ export async function loadBoard(
       stageChangedAt: r.stage_changed_at,
       cadenceDays: r.cadence_days,
       nextMeetingAt: meetings.get(r.id) ?? null,
+      timeZone: r.time_zone,
       pendingDrafts: draft?.n ?? 0,
       firstDraftId: draft?.first ?? null,
       thankYouLateSince: lateSince(
@@ -512,6 +516,8 @@ export async function countPendingDrafts(db: Db): Promise<number> {
 export interface MeetingRow extends Meeting {
   readonly contact_name: string | null;
   readonly contact_company: string | null;
+  /** The contact's own zone when known. */
+  readonly contact_time_zone: string | null;
 }
 
 /** Meetings starting at or after `from` (upcoming) or before it (past, newest first). */
@@ -523,7 +529,11 @@ export async function loadMeetings(
     .selectFrom('meetings as m')
     .innerJoin('contacts as c', 'c.id', 'm.contact_id')
     .selectAll('m')
-    .select(['c.name as contact_name', 'c.company as contact_company']);
+    .select([
+      'c.name as contact_name',
+      'c.company as contact_company',
+      'c.time_zone as contact_time_zone',
+    ]);
   const now = options.now.toISOString();
   const upcoming = await base
     .where('m.ends_at', '>=', now)
@@ -545,7 +555,11 @@ export async function loadFeedMeetings(db: Db, since: Date): Promise<MeetingRow[
     .selectFrom('meetings as m')
     .innerJoin('contacts as c', 'c.id', 'm.contact_id')
     .selectAll('m')
-    .select(['c.name as contact_name', 'c.company as contact_company'])
+    .select([
+      'c.name as contact_name',
+      'c.company as contact_company',
+      'c.time_zone as contact_time_zone',
+    ])
     .where('m.ends_at', '>=', since.toISOString())
     .orderBy('m.starts_at')
     .execute();
@@ -739,6 +753,8 @@ export interface ContactDetailsInput {
   readonly title: string | null;
   readonly linkedinUrl: string | null;
   readonly cadenceDays: number | null;
+  /** The contact's IANA zone as the owner set it (null clears it); absent leaves it as it is. */
+  readonly timeZone?: string | null;
 }
 
 /** Saves the editable details of a contact; false when it does not exist. */
@@ -756,6 +772,12 @@ export async function updateContactDetails(
       title: input.title,
       linkedin_url: input.linkedinUrl,
       cadence_days: input.cadenceDays,
+      ...(input.timeZone === undefined
+        ? {}
+        : {
+            time_zone: input.timeZone,
+            time_zone_source: input.timeZone === null ? null : 'owner',
+          }),
       updated_at: at,
     })
     .where('id', '=', id)

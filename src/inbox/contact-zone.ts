@@ -1,8 +1,8 @@
-import { DateTime, IANAZone } from 'luxon';
+import { DateTime } from 'luxon';
 import type { Db } from '../db/database.js';
 import type { MailMessage } from '../pipeline/mail.js';
 import type { ProposedTime } from '../pipeline/proposed-time.js';
-import { guessZone } from '../pipeline/zone-guess.js';
+import { guessZone, isIanaZone } from '../pipeline/zone-guess.js';
 
 /**
  * Remembers the zone a contact lives by. Sources, strongest first: the
@@ -18,11 +18,6 @@ const STRENGTH: Readonly<Record<ZoneSource, number>> = { owner: 4, invite: 3, te
 
 function strength(source: string | null): number {
   return source && source in STRENGTH ? STRENGTH[source as ZoneSource] : 0;
-}
-
-/** Whether `zone` is a zone luxon can place times in: IANA names only, not "EST" or "+02:00". */
-export function isIanaZone(zone: string): boolean {
-  return /^[A-Za-z_]+(?:\/[A-Za-z0-9_+-]+)+$|^UTC$/.test(zone) && IANAZone.isValidZone(zone);
 }
 
 /** Stores `zone` for the contact unless what is stored came from a stronger source; true when stored. */

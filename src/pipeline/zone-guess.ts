@@ -83,3 +83,12 @@ export function guessZone(offsetMinutes: number, at: Date): string | null {
   );
   return found?.name ?? null;
 }
+
+/**
+ * Whether `zone` is an IANA zone name ("Europe/Berlin", "UTC"): what a
+ * contact's zone may be. Abbreviations and offsets ("EST", "+02:00") are
+ * refused: they do not follow daylight saving.
+ */
+export function isIanaZone(zone: string): boolean {
+  return /^(?:[A-Za-z_]+(?:\/[A-Za-z0-9_+-]+)+|UTC)$/.test(zone) && IANAZone.isValidZone(zone);
+}

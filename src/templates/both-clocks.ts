@@ -36,10 +36,12 @@ export function bothClocks(
   ownerZone: string,
   contactZone: string | null | undefined,
   contactName?: string | null,
+  options: { readonly year?: boolean } = {},
 ): string {
   const mine = zoned(instant, ownerZone);
   if (!mine) return instant;
-  const own = `${mine.toFormat('ccc d LLL, HH:mm')} your time`;
+  // Pages list past meetings too: there the year is part of the day.
+  const own = `${mine.toFormat(options.year ? 'ccc d LLL yyyy, HH:mm' : 'ccc d LLL, HH:mm')} your time`;
   const theirs = contactZone ? zoned(instant, contactZone) : null;
   if (!theirs || theirs.offset === mine.offset) return own;
   const sameDay = theirs.toISODate() === mine.toISODate();

@@ -14,6 +14,7 @@ import {
 } from '../db/web-queries.js';
 import { BadInputError, KithError } from '../errors.js';
 import { isStage } from '../pipeline/stages.js';
+import { isIanaZone } from '../pipeline/zone-guess.js';
 import type { TransitionResult } from '../pipeline/transitions.js';
 import { checkWallTime, type WallReading, type WallTimeCheck } from '../pipeline/wall-time.js';
 
@@ -54,6 +55,8 @@ export interface DetailsFields {
   readonly title?: string | null;
   readonly linkedinUrl?: string | null;
   readonly cadenceDays?: string | number | null;
+  /** An IANA zone name; empty forgets the zone (kith learns it again from mail). */
+  readonly timeZone?: string | null;
 }
 
 function cleanText(value: string | null | undefined, max: number, what: string): string | null {
@@ -61,6 +64,19 @@ function cleanText(value: string | null | undefined, max: number, what: string):
   if (text.length > max)
     throw new BadInputError(`${what} is too long (at most ${max} characters).`);
   return text === '' ? null : text;
+}
+
+/** The typed zone: undefined when the form had no such field, null when emptied. */
+function contactZoneField(value: string | null | undefined): string | null | undefined {
+  if (value === undefined) return undefined;
+  const zone = (value ?? '').trim();
+  if (zone === '') return null;
+  if (zone.length > 64 || !isIanaZone(zone)) {
+    throw new BadInputError(
+      `"${zone.slice(0, 64)}" is not a time zone name: use one like Europe/Berlin or America/Los_Angeles.`,
+    );
+  }
+  return zone;
 }
 
 /** Validates and saves a contact's editable details. */
@@ -89,6 +105,7 @@ export async function saveDetails(
     title: cleanText(fields.title, 200, 'The title'),
     linkedinUrl: linkedin === null ? null : normalizeLinkedinUrl(linkedin),
     cadenceDays,
+    timeZone: contactZoneField(fields.timeZone),
   };
   await updateContactDetails(db, id, input, now.toISOString());
 }

@@ -2,6 +2,7 @@ import ICAL from 'ical.js';
 import type { Db } from '../db/database.js';
 import { type MeetingRow, readKeyValue, writeKeyValue } from '../db/web-queries.js';
 import { safeEqual, type WebKeys } from './auth/keys.js';
+import { setZonedTimes, timeZoneComponents } from './feed-time-zones.js';
 
 /**
  * The private calendar feed. Its URL carries a token derived from the
@@ -65,12 +66,12 @@ export function buildFeed(meetings: readonly MeetingRow[], now: Date, host: stri
   calendar.updatePropertyWithValue('calscale', 'GREGORIAN');
   calendar.updatePropertyWithValue('x-wr-calname', 'kith meetings');
   const stamp = ICAL.Time.fromJSDate(now, true);
+  for (const zone of timeZoneComponents(meetings)) calendar.addSubcomponent(zone);
   for (const m of meetings) {
     const component = new ICAL.Component('vevent');
     const event = new ICAL.Event(component);
     event.uid = `kith-meeting-${m.id}@${host}`;
-    event.startDate = ICAL.Time.fromJSDate(new Date(m.starts_at), true);
-    event.endDate = ICAL.Time.fromJSDate(new Date(m.ends_at), true);
+    setZonedTimes(component, m.starts_at, m.ends_at, m.time_zone);
     const who = m.contact_name ?? 'a contact';
     event.summary = `Informational interview: ${who}${m.contact_company ? ` (${m.contact_company})` : ''}`;
     if (m.location) event.location = m.location;

@@ -87,6 +87,7 @@ export function contactRoutes(deps: WebDeps, cache: PageCache): Hono<AppEnv> {
     flash?: Flash,
     status = 200,
     meetingForm?: MeetingFormState,
+    typedDetails?: Readonly<Record<string, string>>,
   ) => {
     const offset = nonNegative(c.req.query('older'));
     const now = deps.now();
@@ -107,6 +108,7 @@ export function contactRoutes(deps: WebDeps, cache: PageCache): Hono<AppEnv> {
         messageOffset: offset,
         contactZone: contactZoneOf(data, deps.config.timeZone),
         meetingForm,
+        typedDetails,
       };
       const title = displayName({
         id: data.contact.id,
@@ -172,27 +174,29 @@ export function contactRoutes(deps: WebDeps, cache: PageCache): Hono<AppEnv> {
 
   app.get('/contacts/:id', (c) => renderContact(c, idParam(c)));
 
-  app.post('/contacts/:id', (c) => {
+  app.post('/contacts/:id', async (c) => {
     const id = idParam(c);
-    return formAction(
-      c,
-      () => id,
-      async (f) => {
-        await saveDetails(
-          db,
-          id,
-          {
-            name: f.name,
-            company: f.company,
-            title: f.title,
-            linkedinUrl: f.linkedin,
-            cadenceDays: f.cadence,
-          },
-          deps.now(),
-        );
-        return redirectWith(c, `/contacts/${id}`, 'saved');
-      },
-    );
+    const f = await formFields(c);
+    try {
+      await saveDetails(
+        db,
+        id,
+        {
+          name: f.name,
+          company: f.company,
+          title: f.title,
+          linkedinUrl: f.linkedin,
+          cadenceDays: f.cadence,
+          timeZone: f.time_zone,
+        },
+        deps.now(),
+      );
+    } catch (error) {
+      if (!(error instanceof BadInputError)) throw error;
+      // The form comes back as typed, so a mistyped zone is corrected, not typed again.
+      return renderContact(c, id, { text: error.message, error: true }, 400, undefined, f);
+    }
+    return redirectWith(c, `/contacts/${id}`, 'saved');
   });
 
   app.post('/contacts/:id/stage', (c) => {

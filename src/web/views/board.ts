@@ -1,7 +1,8 @@
 import type { BoardCard, BoardColumn } from '../../db/web-queries.js';
 import { JOURNEY, SIDE_EXITS, STAGE_LABELS, STAGES, type Stage } from '../../pipeline/stages.js';
+import { bothClocks } from '../../templates/both-clocks.js';
 import { html, type SafeHtml } from '../html.js';
-import { daysSince, displayName, formatDateTime, plural, relativeDays } from './format.js';
+import { daysSince, displayName, plural, relativeDays } from './format.js';
 import { csrfField } from './layout.js';
 import { type NextDue, nextDue } from './next-due.js';
 
@@ -13,7 +14,7 @@ export interface BoardView {
   readonly schedule: { followUpAfterDays: number; keepInTouchDays: number };
 }
 
-function dueLine(due: NextDue | undefined, view: BoardView): SafeHtml | string {
+function dueLine(due: NextDue | undefined, view: BoardView, card: BoardCard): SafeHtml | string {
   if (!due) return '';
   switch (due.kind) {
     case 'draft':
@@ -25,7 +26,7 @@ function dueLine(due: NextDue | undefined, view: BoardView): SafeHtml | string {
             : `${due.count} drafts to approve`
       }</a></div>`;
     case 'meeting':
-      return html`<div class="due">Meeting ${formatDateTime(due.at, view.timeZone)}</div>`;
+      return html`<div class="due">Meeting ${bothClocks(due.at, view.timeZone, card.timeZone, card.name, { year: true })}</div>`;
     case 'follow_up':
       return html`<div class="due">Follow-up due ${relativeDays(due.at, view.now)}</div>`;
     case 'thank_you':
@@ -52,7 +53,7 @@ function card(c: BoardCard, view: BoardView): SafeHtml {
 <div class="name"><a href="/contacts/${c.id}">${name}</a></div>
 ${c.company ? html`<div class="meta">${c.company}</div>` : ''}
 <div class="meta">${plural(days, 'day')} in stage</div>
-${dueLine(nextDue(c, view.schedule), view)}</li>`;
+${dueLine(nextDue(c, view.schedule), view, c)}</li>`;
 }
 
 /**

@@ -1,6 +1,8 @@
 import type { Meeting } from '../../db/schema.js';
 import type { ContactPage, PersonRef, TimelineMessage } from '../../db/web-queries.js';
 import { STAGE_LABELS, STAGES, type Stage } from '../../pipeline/stages.js';
+import { isIanaZone } from '../../pipeline/zone-guess.js';
+import { bothClocks } from '../../templates/both-clocks.js';
 import { html, type SafeHtml, safeHttpUrl } from '../html.js';
 import { daysSince, displayName, formatDateTime, plural } from './format.js';
 import { csrfField } from './layout.js';
@@ -20,7 +22,16 @@ export interface ContactView {
   readonly contactZone?: string | null;
   /** A refused meeting form, shown back as typed. */
   readonly meetingForm?: MeetingFormState;
+  /** A refused details form, shown back as typed. */
+  readonly typedDetails?: Readonly<Record<string, string>>;
 }
+
+const ZONE_SOURCES: Readonly<Record<string, string>> = {
+  owner: 'set by you',
+  invite: 'from their calendar invitation',
+  text: 'named in their mail',
+  header: 'from their mail’s clock',
+};
 
 const KIND_WORDS: Readonly<Record<string, string>> = {
   outreach: 'outreach',
@@ -54,15 +65,29 @@ function message(m: TimelineMessage, tz: string): SafeHtml {
 <pre>${m.text}</pre></article></li>`;
 }
 
+/** Where the contact's zone came from and their clock now, or that it is not known. */
+function zoneNote(v: ContactView): SafeHtml {
+  const c = v.page.contact;
+  if (!c.time_zone)
+    return html`<p class="muted small" id="d-zone-note">Not known yet: kith learns it from their mail and invitations.</p>`;
+  const source = ZONE_SOURCES[c.time_zone_source ?? ''] ?? '';
+  return html`<p class="muted small" id="d-zone-note">${source ? `${source}; ` : ''}their clock now: ${bothClocks(v.now.toISOString(), v.timeZone, c.time_zone, c.name)}</p>`;
+}
+
 function detailsForm(v: ContactView): SafeHtml {
   const c = v.page.contact;
+  const t = v.typedDetails;
+  const value = (field: string, stored: string | number | null) =>
+    t && field in t ? (t[field] ?? '') : (stored ?? '');
   return html`<section class="panel" aria-labelledby="details-h"><h2 id="details-h">Details</h2>
 <form method="post" action="/contacts/${c.id}" class="stacked">${csrfField(v.csrfToken)}
-<label for="d-name">Name</label><input id="d-name" name="name" value="${c.name ?? ''}" maxlength="200" autocomplete="off">
-<label for="d-company">Company</label><input id="d-company" name="company" value="${c.company ?? ''}" maxlength="200" autocomplete="off">
-<label for="d-title">Title</label><input id="d-title" name="title" value="${c.title ?? ''}" maxlength="200" autocomplete="off">
-<label for="d-linkedin">LinkedIn URL</label><input id="d-linkedin" name="linkedin" type="url" value="${c.linkedin_url ?? ''}" maxlength="500" autocomplete="off">
-<label for="d-cadence">Keep in touch every … days</label><input id="d-cadence" name="cadence" type="number" min="1" max="3650" value="${c.cadence_days ?? ''}" placeholder="${v.keepInTouchDays} (default)">
+<label for="d-name">Name</label><input id="d-name" name="name" value="${value('name', c.name)}" maxlength="200" autocomplete="off">
+<label for="d-company">Company</label><input id="d-company" name="company" value="${value('company', c.company)}" maxlength="200" autocomplete="off">
+<label for="d-title">Title</label><input id="d-title" name="title" value="${value('title', c.title)}" maxlength="200" autocomplete="off">
+<label for="d-linkedin">LinkedIn URL</label><input id="d-linkedin" name="linkedin" type="url" value="${value('linkedin', c.linkedin_url)}" maxlength="500" autocomplete="off">
+<label for="d-cadence">Keep in touch every … days</label><input id="d-cadence" name="cadence" type="number" min="1" max="3650" value="${value('cadence', c.cadence_days)}" placeholder="${v.keepInTouchDays} (default)">
+<label for="d-zone">Their time zone</label><input id="d-zone" name="time_zone" value="${value('time_zone', c.time_zone)}" maxlength="64" autocomplete="off" placeholder="e.g. America/Los_Angeles" aria-describedby="d-zone-note"${t?.time_zone && !isIanaZone(t.time_zone.trim()) ? html` aria-invalid="true"` : ''}>
+${zoneNote(v)}
 <div class="actions"><button type="submit">Save details</button></div>
 </form></section>`;
 }
@@ -130,11 +155,9 @@ ${
   v.page.meetings.length === 0
     ? html`<p class="muted">No meetings yet.</p>`
     : html`<ul class="plain-list">${v.page.meetings.map(
-        (m) => html`<li><strong>${formatDateTime(m.starts_at, v.timeZone)}</strong>${
-          m.time_zone !== v.timeZone
-            ? html` <span class="muted small">(${formatDateTime(m.starts_at, m.time_zone)} ${m.time_zone})</span>`
-            : ''
-        }<br>${modeLabel(m.mode)}${m.location ? html` · ${m.location}` : ''} · <em>${m.status}</em>
+        (
+          m,
+        ) => html`<li><strong>${bothClocks(m.starts_at, v.timeZone, c.time_zone ?? m.time_zone, c.name, { year: true })}</strong><br>${modeLabel(m.mode)}${m.location ? html` · ${m.location}` : ''} · <em>${m.status}</em>
 ${
   m.status === 'cancelled'
     ? ''

@@ -1,6 +1,7 @@
 import type { MeetingRow } from '../../db/web-queries.js';
+import { bothClocks } from '../../templates/both-clocks.js';
 import { html, type SafeHtml } from '../html.js';
-import { displayName, formatDateTime, relativeDays } from './format.js';
+import { displayName, relativeDays } from './format.js';
 import { csrfField } from './layout.js';
 
 export interface MeetingsView {
@@ -17,7 +18,7 @@ function table(rows: readonly MeetingRow[], v: MeetingsView, caption: string): S
   if (rows.length === 0) return html`<p class="muted">None.</p>`;
   return html`<div class="table-wrap"><table><caption class="visually-hidden">${caption}</caption><thead><tr><th scope="col">When</th><th scope="col">With</th><th scope="col">How and where</th><th scope="col">Status</th></tr></thead><tbody>${rows.map(
     (m) =>
-      html`<tr><td>${formatDateTime(m.starts_at, v.timeZone)}<br><span class="muted small">${relativeDays(m.starts_at, v.now)}</span></td><td><a href="/contacts/${m.contact_id}">${displayName({ id: m.contact_id, name: m.contact_name })}</a>${m.contact_company ? html`<br><span class="muted small">${m.contact_company}</span>` : ''}</td><td>${m.mode.replace(/_/g, ' ')}${m.location ? html`<br><span class="small">${m.location}</span>` : ''}</td><td>${m.status}</td></tr>`,
+      html`<tr><td>${bothClocks(m.starts_at, v.timeZone, m.contact_time_zone ?? m.time_zone, m.contact_name, { year: true })}<br><span class="muted small">${relativeDays(m.starts_at, v.now)}</span></td><td><a href="/contacts/${m.contact_id}">${displayName({ id: m.contact_id, name: m.contact_name })}</a>${m.contact_company ? html`<br><span class="muted small">${m.contact_company}</span>` : ''}</td><td>${m.mode.replace(/_/g, ' ')}${m.location ? html`<br><span class="small">${m.location}</span>` : ''}</td><td>${m.status}</td></tr>`,
   )}</tbody></table></div>`;
 }
 
