@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createIngester } from '../../src/inbox/ingest.js';
 import { runTick } from '../../src/scheduler/tick.js';
 import { OWNER, outboxRows, quietLogger, useWorld, type World } from '../scheduler/world.js';
-import { buildMail, newMessageId } from './build-mail.js';
+import { buildMail, ics, newMessageId } from './build-mail.js';
 
 /**
  * Proposal → agreement → exactly one confirmed meeting at the proposer's
@@ -293,5 +293,62 @@ describe('an agreement across time zones', () => {
     expect(briefs).toHaveLength(1);
     expect(briefs[0]?.body_text).toContain(c.clocks);
     if (c.place) expect(briefs[0]?.body_text).toContain(c.place);
+  });
+});
+
+describe('an invitation after an agreement by text', () => {
+  it("updates the agreed meeting instead of making a second one, and teaches kith the contact's zone", async () => {
+    const c = CASES[0] as Case;
+    const w = await world({ timeZone: c.ownerZone });
+    await converse(w, c);
+    const ingester = createIngester({
+      db: w.db,
+      config: { ...w.config, timeZone: c.ownerZone },
+      logger: quietLogger,
+      now: () => new Date('2026-11-02T19:00:00Z'),
+    });
+    const body = ics({
+      method: 'REQUEST',
+      uid: 'priya-chat@la.example',
+      start: '20261105T140000',
+      end: '20261105T143000',
+      organizer: c.contact.address,
+      attendees: [{ address: OWNER }, { address: c.contact.address, partstat: 'ACCEPTED' }],
+      location: MEET,
+    })
+      .replace('DTSTART:', 'DTSTART;TZID=America/Vancouver:')
+      .replace('DTEND:', 'DTEND;TZID=America/Vancouver:');
+    await ingester.ingest(
+      Buffer.from(
+        buildMail({
+          from: `${c.contact.name} <${c.contact.address}>`,
+          to: [OWNER],
+          subject: 'Invitation: Informational interview',
+          date: 'Mon, 02 Nov 2026 10:30:00 -0800',
+          text: 'Invitation',
+          parts: [
+            {
+              headers: 'Content-Type: text/calendar; charset=utf-8; method=REQUEST',
+              body,
+            },
+          ],
+        }),
+      ),
+      { label: 'file:invite.eml', receivedAt: new Date() },
+    );
+    await ingester.close();
+    const meetings = await w.db.selectFrom('meetings').selectAll().execute();
+    expect(meetings).toHaveLength(1);
+    expect(meetings[0]).toMatchObject({
+      status: 'confirmed',
+      starts_at: c.start,
+      ical_uid: 'priya-chat@la.example',
+      time_zone: 'America/Vancouver',
+    });
+    const contact = await w.db
+      .selectFrom('contacts')
+      .select(['time_zone', 'time_zone_source'])
+      .executeTakeFirstOrThrow();
+    expect(contact).toEqual({ time_zone: 'America/Vancouver', time_zone_source: 'invite' });
   });
 });
