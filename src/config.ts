@@ -61,6 +61,14 @@ const timeZone = text.refine(
   'must be an IANA time zone such as Europe/Berlin',
 );
 const host = text.min(1);
+const httpUrl = text.refine((v) => {
+  try {
+    const url = new URL(v);
+    return (url.protocol === 'https:' || url.protocol === 'http:') && url.hostname !== '';
+  } catch {
+    return false;
+  }
+}, 'must be an http(s) URL such as https://kith.example.org');
 const WEEKDAYS = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'];
 
 function isValidTimeZone(tz: string): boolean {
@@ -288,6 +296,13 @@ export const SETTINGS = [
     description: 'Password for the web UI. When unset, a one-time login link is printed at start.',
   }),
   spec({
+    name: 'WEB_PUBLIC_URL',
+    default: undefined,
+    schema: httpUrl,
+    description:
+      'The address you open kith at when it is not this machine, e.g. https://kith.example.org behind a reverse proxy. The web UI answers only to 127.0.0.1, localhost, [::1], WEB_HOST, IP addresses and this host name (against DNS rebinding).',
+  }),
+  spec({
     name: 'KITH_TEMPLATES_DIR',
     default: undefined,
     schema: text.min(1),
@@ -409,6 +424,8 @@ export interface Config {
     readonly host: string;
     readonly port: number;
     readonly password: string | undefined;
+    /** WEB_PUBLIC_URL: where the owner reaches the web UI from elsewhere (a reverse proxy). */
+    readonly publicUrl: string | undefined;
   };
   readonly schedule: {
     readonly followUpAfterDays: number;
@@ -576,6 +593,7 @@ export function loadConfig(
       host: get('WEB_HOST', '127.0.0.1'),
       port: get('WEB_PORT', 3000),
       password: get<string | undefined>('WEB_PASSWORD', undefined),
+      publicUrl: get<string | undefined>('WEB_PUBLIC_URL', undefined),
     },
     schedule: {
       followUpAfterDays: get('FOLLOW_UP_AFTER_DAYS', 7),

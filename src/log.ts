@@ -23,6 +23,26 @@ export function redact(text: string, secrets: readonly string[]): string {
   return out;
 }
 
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point.
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
+
+/**
+ * One entry, one line: a CR or LF in a name or subject from a mail would
+ * otherwise start a forged line of kith's log; other control characters
+ * could rewrite the terminal showing it. Each becomes a visible escape.
+ */
+export function escapeControl(text: string): string {
+  return text.replace(CONTROL, (ch) => {
+    if (ch === '\n') return '\\n';
+    if (ch === '\r') return '\\r';
+    if (ch === '\t') return '\\t';
+    const code = ch.charCodeAt(0);
+    return code > 0xff
+      ? `\\u${code.toString(16).padStart(4, '0')}`
+      : `\\x${code.toString(16).padStart(2, '0')}`;
+  });
+}
+
 function describe(value: unknown): string {
   if (value instanceof Error) return value.message;
   if (typeof value === 'string') return value;
@@ -38,7 +58,9 @@ export function createLogger(options: LoggerOptions): Logger {
           .map(([k, v]) => ` ${k}=${describe(v)}`)
           .join('')
       : '';
-    write(redact(`${new Date().toISOString()} ${level} ${message}${extra}`, options.secrets));
+    // Redacted first, so a secret is found even if it holds a control character.
+    const line = redact(`${new Date().toISOString()} ${level} ${message}${extra}`, options.secrets);
+    write(escapeControl(line));
   };
   return {
     info: (m, f) => emit('info', m, f),

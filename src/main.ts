@@ -20,6 +20,7 @@ import { loadTemplatesCached } from './templates/render.js';
 import { readVersion } from './version.js';
 import { createApp } from './web/app.js';
 import { announceLoginLink } from './web/auth/login-token.js';
+import { checkWebExposure } from './web/exposure.js';
 import { forecastJobs } from './web/upcoming-jobs.js';
 
 /** A running kith: its address and how to stop it cleanly. */
@@ -34,6 +35,8 @@ export interface RunningKith {
  * starts the services and the web server.
  */
 export async function startKith(config: Config, logger: Logger): Promise<RunningKith> {
+  // Refuses an open web UI without a password before the database or any job is touched.
+  checkWebExposure(config.web, logger);
   // A damaged, full or unreadable database stops kith here, in one sentence, before any job runs.
   const db = await openCheckedDatabase(config.dataDir);
 

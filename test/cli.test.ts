@@ -138,11 +138,12 @@ describe('kith command line', () => {
       const health = await waitFor(
         async () => {
           const response = await fetch(`http://127.0.0.1:${port}/healthz`);
-          return (await response.json()) as { status: string; database: string };
+          return (await response.json()) as { status: string };
         },
         { timeoutMs: 15_000, what: '/healthz' },
       );
-      expect(health).toMatchObject({ status: 'ok', database: 'ok' });
+      // Public /healthz says only ok or degraded; details need a session.
+      expect(health).toEqual({ status: 'ok' });
       expect(output).toContain(`listening on http://127.0.0.1:${port}`);
       expect(output).toContain('KITH_OWNER_EMAIL is not set');
     } finally {

@@ -1,9 +1,8 @@
 import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { KithError } from '../errors.js';
 import { deriveWebKeys } from './auth/keys.js';
 import { isApiPath, requireCsrfToken, requireSession } from './auth/middleware.js';
-import { createLoginLimiter } from './auth/rate-limit.js';
+import { createLoginGate } from './auth/rate-limit.js';
 import { authRoutes } from './auth/routes.js';
 import { createSessionStore } from './auth/session.js';
 import type { WebDeps } from './deps.js';
@@ -17,8 +16,11 @@ import { contactRoutes } from './routes/contacts.js';
 import { draftRoutes } from './routes/drafts.js';
 import { exchangeRoutes } from './routes/exchange.js';
 import { healthRoutes } from './routes/health.js';
+import { healthzRoutes } from './routes/healthz.js';
 import { calendarFeedRoutes, meetingRoutes } from './routes/meetings.js';
 import { numbersRoutes, numbersSource } from './routes/numbers.js';
+import { allowedHostnames, refuseUnknownHost } from './security/allowed-hosts.js';
+import { capRequestBodies } from './security/body-limits.js';
 import { securityHeaders } from './security/headers.js';
 import { refuseCrossSite } from './security/same-origin.js';
 import { createPageCache } from './stamp-cache.js';
@@ -26,9 +28,6 @@ import { staticRoutes } from './static/assets.js';
 import { barePage } from './views/layout.js';
 
 export type { WebDeps } from './deps.js';
-
-/** Largest request body: imports may be big, everything else is a form. */
-const MAX_UPLOAD_BYTES = 20 * 1024 * 1024;
 
 /** Rendered board, contact and numbers pages kept until the data changes. */
 const PAGE_CACHE_ENTRIES = 64;
@@ -56,39 +55,20 @@ export function createApp(deps: WebDeps): Hono<AppEnv> {
     throw new KithError('internal', 'the web UI needs the instance secret (ensureSecret)');
   const keys = deriveWebKeys(secret, deps.config.web.password);
   const sessions = createSessionStore(deps.db, keys);
-  const auth = authRoutes({ deps, sessions, limiter: createLoginLimiter() });
+  const gate = createLoginGate({
+    now: () => deps.now().getTime(),
+    sleep: deps.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
+  });
+  const auth = authRoutes({ deps, sessions, gate });
   const app = new Hono<AppEnv>();
 
   app.use(securityHeaders());
-  app.use(
-    bodyLimit({
-      maxSize: MAX_UPLOAD_BYTES,
-      onError: (c) => c.text('That upload is too large (20 MB at most).', 413),
-    }),
-  );
+  app.use(refuseUnknownHost(allowedHostnames(deps.config.web)));
+  app.use(capRequestBodies());
   app.use(refuseCrossSite());
 
   // Public: health probe, static files, the login form, the calendar feed (its URL is its key).
-  app.get('/healthz', async (c) => {
-    let database: 'ok' | 'down' = 'ok';
-    try {
-      await deps.db.selectFrom('key_values').select('key').limit(1).execute();
-    } catch {
-      database = 'down';
-    }
-    const services = Object.fromEntries(deps.services.map((s) => [s.name, s.status()]));
-    const healthy = database === 'ok' && Object.values(services).every((s) => s.state !== 'down');
-    return c.json(
-      {
-        status: healthy ? 'ok' : 'unhealthy',
-        version: deps.version,
-        time: deps.now().toISOString(),
-        database,
-        services,
-      },
-      healthy ? 200 : 503,
-    );
-  });
+  app.route('/', healthzRoutes(deps, sessions));
   app.route('/', staticRoutes());
   app.route('/', calendarFeedRoutes(deps, keys));
   app.route('/', auth.login);

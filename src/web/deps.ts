@@ -31,4 +31,6 @@ export interface WebDeps {
    * log in to IMAP and SMTP). Default: runDoctor on this config and database.
    */
   readonly runChecks?: (now: Date) => Promise<readonly CheckResult[]>;
+  /** How the login slow-down waits; tests pass one that moves their clock. Default: a timer. */
+  readonly sleep?: (ms: number) => Promise<void>;
 }

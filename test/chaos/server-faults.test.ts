@@ -86,8 +86,26 @@ interface InboxHealth {
   };
 }
 
+/** A session cookie per kith: /healthz shows services' details only to a logged-in owner. */
+const cookies = new Map<string, string>();
+async function sessionCookie(url: string): Promise<string> {
+  const known = cookies.get(url);
+  if (known) return known;
+  const res = await fetch(`${url}/login`, {
+    method: 'POST',
+    redirect: 'manual',
+    body: new URLSearchParams({ password: WEB_PASSWORD, next: '/' }),
+    headers: { 'content-type': 'application/x-www-form-urlencoded', origin: url },
+  });
+  const cookie = (res.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+  if (res.status !== 303 || !cookie) throw new Error(`login to ${url} failed: ${res.status}`);
+  cookies.set(url, cookie);
+  return cookie;
+}
+
 async function inboxHealth(s: Serving): Promise<{ status: string; inbox: InboxHealth }> {
-  const body = (await (await fetch(`${s.url}/healthz`)).json()) as {
+  const headers = { cookie: await sessionCookie(s.url) };
+  const body = (await (await fetch(`${s.url}/healthz?details`, { headers })).json()) as {
     status: string;
     services: Record<string, InboxHealth>;
   };

@@ -38,6 +38,8 @@ export async function makeWeb(
         KITH_SERVICE_ADDRESS: 'owner+kith@example.org',
         KITH_TIMEZONE: 'Europe/Berlin',
         WEB_PASSWORD: PASSWORD,
+        // The tests' origin: without it the Host allow-list refuses every request.
+        WEB_PUBLIC_URL: 'http://kith.test',
         ...options.env,
       },
       { cwd: dir },

@@ -7,13 +7,14 @@ import { html } from '../html.js';
 import { barePage } from '../views/layout.js';
 import { safeEqual } from './keys.js';
 import { spendLoginToken } from './login-token.js';
-import type { LoginLimiter } from './rate-limit.js';
+import { localNext } from './next-path.js';
+import type { LoginGate } from './rate-limit.js';
 import { SESSION_COOKIE, SESSION_DAYS, type SessionStore } from './session.js';
 
 interface AuthParts {
   readonly deps: WebDeps;
   readonly sessions: SessionStore;
-  readonly limiter: LoginLimiter;
+  readonly gate: LoginGate;
 }
 
 /** The client's address as the socket saw it (proxies' headers are not trusted). */
@@ -27,11 +28,6 @@ function clientOf(c: Context): string {
 
 function isHttps(c: Context): boolean {
   return new URL(c.req.url).protocol === 'https:' || c.req.header('x-forwarded-proto') === 'https';
-}
-
-/** Only a local path may be the target after login (no open redirect). */
-function localNext(next: string | undefined): string {
-  return next?.startsWith('/') && !next.startsWith('//') && !next.includes('\\') ? next : '/';
 }
 
 function loginForm(options: {
@@ -61,7 +57,7 @@ ${options.error ? html`<p class="flash error" role="alert">${options.error}</p>`
 
 /** GET/POST /login and POST /logout. */
 export function authRoutes(parts: AuthParts): { login: Hono<AppEnv>; logout: Hono<AppEnv> } {
-  const { deps, sessions, limiter } = parts;
+  const { deps, sessions, gate } = parts;
   const password = deps.config.web.password;
   const login = new Hono<AppEnv>();
 
@@ -80,33 +76,31 @@ export function authRoutes(parts: AuthParts): { login: Hono<AppEnv>; logout: Hon
   });
 
   login.post('/login', async (c) => {
-    const now = deps.now();
     const client = clientOf(c);
     const body = await c.req.parseBody();
     const next = localNext(typeof body.next === 'string' ? body.next : undefined);
     const usesPassword = password !== undefined;
-    const wait = limiter.waitSeconds(client, now);
-    if (wait > 0) {
-      c.header('Retry-After', String(wait));
+    const field = body[usesPassword ? 'password' : 'token'];
+    const given = typeof field === 'string' ? field : '';
+    // The wait comes before the check, for right and wrong alike: its length says nothing.
+    const outcome = await gate.attempt(client, async () =>
+      usesPassword
+        ? safeEqual(given, password)
+        : given !== '' && (await spendLoginToken(deps.db, given, deps.now())),
+    );
+    if (outcome.kind === 'busy') {
+      c.header('Retry-After', String(outcome.retryAfterSeconds));
       return c.html(
         loginForm({
           usesPassword,
           next,
-          error: `Too many failed attempts. Wait ${wait} seconds and try again.`,
+          error: `Too many login attempts are waiting from your address. Try again in ${outcome.retryAfterSeconds} seconds.`,
         }).value,
         429,
       );
     }
-    const given =
-      typeof body[usesPassword ? 'password' : 'token'] === 'string'
-        ? String(body[usesPassword ? 'password' : 'token'])
-        : '';
-    const ok = usesPassword
-      ? safeEqual(given, password)
-      : given !== '' && (await spendLoginToken(deps.db, given, now));
-    if (!ok) {
-      limiter.failed(client, now);
-      deps.logger.warn('web login failed', { client });
+    if (!outcome.ok) {
+      deps.logger.warn('web login failed', { client, waited_ms: outcome.waitedMs });
       return c.html(
         loginForm({
           usesPassword,
@@ -118,7 +112,7 @@ export function authRoutes(parts: AuthParts): { login: Hono<AppEnv>; logout: Hon
         401,
       );
     }
-    limiter.succeeded(client);
+    const now = deps.now();
     const { cookie } = await sessions.create(now);
     setCookie(c, SESSION_COOKIE, cookie, {
       httpOnly: true,
