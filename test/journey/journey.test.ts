@@ -277,7 +277,7 @@ describe('the informational-interview journey, through Dovecot and smtp-server',
     expect(brief?.header('auto-submitted')).toBe('auto-generated');
     expect(Date.parse(brief?.header('date') ?? '')).toBe(Date.parse('2026-12-02T16:00:20Z'));
     const briefText = await textOf(brief as ReceivedMail);
-    expect(briefText).toContain('Thursday 3 December 2026, 14:00 (Berlin, UTC+1)');
+    expect(briefText).toContain('Thu 3 Dec, 14:00 your time');
     expect(briefText).toContain('Does Thursday at 2pm work?');
     await settle(k);
 
