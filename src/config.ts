@@ -160,7 +160,7 @@ export const SETTINGS = [
     default: '10',
     schema: positiveInt,
     description:
-      'An outreach from you to more people kith does not know yet than this adds none of them: it is put aside, shown on the Health page, and you add the people with `kith import` if you mean to follow up.',
+      'An outreach from you to more people kith does not know yet than this adds none of them: it is put aside, shown on the Health page, and you add the people with `npm run kith -- import` if you mean to follow up.',
   }),
   spec({
     name: 'KITH_PROVIDER',
@@ -293,7 +293,8 @@ export const SETTINGS = [
     default: undefined,
     schema: z.string().min(8, 'must be at least 8 characters'),
     secret: true,
-    description: 'Password for the web UI. When unset, a one-time login link is printed at start.',
+    description:
+      'Password for the web UI. When unset, a new one-time login link is printed at every start.',
   }),
   spec({
     name: 'WEB_PUBLIC_URL',

@@ -103,18 +103,18 @@ describe('kith serve refuses to start, in one sentence', () => {
     const fd = openSync(file, 'r+');
     writeSync(fd, Buffer.alloc(4096, 0xa5), 0, 4096, Math.floor(pages / 2) * 4096);
     closeSync(fd);
-    await expectRefused(data, {}, /database .*kith\.sqlite is damaged .*kith restore/);
+    await expectRefused(data, {}, /database .*kith\.sqlite is damaged .*kith -- restore/);
   });
 
   it('on a truncated database and on one with a bad header', async () => {
     const data = path.join(tempDir(), 'data');
     const file = await filledDatabase(data);
     truncateSync(file, Math.floor(statSync(file).size / 3));
-    await expectRefused(data, {}, /database .*kith\.sqlite is damaged .*kith restore/);
+    await expectRefused(data, {}, /database .*kith\.sqlite is damaged .*kith -- restore/);
     writeFileSync(
       file,
       'this is not a database, just text that happens to be long enough '.repeat(100),
     );
-    await expectRefused(data, {}, /database .*kith\.sqlite is damaged .*kith restore/);
+    await expectRefused(data, {}, /database .*kith\.sqlite is damaged .*kith -- restore/);
   });
 });

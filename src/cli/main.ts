@@ -336,7 +336,9 @@ export async function main(
     } else {
       // kith's own errors say what to do; anything else may need the trace.
       const hint = error instanceof KithError || debug ? '' : ' (--debug shows the trace)';
-      err(redact(`kith ${name}: ${oneLine(error)}${hint}`, secrets));
+      const text = oneLine(error);
+      // Messages that already name kith ("kith cannot start: …") read better unprefixed.
+      err(redact(`${text.startsWith('kith ') ? '' : `kith ${name}: `}${text}${hint}`, secrets));
     }
     if (debug) err(redact(String((error as Error).stack ?? error), secrets));
     return exitCodeFor(name, error);

@@ -40,7 +40,7 @@ export async function quickCheck(db: Db): Promise<string> {
 function damaged(file: string, found: string): KithError {
   return new KithError(
     'config',
-    `kith cannot start: the database ${file} is damaged (${found}): restore your latest backup with \`kith restore <file>\` (the damaged file is kept beside it).`,
+    `kith cannot start: the database ${file} is damaged (${found}): restore your latest backup with \`npm run kith -- restore <file>\` (the damaged file is kept beside it).`,
   );
 }
 

@@ -22,7 +22,7 @@ const ADVICE: Record<WriteFailureCause, string> = {
   'read-only':
     'the database cannot be written (read-only file, folder or disk): make KITH_DATA_DIR writable for kith; kith retries by itself',
   corrupt:
-    'the database file is damaged: stop kith and restore a backup (`kith restore <file>`); kith retries meanwhile but stores nothing',
+    'the database file is damaged: stop kith and restore a backup (`npm run kith -- restore <file>`); kith retries meanwhile but stores nothing',
   'I/O error':
     'the disk holding the database reported an I/O error: check the disk (dmesg); kith retries by itself',
 };

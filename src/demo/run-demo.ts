@@ -58,14 +58,14 @@ export function prepareDemoDir(dir: string): 'fresh' | 'reset' {
       for (const entry of entries) rmSync(path.join(dir, entry), { recursive: true, force: true });
       writeFileSync(
         path.join(dir, MARKER),
-        'made by `kith demo`; the next `kith demo` here replaces it\n',
+        'made by `npm run kith -- demo`; the next demo here replaces it\n',
       );
       return 'reset';
     }
   }
   writeFileSync(
     path.join(dir, MARKER),
-    'made by `kith demo`; the next `kith demo` here replaces it\n',
+    'made by `npm run kith -- demo`; the next demo here replaces it\n',
   );
   return 'fresh';
 }

@@ -68,14 +68,14 @@ export async function checkDatabase(db: Db): Promise<CheckResult> {
       return problem(
         'database',
         `damaged: ${health.integrity}`,
-        'restore the latest backup with `kith restore <file>`',
+        'restore the latest backup with `npm run kith -- restore <file>`',
       );
     }
     if (health.pendingMigrations > 0) {
       return problem(
         'database',
         `${health.pendingMigrations} migration(s) pending`,
-        'run `kith migrate` (kith serve does it too)',
+        'run `npm run kith -- migrate` (kith serve does it too)',
       );
     }
     return ok('database', `intact, up to date, ${health.contacts} contacts`);

@@ -235,7 +235,7 @@ export function createIngester(deps: IngesterDeps): Ingester {
         const reason =
           `too many recipients: this outreach went to ${unknown} people kith does not know yet, ` +
           `more than KITH_OUTREACH_MAX_RECIPIENTS (${maxRecipients}), so kith added none of them and changed nothing. ` +
-          'To follow up with them, add them with `kith import csv <file>` (or raise the setting and send again).';
+          'To follow up with them, add them with `npm run kith -- import csv <file>` (or raise the setting and send again).';
         return putAsideIn(
           trx,
           { source: source.label, reason, messageId: id, subject: message.subject },

@@ -727,7 +727,7 @@ describe('ingest: one outreach to many asks the owner first', () => {
     const outcome = await ingester.ingest(raw(mail), source('file:many.eml'));
     expect(outcome).toMatchObject({ status: 'quarantined', messageId: id });
     expect(outcome.status === 'quarantined' && outcome.reason).toMatch(
-      /^too many recipients: .*11 people .*KITH_OUTREACH_MAX_RECIPIENTS \(10\).*kith import/,
+      /^too many recipients: .*11 people .*KITH_OUTREACH_MAX_RECIPIENTS \(10\).*kith -- import/,
     );
     expect(await counts(db)).toMatchObject({ messages: 0, contacts: 0, history: 0, quarantine: 1 });
     // The Sent copy of the same mail is the same decision, not a second chance.

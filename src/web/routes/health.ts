@@ -48,7 +48,7 @@ export function healthRoutes(deps: WebDeps): Hono<AppEnv> {
             name: 'checks',
             status: 'problem',
             detail: 'the checks could not run; see the log',
-            fix: 'run `kith doctor` in a terminal for details',
+            fix: 'run `npm run kith -- doctor` in a terminal for details',
           },
         ];
       }
