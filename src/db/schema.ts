@@ -81,6 +81,9 @@ export interface MeetingTable {
   ical_sequence: number | null;
   /** Which side proposed it ('owner' or 'contact'); null for rows from before it was kept. */
   proposed_by: string | null;
+  /** The contact's answer to kith's invitation (ACCEPTED, DECLINED, TENTATIVE), null before one. */
+  attendee_answer: string | null;
+  attendee_answer_at: string | null;
   source_message_id: string | null;
   created_at: string;
   updated_at: string;
@@ -138,6 +141,8 @@ export interface OutboxTable {
   draft_id: number | null;
   /** For an approval request: the exact text it asked the owner to approve (null before 2026-12-06). */
   approval_text: string | null;
+  /** An iTIP object (REQUEST or CANCEL) sent as a text/calendar part beside the text. */
+  calendar_ics: string | null;
   created_at: string;
   updated_at: string;
   sent_at: string | null;

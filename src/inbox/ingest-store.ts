@@ -49,6 +49,8 @@ export interface DraftCommandRequest {
 export interface DraftCommandHandler {
   /** Carries out the request; returns a short description for logs and `kith ingest`. */
   handle(db: Db, request: DraftCommandRequest): Promise<string>;
+  /** A meeting was agreed by text: draft the calendar invitation; a remark, or null. */
+  meetingAgreed?(db: Db, meetingId: number, at: string): Promise<string | null>;
 }
 
 export interface StoreDeps {
@@ -129,7 +131,7 @@ export async function storeClassification(
   const r = new Recorder(db, message, at, now.toISOString());
   switch (c.kind) {
     case 'owner_outreach':
-      return outreach(r, c, context, deps);
+      return outreach(r, c, context);
     case 'contact_reply':
       return contactReply(r, c, context, deps);
     case 'owner_reply':
@@ -208,7 +210,6 @@ async function outreach(
   r: Recorder,
   c: Extract<Classification, { kind: 'owner_outreach' }>,
   context: ClassifyContext,
-  deps: StoreDeps,
 ): Promise<StoreResult> {
   let first: { contactId: number; threadId: number } | null = null;
   const allThanks = c.recipients.every((p) => p.thankYou);
@@ -236,9 +237,6 @@ async function outreach(
     threadId: first?.threadId ?? null,
     text: context.replyText,
   });
-  // Times in a first mail to one person are the owner's proposals: "works great" confirms one.
-  if (first && c.recipients.length === 1 && !allThanks && context.proposedTimes.length > 0)
-    await carryOutMeetingRules(r, first.contactId, 'owner', context.proposedTimes, null, deps);
   return r.result(true, kind);
 }
 
@@ -366,6 +364,8 @@ async function carryOutMeetingRules(
         .execute();
     }
     r.remarks.push(`meeting confirmed for ${decision.proposal.start}`);
+    const invitation = await deps.drafts?.meetingAgreed?.(r.db, decision.proposal.id, r.now);
+    if (invitation) r.remarks.push(invitation);
     await r.move(
       contactId,
       { type: 'meeting_confirmed' },

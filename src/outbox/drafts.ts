@@ -20,6 +20,7 @@ import type { Logger } from '../log.js';
 import { approvalBlocker, countPlaces, placesToFill } from '../pipeline/draft-text.js';
 import { type ApprovalRequestContext, KIND_LABELS } from '../templates/contexts.js';
 import { loadTemplatesCached, type Templates } from '../templates/render.js';
+import { describeCalendarIcs } from './invitation-ics.js';
 import { makeSignedMessageId } from './message-id.js';
 import { messageIdDomain, parseReferences } from './mime.js';
 import { outboxChanged } from './signal.js';
@@ -69,6 +70,8 @@ export interface ContactDraftInput {
    * approval request is mailed, the draft just waits for that decision.
    */
   readonly askOwner?: boolean;
+  /** An iTIP object to send as a text/calendar part beside the text (an invitation). */
+  readonly calendarIcs?: string | null;
 }
 
 export interface CreatedDraft {
@@ -201,6 +204,7 @@ export async function createContactDraft(
         subject: input.subject,
         body_text: input.text,
         body_html: null,
+        calendar_ics: input.calendarIcs ?? null,
         ...thread,
         state: canAsk ? 'awaiting_approval' : 'drafted',
         send_after: null,
@@ -247,6 +251,7 @@ async function insertApprovalRequest(
       text: draft.body_text,
       places,
       placesLabel: places.length > 0 ? countPlaces(places.length) : '',
+      attachment: draft.calendar_ics ? describeCalendarIcs(draft.calendar_ics) : '',
     },
     askedBefore,
     reason,

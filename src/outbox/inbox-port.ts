@@ -9,6 +9,7 @@ import {
   type OwnerCommand,
   queueOwnerNotice,
 } from './drafts.js';
+import { draftInvitation } from './invitations.js';
 import { snoozeEnd } from './snooze-end.js';
 
 /**
@@ -83,6 +84,15 @@ export function createDraftCommandHandler(options: DraftCommandPortOptions): Dra
         });
       }
       return answers.join(' ');
+    },
+    meetingAgreed(db: Db, meetingId: number, at: string): Promise<string | null> {
+      const ctx: OutboxContext = {
+        db,
+        config,
+        logger,
+        ...(options.templates ? { templates: options.templates } : {}),
+      };
+      return draftInvitation(ctx, meetingId, at);
     },
   };
 }

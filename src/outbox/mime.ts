@@ -67,6 +67,16 @@ export async function buildMail(row: OutboxRow, config: Config, date: Date): Pro
     subject: row.subject,
     text: row.body_text,
     ...(row.body_html ? { html: row.body_html } : {}),
+    // An invitation: a text/calendar alternative with its METHOD (RFC 6047) and the .ics attached.
+    ...(row.calendar_ics
+      ? {
+          icalEvent: {
+            method: calendarMethod(row.calendar_ics),
+            filename: calendarMethod(row.calendar_ics) === 'CANCEL' ? 'cancel.ics' : 'invite.ics',
+            content: row.calendar_ics,
+          },
+        }
+      : {}),
     messageId: `<${row.message_id}>`,
     date,
     ...(row.in_reply_to ? { inReplyTo: `<${row.in_reply_to}>` } : {}),
@@ -85,6 +95,11 @@ export async function buildMail(row: OutboxRow, config: Config, date: Date): Pro
     rawWithBcc,
     envelope: { from: fromAddress, to: recipients },
   };
+}
+
+/** METHOD of a stored iTIP object (REQUEST when it names none). */
+function calendarMethod(ics: string): string {
+  return /^METHOD:([A-Z-]+)\s*$/im.exec(ics)?.[1]?.toUpperCase() ?? 'REQUEST';
 }
 
 /** Bare addresses from a To value such as `"Souza, Ana" <ana@x.com>, b@y.org`. */

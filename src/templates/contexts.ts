@@ -177,6 +177,8 @@ export interface ApprovalRequestContext {
     readonly places: readonly string[];
     /** "1 place to fill in", "2 places to fill in"; empty when none. */
     readonly placesLabel: string;
+    /** What goes with the text, e.g. a calendar invitation; empty when nothing. */
+    readonly attachment?: string;
   };
   /** 0 the first time; counts how often it was snoozed and asked again. */
   readonly askedBefore: number;

@@ -14,9 +14,10 @@ import {
 } from '../db/web-queries.js';
 import { BadInputError, KithError } from '../errors.js';
 import { isStage } from '../pipeline/stages.js';
-import { isIanaZone } from '../pipeline/zone-guess.js';
 import type { TransitionResult } from '../pipeline/transitions.js';
 import { checkWallTime, type WallReading, type WallTimeCheck } from '../pipeline/wall-time.js';
+import { isIanaZone } from '../pipeline/zone-guess.js';
+import { zoneAbbreviation } from '../zone-abbreviation.js';
 
 /**
  * What a page form and the JSON API both do: one function per owner action,
@@ -152,19 +153,17 @@ export class PastMeetingError extends BadInputError {
 
 const WALL = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:00(\.0+)?)?$/;
 
-// Each English locale knows its own region's abbreviations (NDT only en-CA, AEST only en-AU).
-const ABBREVIATION_LOCALES = ['en-US', 'en-GB', 'en-CA', 'en-AU', 'en-IN'];
-
 /** Both readings of `wall` around its day, with luxon's offsets, for the pure rule. */
 function readingsOf(wall: string, zone: IANAZone): WallReading[] {
   const base = DateTime.fromISO(wall, { zone: 'utc' }).toMillis();
   const around = [base - 86_400_000, base + 86_400_000].map((ms) => zone.offset(ms));
   return around.map((offsetMinutes) => {
     const instant = base - offsetMinutes * 60_000;
-    const name = ABBREVIATION_LOCALES
-      .map((locale) => zone.offsetName(instant, { format: 'short', locale }))
-      .find((n) => n && !/^(GMT|UTC)[+-]/.test(n));
-    return { offsetMinutes, zoneOffsetMinutes: zone.offset(instant), abbreviation: name ?? null };
+    return {
+      offsetMinutes,
+      zoneOffsetMinutes: zone.offset(instant),
+      abbreviation: zoneAbbreviation(zone, instant),
+    };
   });
 }
 

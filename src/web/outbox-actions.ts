@@ -8,6 +8,7 @@ import {
   skipDraft,
   snoozeDraft,
 } from '../outbox/drafts.js';
+import { draftInvitation } from '../outbox/invitations.js';
 import { snoozeEnd } from '../outbox/snooze-end.js';
 import { ownerView, personView } from '../outbox/views.js';
 import { howFoundSentence } from '../templates/how-found.js';
@@ -148,4 +149,12 @@ export function mailtoLink(preview: {
     `body=${encodeURIComponent(preview.text.replace(/\r?\n/g, '\r\n'))}`,
   ];
   return `mailto:${encodeURIComponent(preview.to).replace(/%40/g, '@')}?${params.join('&')}`;
+}
+
+/**
+ * A meeting changed on the web (moved or cancelled): draft the calendar
+ * update or CANCEL its invitation needs, if kith invited the contact.
+ */
+export async function meetingChangedOnWeb(deps: WebDeps, meetingId: number): Promise<void> {
+  await draftInvitation(outboxContext(deps), meetingId, deps.now().toISOString());
 }

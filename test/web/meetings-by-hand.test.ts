@@ -1,4 +1,6 @@
 import { describe, expect, test } from 'vitest';
+import { createLogger } from '../../src/log.js';
+import { draftInvitation } from '../../src/outbox/invitations.js';
 import { useTempDir } from '../helpers/temp-dir.js';
 import { get, login, makeWeb, postForm, type TestWeb } from './harness.js';
 import { seedContact } from './seed.js';
@@ -101,7 +103,9 @@ describe('meetings by hand on the contact page', () => {
     });
     expect(refused.status).toBe(400);
     const again = await refused.text();
-    expect(again).toContain('&quot;Mars/Olympus&quot; is not a time zone; choose one from the list.');
+    expect(again).toContain(
+      '&quot;Mars/Olympus&quot; is not a time zone; choose one from the list.',
+    );
     expect(again).toContain('value="2026-03-12T09:00"');
     expect(again).toContain('value="https://meet.example/abc"');
   });
@@ -184,5 +188,72 @@ describe('meetings by hand through the JSON API', () => {
     });
     expect(made.status).toBe(201);
     expect(await meetings(web)).toMatchObject([{ starts_at: '2026-11-01T06:30:00.000Z' }]);
+  });
+});
+
+describe('a meeting with a calendar invitation, changed on the web', () => {
+  test('moving it drafts the update, cancelling it the CANCEL; the answer shows on the meeting', async () => {
+    const { web, id, auth } = await setup(new Date('2026-12-01T10:00:00.000Z'));
+    const meeting = await web.db
+      .insertInto('meetings')
+      .values({
+        contact_id: id,
+        starts_at: '2026-12-10T14:00:00.000Z',
+        ends_at: '2026-12-10T14:30:00.000Z',
+        time_zone: 'Europe/Berlin',
+        mode: 'video',
+        location: 'https://meet.example/ana',
+        status: 'confirmed',
+        ical_uid: null,
+        ical_sequence: null,
+        proposed_by: 'contact',
+        source_message_id: 'agreed@example.com',
+        created_at: '2026-12-01T09:00:00.000Z',
+        updated_at: '2026-12-01T09:00:00.000Z',
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await draftInvitation(
+      { db: web.db, config: web.config, logger: createLogger({ secrets: [], quiet: true }) },
+      meeting.id,
+      '2026-12-01T10:00:00.000Z',
+    );
+    // As if the owner approved it and it left.
+    await web.db
+      .updateTable('outbox')
+      .set({ state: 'sent' })
+      .where('kind', '=', 'invitation')
+      .execute();
+    await web.db
+      .updateTable('meetings')
+      .set({ attendee_answer: 'ACCEPTED', attendee_answer_at: '2026-12-01T11:00:00.000Z' })
+      .execute();
+    expect(await (await get(web, auth, `/contacts/${id}`)).text()).toContain(
+      'they accepted the invitation',
+    );
+
+    const moved = await postForm(web, auth, `/meetings/${meeting.id}`, {
+      start: '2026-12-11T16:00',
+      minutes: '30',
+      timeZone: 'Europe/Berlin',
+      mode: 'video',
+      location: 'https://meet.example/ana',
+    });
+    expect(moved.status).toBe(303);
+    expect((await postForm(web, auth, `/meetings/${meeting.id}/cancel`, {})).status).toBe(303);
+    const rows = await web.db
+      .selectFrom('outbox')
+      .select(['kind', 'state', 'calendar_ics'])
+      .where('audience', '=', 'contact')
+      .orderBy('id')
+      .execute();
+    expect(rows.map((r) => [r.kind, r.state])).toEqual([
+      ['invitation', 'sent'],
+      ['invitation_update', 'skipped'],
+      ['invitation_cancel', 'awaiting_approval'],
+    ]);
+    expect(rows[1]?.calendar_ics).toMatch(/SEQUENCE:1\r\n/);
+    expect(rows[1]?.calendar_ics).toContain('DTSTART;TZID=Europe/Berlin:20261211T160000');
+    expect(rows[2]?.calendar_ics).toMatch(/METHOD:CANCEL\r\n[\s\S]*SEQUENCE:2\r\n/);
   });
 });

@@ -6,6 +6,7 @@ import * as inboxIndexes from './2026-11-25-inbox-indexes.js';
 import * as approvalText from './2026-12-06-approval-text.js';
 import * as addressLearned from './2026-12-06-contact-address-learned.js';
 import * as timeZones from './2026-12-06-time-zones.js';
+import * as vcalendarInvitations from './2026-12-06-vcalendar-invitations.js';
 
 /**
  * Static list, not a directory scan, so migrations work the same from
@@ -19,4 +20,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-06-approval-text': approvalText,
   '2026-12-06-contact-address-learned': addressLearned,
   '2026-12-06-time-zones': timeZones,
+  '2026-12-06-vcalendar-invitations': vcalendarInvitations,
 };

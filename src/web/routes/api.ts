@@ -29,6 +29,7 @@ import {
 import { idParam } from '../context.js';
 import type { WebDeps } from '../deps.js';
 import type { AppEnv } from '../env.js';
+import { meetingChangedOnWeb } from '../outbox-actions.js';
 import { draftAction } from './drafts.js';
 import type { Numbers } from './numbers.js';
 
@@ -118,6 +119,8 @@ function meetingJson(m: Meeting | MeetingRow) {
     mode: m.mode,
     location: m.location,
     status: m.status,
+    /** The contact's answer to kith's calendar invitation (ACCEPTED, DECLINED, TENTATIVE) or null. */
+    invitationAnswer: m.attendee_answer ?? null,
   };
 }
 
@@ -288,11 +291,15 @@ export function apiRoutes(deps: WebDeps, numbers: () => Promise<Numbers>): Hono<
       storedStart: stored?.starts_at,
     });
     if (input instanceof Response) return input;
-    return c.json(meetingJson(await editMeetingByHand(db, id, input, deps.now())));
+    const meeting = await editMeetingByHand(db, id, input, deps.now());
+    await meetingChangedOnWeb(deps, meeting.id);
+    return c.json(meetingJson(meeting));
   });
 
   app.post('/meetings/:id/cancel', async (c) => {
-    return c.json(meetingJson(await cancelMeetingByHand(db, idParam(c), deps.now())));
+    const meeting = await cancelMeetingByHand(db, idParam(c), deps.now());
+    await meetingChangedOnWeb(deps, meeting.id);
+    return c.json(meetingJson(meeting));
   });
 
   app.get('/drafts', async (c) => c.json({ drafts: await loadPendingDrafts(db) }));

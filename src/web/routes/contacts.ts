@@ -17,6 +17,7 @@ import {
 import { backTo, cachedPage, chromeFor, formFields, idParam, redirectWith } from '../context.js';
 import type { WebDeps } from '../deps.js';
 import type { AppEnv } from '../env.js';
+import { meetingChangedOnWeb } from '../outbox-actions.js';
 import { minuteOf, type PageCache } from '../stamp-cache.js';
 import { contactBody, contactHeading } from '../views/contact.js';
 import { contactListBody } from '../views/contact-list.js';
@@ -263,6 +264,7 @@ export function contactRoutes(deps: WebDeps, cache: PageCache): Hono<AppEnv> {
           storedStart: stored?.starts_at,
         });
         const meeting = await editMeetingByHand(db, id, input, deps.now());
+        await meetingChangedOnWeb(deps, meeting.id);
         return redirectWith(c, `/contacts/${meeting.contact_id}`, 'meeting_saved');
       },
       String(id),
@@ -271,6 +273,7 @@ export function contactRoutes(deps: WebDeps, cache: PageCache): Hono<AppEnv> {
 
   app.post('/meetings/:id/cancel', async (c) => {
     const meeting = await cancelMeetingByHand(db, idParam(c), deps.now());
+    await meetingChangedOnWeb(deps, meeting.id);
     return redirectWith(c, `/contacts/${meeting.contact_id}`, 'meeting_cancelled');
   });
 

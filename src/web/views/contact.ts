@@ -6,7 +6,12 @@ import { bothClocks } from '../../templates/both-clocks.js';
 import { html, type SafeHtml, safeHttpUrl } from '../html.js';
 import { daysSince, displayName, formatDateTime, plural } from './format.js';
 import { csrfField } from './layout.js';
-import { meetingFields as fieldsOf, MEETING_MODES, type MeetingFormState } from './meeting-form.js';
+import {
+  meetingFields as fieldsOf,
+  invitationAnswer,
+  MEETING_MODES,
+  type MeetingFormState,
+} from './meeting-form.js';
 
 export { MEETING_MODES } from './meeting-form.js';
 
@@ -157,7 +162,7 @@ ${
     : html`<ul class="plain-list">${v.page.meetings.map(
         (
           m,
-        ) => html`<li><strong>${bothClocks(m.starts_at, v.timeZone, c.time_zone ?? m.time_zone, c.name, { year: true })}</strong><br>${modeLabel(m.mode)}${m.location ? html` · ${m.location}` : ''} · <em>${m.status}</em>
+        ) => html`<li><strong>${bothClocks(m.starts_at, v.timeZone, c.time_zone ?? m.time_zone, c.name, { year: true })}</strong><br>${modeLabel(m.mode)}${m.location ? html` · ${m.location}` : ''} · <em>${m.status}</em>${invitationAnswer(m.attendee_answer)}
 ${
   m.status === 'cancelled'
     ? ''

@@ -123,3 +123,15 @@ function choiceFields(prefix: string, state: MeetingFormState | undefined): Safe
   }
   return html`${parts}`;
 }
+
+const ANSWER_WORDS: Readonly<Record<string, string>> = {
+  ACCEPTED: 'they accepted the invitation',
+  DECLINED: 'they declined the invitation',
+  TENTATIVE: 'they might come (tentative)',
+};
+
+/** The contact's calendar answer to kith's invitation, for a meeting's line. */
+export function invitationAnswer(answer: string | null | undefined): SafeHtml {
+  const words = answer ? ANSWER_WORDS[answer] : undefined;
+  return words ? html` · <span class="invitation-answer">${words}</span>` : html``;
+}
