@@ -120,9 +120,13 @@ const TO_OR_SUBJECT_LABEL =
 // A lone "From: Name <address>" (or "De: address") that starts a pasted original.
 const FROM_WITH_ADDRESS = /@[^\s@]+\.\w/u;
 
+// No client writes a header line this long; the cap keeps the patterns linear on a pasted blob.
+const MAX_HEADER_CHARS = 400;
+
 /** Lines a quote header at `start` takes (1 for a separator), 0 when there is none. */
 function headerLength(lines: readonly string[], start: number): number {
   const line = trimmed(lines, start);
+  if (line.length > MAX_HEADER_CHARS) return 0;
   if (SEPARATOR.test(line) || HIDDEN_OR_FORWARD.some((re) => re.test(line))) return 1;
   if (/^(_{10,}|-{3,}|={10,})$/.test(line)) {
     const next = nextNonBlank(lines, start + 1);
@@ -137,7 +141,8 @@ function wroteHeaderLength(lines: readonly string[], start: number): number {
   let joined = '';
   for (let n = 1; n <= 3 && start + n - 1 < lines.length; n += 1) {
     const next = trimmed(lines, start + n - 1);
-    if (next === '' || next.startsWith('>') || joined.length > 300) break;
+    if (next === '' || next.startsWith('>') || next.length > MAX_HEADER_CHARS) break;
+    if (joined.length > MAX_HEADER_CHARS) break;
     joined = joined === '' ? next : `${joined} ${next}`;
     // Zoho frames the header in dashes without a colon: "---- On … wrote ----".
     const compact = joined

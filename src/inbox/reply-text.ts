@@ -77,7 +77,7 @@ const FOOTERS: readonly RegExp[] = [
 ];
 
 // After a bare "--" or "—" only a short signature block may follow; longer text means the dashes were prose.
-const MAX_SIGNATURE_LINES = 6;
+const MAX_SIGNATURE_LINES = 10;
 
 /** Cuts at a `-- ` signature delimiter or an app footer line. */
 function cutAtSignature(lines: readonly string[]): string[] {
@@ -96,5 +96,5 @@ function cutAtSignature(lines: readonly string[]): string[] {
 
 function isShortSignature(lines: readonly string[]): boolean {
   const rest = lines.map((l) => l.trim()).filter((l) => l !== '');
-  return rest.length <= MAX_SIGNATURE_LINES && rest.every((l) => l.length <= 72);
+  return rest.length <= MAX_SIGNATURE_LINES && rest.every((l) => l.length <= 80);
 }

@@ -83,6 +83,24 @@ describe('extractReply', () => {
     expect(extractReplyText(text.replace(/\r\n/g, '\r'))).toBe('Sure,\u00a0Thursday works.');
   });
 
+  it('keeps answers between quotes in the letter, with the sign-off', () => {
+    const parts = extractReply(
+      'On Mon, Nov 23, 2026 at 9:15 AM Sam <sam@example.org> wrote:\n> Next week?\n\nYes, Tuesday.\n\n> Call or video?\n\nVideo.\n\nBest,\nAnna\n',
+    );
+    expect(parts).toEqual({
+      text: 'Yes, Tuesday.\n\nVideo.',
+      signOff: 'Best,\nAnna',
+      letter: 'Yes, Tuesday.\n\nVideo.\n\nBest,\nAnna',
+    });
+  });
+
+  it('stays fast on a pasted blob with one huge line', () => {
+    // Header patterns on a 100,000-character line took a minute before lines that long were skipped.
+    const started = performance.now();
+    expect(extractReplyText(`${'a1'.repeat(50_000)}:`)).toHaveLength(100_000);
+    expect(performance.now() - started).toBeLessThan(2_000);
+  });
+
   it('returns an empty string for a mail that is only quote', () => {
     expect(extractReplyText('> quoted\n> more\n')).toBe('');
   });
