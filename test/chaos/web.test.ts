@@ -1,4 +1,5 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { type Browser, chromium } from 'playwright-core';
@@ -130,6 +131,60 @@ function post(pathname: string, fields: Record<string, string>, headers: Record<
     redirect: 'manual',
     body: new URLSearchParams(fields),
     headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+  });
+}
+
+/** A raw HTTP request from a chosen loopback address (127.0.0.2… are other "machines"). */
+function rawRequest(options: {
+  method?: string;
+  path: string;
+  from?: string;
+  headers?: Record<string, string>;
+  body?: string;
+}): {
+  done: Promise<{ status: number; location: string; body: string; ms: number }>;
+  abort(): void;
+} {
+  const url = new URL(base);
+  const started = Date.now();
+  const req = http.request({
+    host: url.hostname,
+    port: url.port,
+    method: options.method ?? 'GET',
+    path: options.path,
+    localAddress: options.from,
+    headers: options.headers,
+  });
+  const done = new Promise<{ status: number; location: string; body: string; ms: number }>(
+    (resolve, reject) => {
+      req.on('response', (res) => {
+        let body = '';
+        res.on('data', (d) => {
+          body += d;
+        });
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            location: String(res.headers.location ?? ''),
+            body,
+            ms: Date.now() - started,
+          }),
+        );
+      });
+      req.on('error', reject);
+    },
+  );
+  req.end(options.body);
+  return { done, abort: () => req.destroy() };
+}
+
+function loginFrom(from: string, password: string) {
+  return rawRequest({
+    method: 'POST',
+    path: '/login',
+    from,
+    headers: { 'content-type': 'application/x-www-form-urlencoded', origin: base },
+    body: new URLSearchParams({ password, next: '/' }).toString(),
   });
 }
 
@@ -332,35 +387,269 @@ describe('web', () => {
     );
   });
 
-  it('login brute force is slowed', async () => {
-    // A guess every 50 ms for 8 s: with waits of 1, 2, 4… s after each failure, only a
-    // handful are ever checked; the rest are refused unchecked.
-    const windowMs = 8_000;
-    const statuses: Record<number, number> = {};
-    const checkedAt: number[] = [];
-    const started = Date.now();
-    let maxRetry = 0;
-    let tries = 0;
-    while (Date.now() - started < windowMs) {
-      tries += 1;
-      const res = await post('/login', { password: `guess-${tries}` }, { origin: base });
-      statuses[res.status] = (statuses[res.status] ?? 0) + 1;
-      if (res.status === 401) checkedAt.push(Date.now() - started);
-      maxRetry = Math.max(maxRetry, Number(res.headers.get('retry-after') ?? 0));
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    const right = await post('/login', { password: PASSWORD }, { origin: base });
+  it('after login, next only leads to a path on this site', async () => {
+    const auth = await login();
+    const nexts = [
+      '%2F%09%2Fevil.example',
+      '%2F%0A%2Fevil.example',
+      '%2F%0D%0ASet-Cookie%3A%20x%3D1',
+      '%2F%2Fevil.example',
+      '%2F%5Cevil.example',
+      '%2F%252F%2Fevil.example',
+      'https%3A%2F%2Fevil.example',
+    ];
+    const results = await Promise.all(
+      nexts.map(
+        (next) =>
+          rawRequest({ path: `/login?next=${next}`, headers: { cookie: auth.cookie } }).done,
+      ),
+    );
     await held(
       {
         suite: SUITE,
-        tried: `a wrong password posted to /login every 50 ms for ${windowMs / 1000} s`,
-        times: tries,
+        tried: `logged in, GET /login with ${nexts.length} off-site next values (tab, LF, CRLF, //, backslash, double-encoded, absolute URL)`,
+        times: nexts.length,
       },
       () => {
-        expect(statuses[303] ?? 0).toBe(0);
-        expect(checkedAt.length).toBeLessThanOrEqual(5);
-        expect(right.status).toBe(429);
-        return `${tries} tries: ${checkedAt.length} checked (401, at ${checkedAt.map((t) => (t / 1000).toFixed(1)).join(', ')} s), ${statuses[429] ?? 0} refused unchecked (429, Retry-After up to ${maxRetry} s); even the right password waits`;
+        const off = results.filter((r) => r.status !== 302 || r.location !== '/');
+        expect(off).toEqual([]);
+        return `${results.length} of ${nexts.length} answered 302 to / (no 500, no other site)`;
+      },
+    );
+  });
+
+  it('DNS rebinding: other Host names are refused', async () => {
+    const hosts = [
+      'evil.example',
+      'evil.example:3000',
+      'localhost.evil.example',
+      '127.0.0.1.nip.io',
+    ];
+    const refused = await Promise.all(
+      hosts.map((host) => rawRequest({ path: '/healthz', headers: { host } }).done),
+    );
+    const allowed = await Promise.all(
+      ['localhost', '127.0.0.1'].map(
+        (host) => rawRequest({ path: '/healthz', headers: { host } }).done,
+      ),
+    );
+    await held(
+      {
+        suite: SUITE,
+        tried: `GET /healthz with Host ${hosts.join(', ')} (and localhost, 127.0.0.1)`,
+        times: hosts.length + allowed.length,
+      },
+      () => {
+        expect(refused.map((r) => r.status)).toEqual(hosts.map(() => 421));
+        expect(allowed.map((r) => r.status)).toEqual([200, 200]);
+        return `${hosts.length} of ${hosts.length} foreign names 421; localhost and 127.0.0.1 200`;
+      },
+    );
+  });
+
+  it('public /healthz says only ok; details need a session', async () => {
+    const open = await rawRequest({ path: '/healthz' }).done;
+    const nosy = await rawRequest({ path: '/healthz?details' }).done;
+    const auth = await login();
+    const owner = await rawRequest({ path: '/healthz?details', headers: { cookie: auth.cookie } })
+      .done;
+    await held(
+      {
+        suite: SUITE,
+        tried: 'GET /healthz and /healthz?details without and with a session',
+        times: 3,
+      },
+      () => {
+        expect(JSON.parse(open.body)).toEqual({ status: 'ok' });
+        expect(nosy.status).toBe(401);
+        expect(JSON.parse(owner.body)).toHaveProperty('services');
+        return `public: ${open.body} (${open.status}); details without session ${nosy.status}; with session ${Object.keys(JSON.parse(owner.body)).join(', ')}`;
+      },
+    );
+  });
+
+  it('100 unauthenticated 20 MB POSTs to /login do not stall /healthz', async () => {
+    const size = 20 * 1024 * 1024;
+    const chunk = Buffer.alloc(256 * 1024, 'a');
+    const posts = Array.from({ length: 100 }, (_, i) => {
+      const started = Date.now();
+      const url = new URL(base);
+      return new Promise<{ status: number; sentMb: number; ms: number }>((resolve) => {
+        let sent = 0;
+        const req = http.request({
+          host: url.hostname,
+          port: url.port,
+          method: 'POST',
+          path: '/login',
+          localAddress: `127.0.1.${(i % 250) + 1}`,
+          headers: {
+            'content-type': 'application/x-www-form-urlencoded',
+            'content-length': String(size),
+            origin: base,
+          },
+        });
+        const finish = (status: number) =>
+          resolve({ status, sentMb: sent / 1024 / 1024, ms: Date.now() - started });
+        req.on('response', (res) => {
+          res.resume();
+          finish(res.statusCode ?? 0);
+          req.destroy();
+        });
+        req.on('error', () => finish(0));
+        const pump = () => {
+          while (sent < size && !req.destroyed) {
+            sent += chunk.length;
+            if (!req.write(chunk)) return void req.once('drain', pump);
+          }
+          if (!req.destroyed) req.end();
+        };
+        pump();
+      });
+    });
+    const probes: number[] = [];
+    let all: { status: number; sentMb: number; ms: number }[] | undefined;
+    void Promise.all(posts).then((r) => {
+      all = r;
+    });
+    const deadline = Date.now() + 60_000;
+    while (all === undefined && Date.now() < deadline) {
+      const t = Date.now();
+      const res = await fetch(`${base}/healthz`);
+      await res.text();
+      probes.push(Date.now() - t);
+    }
+    const results = await Promise.all(posts);
+    await held(
+      {
+        suite: SUITE,
+        tried:
+          '100 unauthenticated POSTs to /login declaring 20 MB each, at once, while /healthz is polled',
+        times: 100,
+      },
+      () => {
+        const refused = results.filter((r) => r.status === 413 || r.status === 0).length;
+        expect(refused).toBe(100);
+        expect(results.filter((r) => r.status === 413).length).toBeGreaterThan(0);
+        const slowest = Math.max(...probes);
+        // Was 20 s before bodies were capped. The node server still drains each refused
+        // upload for up to 500 ms, and the uploads are pushed from this same 2-core machine.
+        expect(slowest).toBeLessThan(5_000);
+        const sent = results.reduce((n, r) => n + r.sentMb, 0);
+        return `${results.filter((r) => r.status === 413).length} answered 413 before their body was read (${100 - results.filter((r) => r.status === 413).length} cut off), ${sent.toFixed(0)} MB pushed in all; ${probes.length} /healthz probes meanwhile, slowest ${slowest} ms`;
+      },
+    );
+  });
+
+  it('kith refuses to serve beyond loopback without WEB_PASSWORD', async () => {
+    const scratch = mkdtempSync(path.join(tmpdir(), 'kith-chaos-open-'));
+    try {
+      const result = await runCli(['serve'], {
+        env: {
+          KITH_DATA_DIR: scratch,
+          KITH_SECRET: SECRET,
+          WEB_HOST: '0.0.0.0',
+          WEB_PORT: String(await freePort()),
+        },
+        cwd: scratch,
+        timeoutMs: 30_000,
+      });
+      await held(
+        { suite: SUITE, tried: '`kith serve` with WEB_HOST=0.0.0.0 and no WEB_PASSWORD', times: 1 },
+        () => {
+          expect(result.code).toBe(1);
+          const lines = result.stderr.trim().split('\n');
+          expect(lines).toHaveLength(1);
+          expect(lines[0]).toContain('WEB_PASSWORD');
+          return `exit ${result.code}: "${lines[0]}"`;
+        },
+      );
+    } finally {
+      rmSync(scratch, { recursive: true, force: true });
+    }
+  });
+
+  it('login brute force from one address is slowed; the owner elsewhere gets in', async () => {
+    // A wrong guess fired every 50 ms for 8 s without waiting for answers, from 127.0.0.2.
+    const windowMs = 8_000;
+    const attempts: ReturnType<typeof loginFrom>[] = [];
+    const answers: { status: number; ms: number }[] = [];
+    const started = Date.now();
+    while (Date.now() - started < windowMs) {
+      const attempt = loginFrom('127.0.0.2', `guess-${attempts.length}`);
+      attempts.push(attempt);
+      attempt.done.then(
+        (r) => answers.push({ status: r.status, ms: Date.now() - started }),
+        () => {},
+      );
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const checked = answers.filter((a) => a.status === 401);
+    const turnedAway = answers.filter((a) => a.status === 429).length;
+    const accepted = answers.filter((a) => a.status === 303).length;
+    const owner = await loginFrom('127.0.0.1', PASSWORD).done;
+    for (const a of attempts) a.abort();
+    await held(
+      {
+        suite: SUITE,
+        tried: `a wrong password posted to /login every 50 ms for ${windowMs / 1000} s from one address, then the right one from another`,
+        times: attempts.length,
+      },
+      () => {
+        expect(accepted).toBe(0);
+        expect(checked.length).toBeLessThanOrEqual(5);
+        expect(owner.status).toBe(303);
+        return `${attempts.length} tries: ${checked.length} checked (401, at ${checked.map((a) => (a.ms / 1000).toFixed(1)).join(', ')} s), ${turnedAway} turned away unchecked (429), the rest still waiting; the owner's right password: 303 after ${(owner.ms / 1000).toFixed(1)} s`;
+      },
+    );
+  });
+
+  it('40 addresses guessing at once are slowed in total; the right password is never refused', async () => {
+    const windowMs = 15_000;
+    const started = Date.now();
+    let checked = 0;
+    let turnedAway = 0;
+    let stop = false;
+    const live = new Set<ReturnType<typeof loginFrom>>();
+    const attacker = async (from: string) => {
+      while (!stop) {
+        const attempt = loginFrom(from, 'not-the-password');
+        live.add(attempt);
+        try {
+          const r = await attempt.done;
+          if (r.status === 401) checked += 1;
+          else if (r.status === 429) {
+            turnedAway += 1;
+            await new Promise((res) => setTimeout(res, 200));
+          } else if (r.status === 303) throw new Error('a wrong password was let in');
+        } catch {
+          // Aborted at the end.
+        } finally {
+          live.delete(attempt);
+        }
+      }
+    };
+    const attackers = Array.from({ length: 40 }, (_, i) =>
+      [0, 1].map(() => attacker(`127.0.2.${i + 1}`)),
+    ).flat();
+    await new Promise((r) => setTimeout(r, windowMs));
+    const ownerAt = Date.now();
+    const owner = await loginFrom('127.0.0.1', PASSWORD).done;
+    const elapsed = (ownerAt - started) / 1000;
+    stop = true;
+    for (const a of live) a.abort();
+    await Promise.all(attackers);
+    await held(
+      {
+        suite: SUITE,
+        tried: `40 addresses (127.0.2.1–40), two wrong guesses in flight each, for ${windowMs / 1000} s; then the right password from 127.0.0.1`,
+        times: checked + turnedAway,
+      },
+      () => {
+        expect(owner.status).toBe(303);
+        expect(owner.ms).toBeLessThanOrEqual(10_500);
+        const rate = checked / elapsed;
+        expect(rate).toBeLessThan(10);
+        return `${checked} guesses checked in ${elapsed.toFixed(0)} s (${rate.toFixed(1)}/s, was 40/s), ${turnedAway} turned away; the owner's right password: 303 after ${(owner.ms / 1000).toFixed(1)} s`;
       },
     );
   });
