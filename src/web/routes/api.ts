@@ -142,6 +142,8 @@ function contactJson(p: ContactPage) {
       address: e.address,
       primary: e.is_primary === 1,
       deadAt: e.dead_at,
+      // Why kith added the address on its own (a reply in the thread), null when given.
+      learnedCause: e.learned_cause,
       deadReason: e.dead_reason,
     })),
     referralChain: p.referralChain,
