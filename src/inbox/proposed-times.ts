@@ -186,15 +186,12 @@ function statedZoneAround(
   start: number,
   end: number,
   writer: WriterClock,
+  inParagraph: () => StatedZone | null,
 ): StatedZone | null {
   const rest = paragraph.slice(end, end + ZONE_REACH);
   const sentenceEnd = rest.search(/[.!?\n](?:\s|$)/);
   const near = paragraph.slice(start, end) + (sentenceEnd < 0 ? rest : rest.slice(0, sentenceEnd));
-  const stated = findStatedZone(near, writer);
-  if (stated) return stated;
-  // "All times CET." may stand apart; "your time" elsewhere in a paragraph need not be about this one.
-  const anywhere = findStatedZone(paragraph, writer);
-  return anywhere?.kind === 'zone' ? anywhere : null;
+  return findStatedZone(near, writer) ?? inParagraph();
 }
 
 /** Rejoins a date-only result with the time-only result right after it. */
@@ -204,6 +201,16 @@ function mergeDateThenTime(
   writer: WriterClock,
 ): Candidate[] {
   const out: Candidate[] = [];
+  // "All times CET." may stand apart from the times; "your time" elsewhere
+  // in a paragraph need not be about this one. Looked for once per paragraph.
+  let paragraphZone: StatedZone | null | undefined;
+  const inParagraph = () => {
+    if (paragraphZone === undefined) {
+      const anywhere = findStatedZone(text, writer);
+      paragraphZone = anywhere?.kind === 'zone' ? anywhere : null;
+    }
+    return paragraphZone;
+  };
   for (let i = 0; i < results.length; i += 1) {
     const current = results[i]!;
     const next = results[i + 1];
@@ -219,7 +226,13 @@ function mergeDateThenTime(
     ) {
       out.push({
         text: text.slice(current.index, next.index + next.text.length),
-        statedZone: statedZoneAround(text, current.index, next.index + next.text.length, writer),
+        statedZone: statedZoneAround(
+          text,
+          current.index,
+          next.index + next.text.length,
+          writer,
+          inParagraph,
+        ),
         start: next.start,
         dateFrom: current.start,
         end: next.end ?? null,
@@ -234,6 +247,7 @@ function mergeDateThenTime(
         current.index,
         current.index + current.text.length,
         writer,
+        inParagraph,
       ),
       start: current.start,
       dateFrom: null,

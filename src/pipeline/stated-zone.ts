@@ -196,6 +196,8 @@ const ABBREVIATION = /(?<![\p{L}\d])([A-Z]{2,5})(?![\p{L}\d])/gu;
 const PLACE_PHRASE =
   /(?:([\p{L}][\p{L}.' ]{1,22}?)\s+time\b|\btime in\s+([\p{L}][\p{L}.' ]{1,22})|\b(?:heure|hora)\s+(?:de|d'|del)\s*([\p{L}][\p{L}.' ]{1,22})|([\p{L}]{3,20})er\s+(?:zeit|ortszeit)\b|\b(?:zeit|ortszeit)\s+in\s+([\p{L}][\p{L}. ]{1,22}))/giu;
 
+const PLACE_ANCHOR = /time|heure|hora|zeit/i;
+
 function fixedZone(sign: string, hours: number, minutes: number): string | null {
   if (hours > 14 || minutes > 59) return null;
   if (hours === 0 && minutes === 0) return 'UTC';
@@ -247,7 +249,9 @@ export function findStatedZone(text: string, writer: WriterClock): StatedZone | 
   if (READER.test(text)) return { kind: 'reader' };
   if (WRITER.test(text)) return { kind: 'writer' };
   for (const [pattern, zone] of REGIONS) if (pattern.test(text)) return { kind: 'zone', zone };
-  for (const match of text.matchAll(PLACE_PHRASE)) {
+  // The place pattern is the costly one; most text has none of its anchor words.
+  const placeWords = PLACE_ANCHOR.test(text);
+  for (const match of placeWords ? text.matchAll(PLACE_PHRASE) : []) {
     const name = match[1] ?? match[2] ?? match[3] ?? match[4] ?? match[5] ?? '';
     const zone = placeZone(name);
     if (zone) return { kind: 'zone', zone };
