@@ -110,6 +110,24 @@ describe('meetings by hand on the contact page', () => {
     expect(again).toContain('value="https://meet.example/abc"');
   });
 
+  test('the contact’s remembered zone is offered beside the owner’s', async () => {
+    const { web, id, auth } = await setup();
+    await web.db
+      .updateTable('contacts')
+      .set({ time_zone: 'Asia/Tokyo' })
+      .where('id', '=', id)
+      .execute();
+    const page = await (await get(web, auth, `/contacts/${id}`)).text();
+    const firsts =
+      /<select id="new-tz"[^>]*><optgroup label="Yours and theirs">(.*?)<\/optgroup>/s.exec(
+        page,
+      )?.[1] ?? '';
+    expect([...firsts.matchAll(/value="([^"]+)"/g)].map((m) => m[1])).toEqual([
+      'Europe/Berlin',
+      'Asia/Tokyo',
+    ]);
+  });
+
   test('a meeting dated in the past is asked about, then stored once confirmed', async () => {
     const { web, id, auth } = await setup();
     const fields = { start: '2026-02-27T15:00', minutes: '30', timeZone: 'Europe/Berlin' };

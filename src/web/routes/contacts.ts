@@ -71,7 +71,7 @@ function refusedMeetingForm(
  * the zone of their latest meeting when it is not the owner's.
  */
 function contactZoneOf(page: ContactPage, ownerZone: string): string | null {
-  const stored = (page.contact as { time_zone?: string | null }).time_zone;
+  const stored = page.contact.time_zone;
   if (stored) return stored;
   const latest = [...page.meetings].sort((a, b) => b.starts_at.localeCompare(a.starts_at))[0];
   return latest && latest.time_zone !== ownerZone ? latest.time_zone : null;
