@@ -85,9 +85,7 @@ describe('built-in templates', () => {
       ...SAMPLE_CONTEXTS.post_meeting_prompt[0],
       meeting: tokyo,
     });
-    expect(prompt.text).toMatch(
-      /on Thu 3 Dec, 15:00 your time \(23:00 in Tokyo, \w+'s time\)/,
-    );
+    expect(prompt.text).toMatch(/on Thu 3 Dec, 15:00 your time \(23:00 in Tokyo, \w+'s time\)/);
     const late = { ...tokyo, startsAt: '2026-12-03T16:30:00.000Z' };
     const digest = templates.render('weekly_digest', {
       ...SAMPLE_CONTEXTS.weekly_digest[0],
