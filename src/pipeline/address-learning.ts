@@ -68,13 +68,86 @@ export function isForwarded(subject: string, text: string): boolean {
   return FORWARD_SUBJECT.test(subject) || FORWARD_BLOCK.test(text);
 }
 
-/** Name words folded for comparison: case, diacritics, width, punctuation. */
+// Cyrillic and Greek letters in their usual English spelling, so "Ольга Иванова"
+// meets "Olga Ivanova". A spelling that differs ("Julia" for "Юлия") just does
+// not fit: the address is then not learned, which is the safe side.
+const TO_LATIN: Readonly<Record<string, string>> = {
+  а: 'a',
+  б: 'b',
+  в: 'v',
+  г: 'g',
+  д: 'd',
+  е: 'e',
+  ё: 'e',
+  ж: 'zh',
+  з: 'z',
+  и: 'i',
+  й: 'y',
+  к: 'k',
+  л: 'l',
+  м: 'm',
+  н: 'n',
+  о: 'o',
+  п: 'p',
+  р: 'r',
+  с: 's',
+  т: 't',
+  у: 'u',
+  ф: 'f',
+  х: 'kh',
+  ц: 'ts',
+  ч: 'ch',
+  ш: 'sh',
+  щ: 'shch',
+  ъ: '',
+  ы: 'y',
+  ь: '',
+  э: 'e',
+  ю: 'yu',
+  я: 'ya',
+  і: 'i',
+  ї: 'yi',
+  є: 'ye',
+  ґ: 'g',
+  α: 'a',
+  β: 'v',
+  γ: 'g',
+  δ: 'd',
+  ε: 'e',
+  ζ: 'z',
+  η: 'i',
+  θ: 'th',
+  ι: 'i',
+  κ: 'k',
+  λ: 'l',
+  μ: 'm',
+  ν: 'n',
+  ξ: 'x',
+  ο: 'o',
+  π: 'p',
+  ρ: 'r',
+  σ: 's',
+  ς: 's',
+  τ: 't',
+  υ: 'y',
+  φ: 'f',
+  χ: 'ch',
+  ψ: 'ps',
+  ω: 'o',
+};
+
+function toLatin(text: string): string {
+  // Greek "ου" is one sound, written "ou" (Papadopoulos).
+  return [...text.replace(/ου/g, 'ou')].map((ch) => TO_LATIN[ch] ?? ch).join('');
+}
+
+/** Name words folded for comparison: case, script, diacritics, width, punctuation. */
 export function nameWords(name: string): string[] {
-  return name
-    .normalize('NFKD')
-    .replace(/\p{M}/gu, '')
+  // "й", "ё" and "ї" are letters of their own; other marks ("ί", "é") come off first.
+  const own = name.toLowerCase().replace(/[йёї]/g, (ch) => TO_LATIN[ch] ?? ch);
+  const plain = toLatin(own.normalize('NFKD').replace(/\p{M}/gu, ''));
+  return plain
     .normalize('NFKC')
-    .toLowerCase()
     .replace(/ß/g, 'ss')
     .replace(/[^\p{L}\p{N}\s.'-]/gu, ' ')
     .split(/[\s]+/)
@@ -109,14 +182,20 @@ export function namesFit(contactName: string | null, displayName: string): boole
   // Also the parts joined by hyphens: "Anne-Marie Dupont" written "Anne Marie Dupont".
   const split = (words: readonly string[]) => words.flatMap((w) => w.split('-'));
   if (sameWordSets(split(known), split(seen))) return true;
-  const first = known[0] ?? '';
-  const surname = known[known.length - 1] ?? '';
-  const pairs: [string, string][] = [
-    [seen[0] ?? '', seen[seen.length - 1] ?? ''],
-    [seen[seen.length - 1] ?? '', seen[0] ?? ''],
-  ];
   if (seen.length !== 2) return false;
-  return pairs.some(([f, s]) => f === first && (s === surname || initialOf(s, surname)));
+  // Either end of the known name may be the given name ("Ivanova Olga" is Olga).
+  const ends = [known[0] ?? '', known[known.length - 1] ?? ''];
+  const named: [string, string][] = [
+    [ends[0] as string, ends[1] as string],
+    [ends[1] as string, ends[0] as string],
+  ];
+  const [a = '', b = ''] = seen;
+  return named.some(([first, surname]) =>
+    [
+      [a, b],
+      [b, a],
+    ].some(([f, s]) => f === first && (s === surname || initialOf(s ?? '', surname))),
+  );
 }
 
 export type AddressLearning =

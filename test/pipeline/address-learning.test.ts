@@ -19,6 +19,11 @@ describe('namesFit', () => {
     ['Anne-Marie Dupont', 'Anne Marie Dupont'],
     ['Priya Raman', 'Ｐｒｉｙａ Ｒａｍａｎ'],
     ['Priya Anand Raman', 'Priya R.'],
+    ['Olga Ivanova', 'Ольга Иванова'],
+    ['Ivanova Olga', 'Ольга И.'],
+    ['Nikos Papadopoulos', 'Νίκος Παπαδόπουλος'],
+    ['Giorgos Kouris', 'Γιώργος Κούρης'],
+    ['Andrey Sokolov', 'Андрей Соколов'],
   ])('%s is %s', (known, seen) => {
     expect(namesFit(known, seen)).toBe(true);
   });
@@ -32,6 +37,7 @@ describe('namesFit', () => {
     ['Sam Lee', ''],
     [null, 'Sam Lee'],
     ['Sam', 'Sam L.'],
+    ['Yulia Ivanova', 'Юлия Петрова'],
   ])('%s is not %s', (known, seen) => {
     expect(namesFit(known, seen)).toBe(false);
   });
