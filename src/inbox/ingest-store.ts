@@ -19,6 +19,7 @@ import type { Stage } from '../pipeline/stages.js';
 import { subjectKey } from '../pipeline/subject-key.js';
 import type { StageEvent } from '../pipeline/transitions.js';
 import { learnContactZone, learnZoneFromMail } from './contact-zone.js';
+import { recordInvitationAnswer } from './invitation-answer.js';
 import { learnSenderAddress } from './learn-address.js';
 
 /**
@@ -131,7 +132,7 @@ export async function storeClassification(
   const r = new Recorder(db, message, at, now.toISOString());
   switch (c.kind) {
     case 'owner_outreach':
-      return outreach(r, c, context, deps);
+      return outreach(r, c, context);
     case 'contact_reply':
       return contactReply(r, c, context, deps);
     case 'owner_reply':
@@ -210,7 +211,6 @@ async function outreach(
   r: Recorder,
   c: Extract<Classification, { kind: 'owner_outreach' }>,
   context: ClassifyContext,
-  deps: StoreDeps,
 ): Promise<StoreResult> {
   let first: { contactId: number; threadId: number } | null = null;
   const allThanks = c.recipients.every((p) => p.thankYou);
@@ -238,9 +238,6 @@ async function outreach(
     threadId: first?.threadId ?? null,
     text: context.replyText,
   });
-  // Times in a first mail to one person are the owner's proposals: "works great" confirms one.
-  if (first && c.recipients.length === 1 && !allThanks && context.proposedTimes.length > 0)
-    await carryOutMeetingRules(r, first.contactId, 'owner', context.proposedTimes, null, deps);
   return r.result(true, kind);
 }
 
@@ -446,6 +443,8 @@ async function calendar(
   r.touch(c.contactId);
   const event = c.event;
   const cause = `${event.method ?? 'calendar'} ${quoted(event.summary ?? r.message.subject)}`;
+  const answer = await recordInvitationAnswer(r.db, c.contactId, event, c.action, r.at);
+  if (answer) r.remarks.push(answer);
   if (c.action === 'cancelled' || c.action === 'declined') {
     if (await cancelMeeting(r, c.contactId, event)) {
       r.remarks.push(`meeting ${c.action}`);

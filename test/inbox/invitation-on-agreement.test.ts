@@ -3,11 +3,12 @@ import { describe, expect, it } from 'vitest';
 import { createIngester } from '../../src/inbox/ingest.js';
 import { createDraftCommandHandler } from '../../src/outbox/inbox-port.js';
 import { OWNER, quietLogger, useWorld } from '../scheduler/world.js';
-import { buildMail, newMessageId } from './build-mail.js';
+import { buildMail, ics, newMessageId } from './build-mail.js';
 
 /**
  * An agreement in the mail makes the meeting and, through the outbox port,
- * the calendar invitation draft the owner approves.
+ * the calendar invitation draft the owner approves; the contact's calendar
+ * answer (METHOD:REPLY) is read back onto the meeting.
  */
 
 const world = useWorld();
@@ -91,6 +92,43 @@ describe('a calendar invitation on agreement', () => {
       'Attached: a calendar invitation (invite.ics): Thu 5 Nov 2026, 14:00–14:30 America/Los_Angeles',
     );
 
+    await ingester.close();
+  });
+
+  it('reads back the contact’s calendar answer onto the meeting', async () => {
+    const { w, ingester, say } = await agree();
+    const draft = await w.db
+      .selectFrom('outbox')
+      .select('calendar_ics')
+      .where('kind', '=', 'invitation')
+      .executeTakeFirstOrThrow();
+    const event = new ICAL.Event(
+      new ICAL.Component(ICAL.parse(draft.calendar_ics ?? '') as unknown[]).getFirstSubcomponent(
+        'vevent',
+      ) ?? undefined,
+    );
+    // Her calendar answers the invitation.
+    const answer = await say('contact', 'Mon, 02 Nov 2026 11:00:00 -0800', 'Accepted', {
+      subject: 'Accepted: Sam Rivera / Priya Raman',
+      parts: [
+        {
+          headers: 'Content-Type: text/calendar; charset=utf-8; method=REPLY',
+          body: ics({
+            method: 'REPLY',
+            uid: event.uid,
+            start: '20261105T220000Z',
+            end: '20261105T223000Z',
+            organizer: OWNER,
+            attendees: [{ address: PRIYA, partstat: 'ACCEPTED' }],
+          }),
+        },
+      ],
+    });
+    expect(answer).toMatchObject({ status: 'stored' });
+    const after = await w.db.selectFrom('meetings').selectAll().execute();
+    expect(after).toMatchObject([
+      { status: 'confirmed', attendee_answer: 'ACCEPTED', starts_at: '2026-11-05T22:00:00.000Z' },
+    ]);
     await ingester.close();
   });
 });
