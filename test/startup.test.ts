@@ -47,7 +47,11 @@ async function expectRefused(data: string, extra: Record<string, string>, patter
     timeoutMs: 30_000,
   });
   expect(result.code, `${result.stdout}${result.stderr}`).toBe(1);
-  const lines = result.stderr.trim().split('\n');
+  // A warning logged before the refusal (plain HTTP beyond loopback) is not the refusal.
+  const lines = result.stderr
+    .trim()
+    .split('\n')
+    .filter((line) => !/^\S+ warn /.test(line));
   expect(lines, result.stderr).toHaveLength(1);
   expect(lines[0]).toMatch(pattern);
   expect(result.stderr).not.toMatch(/\n\s+at |call stack/);

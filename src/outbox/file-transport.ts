@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { chmod, rename, writeFile } from 'node:fs/promises';
+import { chmod, readdir, rename, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { makePrivateDir, PRIVATE_FILE_MODE } from '../private-files.js';
 import { createEmlIndex } from './eml-index.js';
@@ -27,15 +27,43 @@ export function emlFileName(at: Date): string {
   return `${stamp}-${randomBytes(6).toString('hex')}.eml`;
 }
 
+const TIME_NAMED = /^\d{8}T\d{9}Z-[0-9a-f]{12}\.eml$/;
+
+/**
+ * Older kith versions named outbox files by Message-ID; gives each such file
+ * a time name (from its modification time) so no signed id stays listed.
+ */
+async function renameIdNamedFiles(folder: string): Promise<void> {
+  let names: string[];
+  try {
+    names = await readdir(folder);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw error;
+  }
+  for (const name of names) {
+    if (!name.endsWith('.eml') || TIME_NAMED.test(name)) continue;
+    const file = path.join(folder, name);
+    await chmod(file, PRIVATE_FILE_MODE);
+    await rename(file, path.join(folder, emlFileName((await stat(file)).mtime)));
+  }
+}
+
 export function createFileTransport(dataDir: string, now = () => new Date()): MailTransport {
   const folder = outboxFolder(dataDir);
   const index = createEmlIndex(folder);
+  let renamed: Promise<void> | undefined;
+  const tidy = () => {
+    renamed ??= renameIdNamedFiles(folder);
+    return renamed;
+  };
   return {
     kind: 'file',
     async send(mail: OutgoingMail) {
       const file = path.join(folder, emlFileName(now()));
       const temp = `${file}.tmp`;
       try {
+        await tidy();
         makePrivateDir(folder);
         await writeFile(temp, mail.rawWithBcc, { flag: 'wx', mode: PRIVATE_FILE_MODE });
         await chmod(temp, PRIVATE_FILE_MODE);
@@ -48,6 +76,7 @@ export function createFileTransport(dataDir: string, now = () => new Date()): Ma
       }
     },
     async alreadySent(messageId: string) {
+      await tidy();
       return (await index.find(messageId)) ? 'yes' : 'no';
     },
     async close() {},

@@ -24,6 +24,8 @@ interface Case {
   readonly name: string;
   readonly ownerZone: string;
   readonly contact: { readonly name: string; readonly address: string };
+  /** The owner's first mail, when it proposes a time itself. */
+  readonly outreach?: { readonly date: string; readonly text: string };
   readonly mails: readonly Mail[];
   /** The agreed meeting, UTC, and the zone it was proposed in. */
   readonly start: string;
@@ -214,6 +216,29 @@ const CASES: readonly Case[] = [
     clocks: "Thu 3 Dec, 09:00 your time (17:00 in Tokyo, Kenji's time)",
     contactZone: 'Asia/Tokyo',
   },
+  {
+    name: 'the owner in New York proposes in the first mail; the Berlin contact agrees on her own clock',
+    ownerZone: 'America/New_York',
+    contact: { name: 'Jonas Weber', address: 'jonas@berlin.example' },
+    outreach: {
+      date: 'Mon, 30 Nov 2026 09:00:00 -0500',
+      text: 'Would you have 20 minutes on Thursday 3 December at 10am for a call?',
+    },
+    mails: [
+      {
+        from: 'contact',
+        date: 'Mon, 30 Nov 2026 18:00:00 +0100',
+        text: 'Thursday at 4pm works great for me.',
+      },
+    ],
+    start: '2026-12-03T15:00:00.000Z',
+    zone: 'America/New_York',
+    place: null,
+    meetings: 1,
+    prepAt: '2026-12-02T22:00:00.000Z',
+    clocks: "Thu 3 Dec, 10:00 your time (16:00 in Berlin, Jonas' time)",
+    contactZone: 'Europe/Berlin',
+  },
 ];
 
 async function converse(w: World, c: Case): Promise<void> {
@@ -227,7 +252,8 @@ async function converse(w: World, c: Case): Promise<void> {
   });
   const subject = 'Informational interview?';
   let previous = newMessageId('example.org');
-  const outreachDate = c.mails[0]?.date ?? '';
+  const outreachDate = c.outreach?.date ?? c.mails[0]?.date ?? '';
+  if (c.outreach) readingDate = c.outreach.date;
   await ingester.ingest(
     Buffer.from(
       buildMail({
@@ -236,7 +262,7 @@ async function converse(w: World, c: Case): Promise<void> {
         subject,
         messageId: previous,
         date: outreachDate,
-        text: 'Would you have 20 minutes for a chat?',
+        text: c.outreach?.text ?? 'Would you have 20 minutes for a chat?',
       }),
     ),
     { label: 'file:outreach.eml', receivedAt: new Date() },

@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Db } from '../../src/db/database.js';
@@ -324,6 +324,22 @@ describe('file transport (the default)', () => {
     } finally {
       process.umask(before);
     }
+  });
+
+  it('renames files an older kith named by Message-ID, and still finds them', async () => {
+    const dir = tempDir();
+    const folder = path.join(dir, 'outbox');
+    mkdirSync(folder);
+    const id = 'kith.owner.abc-signed@example.org';
+    writeFileSync(path.join(folder, `${id}.eml`), `Message-ID: <${id}>\r\n\r\nhi\r\n`, {
+      mode: 0o644,
+    });
+    const transport = createFileTransport(dir);
+    expect(await transport.alreadySent(id)).toBe('yes');
+    const names = readdirSync(folder);
+    expect(names).toHaveLength(1);
+    expect(names[0]).toMatch(/^\d{8}T\d{9}Z-[0-9a-f]{12}\.eml$/);
+    expect(statSync(path.join(folder, names[0] as string)).mode & 0o777).toBe(0o600);
   });
 
   it('tells after a restart which Message-IDs it already wrote', async () => {
