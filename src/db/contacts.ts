@@ -1,11 +1,12 @@
+import { addressForms, canonicalAddress } from '../pipeline/address.js';
 import type { Stage } from '../pipeline/stages.js';
 import { type StageEvent, type TransitionResult, transition } from '../pipeline/transitions.js';
 import { type Db, inTransaction } from './database.js';
 import type { Contact, ContactEmail } from './schema.js';
 
-/** Lower-cases and trims an address so lookups are exact. */
+/** The canonical form (see canonicalAddress), so lookups are exact. */
 export function normalizeAddress(address: string): string {
-  return address.trim().toLowerCase();
+  return canonicalAddress(address);
 }
 
 export async function findContactById(db: Db, id: number): Promise<Contact | undefined> {
@@ -17,7 +18,7 @@ export async function findContactByEmail(db: Db, address: string): Promise<Conta
     .selectFrom('contacts')
     .innerJoin('contact_emails', 'contact_emails.contact_id', 'contacts.id')
     .selectAll('contacts')
-    .where('contact_emails.address', '=', normalizeAddress(address))
+    .where('contact_emails.address', 'in', addressForms(address))
     .executeTakeFirst();
 }
 

@@ -1,3 +1,4 @@
+import { addressForms } from '../pipeline/address.js';
 import type { Db } from './database.js';
 import type { QuarantineRow } from './schema.js';
 
@@ -254,15 +255,15 @@ export async function markAddressDead(
 ): Promise<{ contactId: number; liveLeft: number } | undefined> {
   const row = await db
     .selectFrom('contact_emails')
-    .select(['contact_id', 'dead_at'])
-    .where('address', '=', address.trim().toLowerCase())
+    .select(['contact_id', 'dead_at', 'address'])
+    .where('address', 'in', addressForms(address))
     .executeTakeFirst();
   if (!row) return undefined;
   if (!row.dead_at) {
     await db
       .updateTable('contact_emails')
       .set({ dead_at: at, dead_reason: reason.slice(0, 500) })
-      .where('address', '=', address.trim().toLowerCase())
+      .where('address', '=', row.address)
       .execute();
   }
   const live = await db

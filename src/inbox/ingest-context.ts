@@ -1,6 +1,7 @@
 import type { Db } from '../db/database.js';
 import { approvalTextOf, outboxByMessageIds, threadsByMessageIds } from '../db/inbox-queries.js';
 import { verifySignedMessageId } from '../outbox/message-id.js';
+import { addressForms, canonicalAddress } from '../pipeline/address.js';
 import {
   addressesToLookUp,
   type ClassifyContext,
@@ -62,10 +63,15 @@ async function contactsFor(db: Db, addresses: readonly string[]) {
       'contacts.stage',
       'contact_emails.dead_at',
     ])
-    .where('contact_emails.address', 'in', [...new Set(addresses)])
+    .where('contact_emails.address', 'in', [...new Set(addresses.flatMap(addressForms))])
     .execute();
   for (const r of rows) {
-    contacts.set(r.address, { contactId: r.id, stage: r.stage as Stage, dead: r.dead_at !== null });
+    // Keyed by the canonical form classify looks up, whatever spelling the row has.
+    contacts.set(canonicalAddress(r.address), {
+      contactId: r.id,
+      stage: r.stage as Stage,
+      dead: r.dead_at !== null,
+    });
     if (!people.has(r.id)) people.set(r.id, { name: r.name, address: r.address });
   }
   return { contacts, people };
