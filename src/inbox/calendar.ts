@@ -2,6 +2,7 @@ import ICAL from 'ical.js';
 import { DateTime, IANAZone } from 'luxon';
 import { findIana } from 'windows-iana';
 import { BadInputError } from '../errors.js';
+import { canonicalAddress } from '../pipeline/address.js';
 import type { CalendarAttendee, CalendarEvent } from '../pipeline/calendar-event.js';
 import type { CalendarPart } from '../pipeline/mail.js';
 
@@ -93,10 +94,10 @@ function readEvent(
     status: textValue(vevent, 'status')?.toUpperCase() ?? null,
     summary: textValue(vevent, 'summary'),
     allDay,
-    start: allDay ? dateOnly(start) : instant(start, tzid),
+    start: allDay ? dateOnly(start) : instant(start, tzid ?? calendarZone),
     end: allDay
       ? dateOnly(end)
-      : instant(end, paramText(vevent.getFirstProperty('dtend'), 'tzid') ?? tzid),
+      : instant(end, paramText(vevent.getFirstProperty('dtend'), 'tzid') ?? tzid ?? calendarZone),
     timeZone: zoneName(tzid, start, calendarZone),
     location: textValue(vevent, 'location'),
     organizer: address(vevent.getFirstProperty('organizer')),
@@ -143,8 +144,9 @@ function instant(time: ICAL.Time, tzid: string | null): string {
     second: time.second,
   };
   const zone = tzid ? ianaName(tzid) : null;
-  // A floating time or an unknown zone: read the wall clock as UTC rather than
-  // as this server's zone, so the result never depends on where kith runs.
+  // A floating time is read in the calendar's own zone (X-WR-TIMEZONE) when it
+  // names one; else, like an unknown zone, as UTC rather than as this
+  // server's zone, so the result never depends on where kith runs.
   const placed = DateTime.fromObject(wall, { zone: zone ?? 'UTC' });
   return placed.toUTC().toISO({ suppressMilliseconds: false }) ?? '';
 }
@@ -157,7 +159,34 @@ export function ianaName(tzid: string): string | null {
   const tail = /([A-Za-z_]+\/[A-Za-z_+-]+(?:\/[A-Za-z_+-]+)?)$/.exec(cleaned)?.[1];
   if (tail && IANAZone.isValidZone(tail)) return tail;
   const windows = findIana(cleaned)[0];
-  return windows ?? null;
+  return windows ?? displayNameZone(cleaned);
+}
+
+const REGIONS = [
+  'Europe',
+  'America',
+  'Asia',
+  'Africa',
+  'Australia',
+  'Pacific',
+  'Atlantic',
+  'Indian',
+];
+
+/**
+ * Outlook and Teams sometimes name a zone by its Windows display name,
+ * "(UTC+01:00) Amsterdam, Berlin, Bern, Rome, Stockholm, Vienna": the first
+ * city IANA knows stands for it (the file's VTIMEZONE still gives the instant).
+ */
+function displayNameZone(tzid: string): string | null {
+  const cities = /^\(UTC[^)]*\)\s*(.+)$/i.exec(tzid)?.[1];
+  if (!cities) return null;
+  for (const city of cities.split(',')) {
+    const name = city.trim().replace(/\s+/g, '_');
+    const zone = REGIONS.map((r) => `${r}/${name}`).find((z) => IANAZone.isValidZone(z));
+    if (zone) return zone;
+  }
+  return null;
 }
 
 /** The zone the organizer thinks in: the TZID, else the calendar's X-WR-TIMEZONE, else UTC for `Z` times. */
@@ -175,7 +204,7 @@ function address(prop: ICAL.Property | null): string | null {
   if (!prop) return null;
   const value = String(prop.getFirstValue() ?? '').trim();
   const match = /^(?:mailto:)?(.+@.+)$/i.exec(value);
-  return match?.[1] ? match[1].toLowerCase() : null;
+  return match?.[1] ? canonicalAddress(match[1]) : null;
 }
 
 function attendee(prop: ICAL.Property): CalendarAttendee | null {

@@ -2,8 +2,14 @@ import { applyStageEvent, createContact, findContactByEmail } from '../db/contac
 import type { Db } from '../db/database.js';
 import { createThread, markAddressDead, setOooReturnDate } from '../db/inbox-queries.js';
 import type { Logger } from '../log.js';
+import { softBounceNotice } from '../pipeline/bounce-notice.js';
 import type { CalendarEvent } from '../pipeline/calendar-event.js';
-import type { Classification, ClassifyContext, KithReference } from '../pipeline/classify.js';
+import type {
+  CalendarItem,
+  Classification,
+  ClassifyContext,
+  KithReference,
+} from '../pipeline/classify.js';
 import type { MailMessage } from '../pipeline/mail.js';
 import {
   decideMeeting,
@@ -52,6 +58,16 @@ export interface DraftCommandHandler {
   handle(db: Db, request: DraftCommandRequest): Promise<string>;
   /** A meeting was agreed by text: draft the calendar invitation; a remark, or null. */
   meetingAgreed?(db: Db, meetingId: number, at: string): Promise<string | null>;
+  /** Queues a notice to the owner (a mail blocked as spam, say); without it, only a remark. */
+  notifyOwner?(db: Db, notice: OwnerNoticeRequest): Promise<void>;
+}
+
+/** A notice the inbox asks the outbox to send the owner. */
+export interface OwnerNoticeRequest {
+  readonly title: string;
+  readonly message: string;
+  readonly at: string;
+  readonly contactId: number | null;
 }
 
 export interface StoreDeps {
@@ -132,7 +148,7 @@ export async function storeClassification(
   const r = new Recorder(db, message, at, now.toISOString());
   switch (c.kind) {
     case 'owner_outreach':
-      return outreach(r, c, context, deps);
+      return outreach(r, c, context);
     case 'contact_reply':
       return contactReply(r, c, context, deps);
     case 'owner_reply':
@@ -142,7 +158,7 @@ export async function storeClassification(
     case 'auto_reply':
       return autoReply(r, c, context);
     case 'bounce':
-      return bounce(r, c);
+      return bounce(r, c, deps);
     case 'owner_note':
       return ownerNote(r, c, context, deps);
   }
@@ -211,7 +227,6 @@ async function outreach(
   r: Recorder,
   c: Extract<Classification, { kind: 'owner_outreach' }>,
   context: ClassifyContext,
-  deps: StoreDeps,
 ): Promise<StoreResult> {
   let first: { contactId: number; threadId: number } | null = null;
   const allThanks = c.recipients.every((p) => p.thankYou);
@@ -239,9 +254,6 @@ async function outreach(
     threadId: first?.threadId ?? null,
     text: context.replyText,
   });
-  // Times in a first mail to one person are the owner's proposals: "works great" confirms one.
-  if (first && c.recipients.length === 1 && !allThanks && context.proposedTimes.length > 0)
-    await carryOutMeetingRules(r, first.contactId, 'owner', context.proposedTimes, null, deps);
   return r.result(true, kind);
 }
 
@@ -445,31 +457,41 @@ async function calendar(
     text: c.event.summary ?? '',
   });
   r.touch(c.contactId);
-  const event = c.event;
+  // One file may carry several events (two sessions, a series and a one-off): each is a meeting.
+  for (const item of c.events) await calendarItem(r, c, item, deps);
+  return r.result(true, 'invite');
+}
+
+async function calendarItem(
+  r: Recorder,
+  c: Extract<Classification, { kind: 'calendar' }>,
+  item: CalendarItem,
+  deps: StoreDeps,
+): Promise<void> {
+  const { event, action } = item;
   const cause = `${event.method ?? 'calendar'} ${quoted(event.summary ?? r.message.subject)}`;
-  const answer = await recordInvitationAnswer(r.db, c.contactId, event, c.action, r.at);
+  const answer = await recordInvitationAnswer(r.db, c.contactId, event, action, r.at);
   if (answer) r.remarks.push(answer);
-  if (c.action === 'cancelled' || c.action === 'declined') {
+  if (action === 'cancelled' || action === 'declined') {
     if (await cancelMeeting(r, c.contactId, event)) {
-      r.remarks.push(`meeting ${c.action}`);
-      await r.move(c.contactId, { type: 'meeting_cancelled' }, `meeting ${c.action}: ${cause}`);
+      r.remarks.push(`meeting ${action}`);
+      await r.move(c.contactId, { type: 'meeting_cancelled' }, `meeting ${action}: ${cause}`);
     }
-    return r.result(true, 'invite');
+    return;
   }
   if (!c.fromOwner && event.timeZone)
     await learnContactZone(r.db, c.contactId, event.timeZone, 'invite', r.now);
-  const status = c.action === 'tentative' ? 'proposed' : 'confirmed';
+  const status = action === 'tentative' ? 'proposed' : 'confirmed';
   const applied = await upsertMeeting(r, c.contactId, event, status, deps);
   if (!applied) {
     r.remarks.push('older calendar update ignored');
-    return r.result(true, 'invite');
+    return;
   }
   r.remarks.push(`meeting ${status} for ${applied.starts_at}`);
   const stageEvent: StageEvent = {
     type: status === 'confirmed' ? 'meeting_confirmed' : 'meeting_proposed',
   };
   await r.move(c.contactId, stageEvent, `invite ${cause}`);
-  return r.result(true, 'invite');
 }
 
 /**
@@ -595,14 +617,40 @@ async function autoReply(
 async function bounce(
   r: Recorder,
   c: Extract<Classification, { kind: 'bounce' }>,
+  deps: StoreDeps,
 ): Promise<StoreResult> {
-  const reason = c.diagnostic ?? `bounced (${c.evidence})`;
+  const fallback = c.diagnostic ?? `bounced (${c.evidence})`;
   let firstContact: number | null = null;
+  const history: string[] = [];
   for (const recipient of c.recipients) {
+    const reason = recipient.diagnostic ?? fallback;
+    // A soft failure (spam block, full mailbox, given up) says nothing against the address.
+    if (recipient.severity === 'soft') {
+      const contact = await findContactByEmail(r.db, recipient.address);
+      if (!contact) continue;
+      firstContact ??= contact.id;
+      r.touch(contact.id);
+      history.push(
+        `${recipient.address} not delivered (${recipient.reason}), address kept: ${reason}`,
+      );
+      r.remarks.push(`${recipient.address} kept: ${recipient.reason}`);
+      if (deps.drafts?.notifyOwner) {
+        const notice = softBounceNotice({
+          name: contact.name,
+          address: recipient.address,
+          reason: recipient.reason,
+          diagnostic: recipient.diagnostic ?? c.diagnostic,
+        });
+        await deps.drafts.notifyOwner(r.db, { ...notice, at: r.now, contactId: contact.id });
+        r.remarks.push('owner told');
+      }
+      continue;
+    }
     const marked = await markAddressDead(r.db, recipient.address, reason, r.at);
     if (!marked) continue;
     firstContact ??= marked.contactId;
     r.touch(marked.contactId);
+    history.push(`${recipient.address} bounced (${recipient.reason}): ${reason}`);
     r.remarks.push(`${recipient.address} marked dead`);
     if (marked.liveLeft === 0) {
       await r.move(
@@ -619,7 +667,7 @@ async function bounce(
     direction: 'in',
     contactId: firstContact,
     threadId: null,
-    text: reason,
+    text: history.join('\n'),
   });
   return r.result(true, 'bounce');
 }

@@ -3,6 +3,7 @@ import type { Readable } from 'node:stream';
 import { compile } from 'html-to-text';
 import { type AttachmentStream, MailParser, type MessageText } from 'mailparser';
 import { BadInputError } from '../errors.js';
+import { canonicalAddress } from '../pipeline/address.js';
 import type {
   CalendarPart,
   DeliveryStatusRecipient,
@@ -222,6 +223,10 @@ function normalize(c: Collected, raw: Buffer, options: ParseOptions): MailMessag
   const date = (dateHeader && parseDateHeader(dateHeader)) || options.receivedAt;
   const contentType = rawHeader('content-type');
   const deliveryParts = c.parts.filter((p) => isDeliveryStatusPart(p.contentType));
+  // Broken MIME (a boundary that never comes) leaves no text: read the raw body instead.
+  const brokenMultipart =
+    c.text.trim() === '' && c.parts.length === 0 && /multipart\//i.test(contentType ?? '');
+  const text = brokenMultipart ? rawBodyText(raw) : c.text;
   const isReport =
     contentType !== undefined &&
     /multipart\/report/i.test(contentType) &&
@@ -239,16 +244,49 @@ function normalize(c: Collected, raw: Buffer, options: ParseOptions): MailMessag
     from: addresses(c.headers.get('from'))[0] ?? null,
     to: addresses(c.headers.get('to')),
     cc: addresses(c.headers.get('cc')),
-    text: c.text,
+    text,
     headers: pickHeaders(rawHeader),
     calendar: c.parts
       .filter((p) => isCalendarPart(p.contentType, p.filename))
       .map((p) => calendarPart(p)),
-    deliveryStatus:
-      isReport || deliveryParts.length > 0
-        ? deliveryParts.flatMap((p) => parseDeliveryStatus(p.content.toString('utf8')))
-        : null,
+    deliveryStatus: deliveryStatusOf(deliveryParts, text, isReport),
   };
+}
+
+/**
+ * The report's per-recipient blocks: from its delivery-status parts, else
+ * from the text when a server wrote the fields into a plain part (or the
+ * MIME was too broken for mailparser to find the part).
+ */
+function deliveryStatusOf(
+  parts: readonly KeptPart[],
+  text: string,
+  isReport: boolean,
+): DeliveryStatusRecipient[] | null {
+  const fromParts = parts.flatMap((p) => parseDeliveryStatus(p.content.toString('utf8')));
+  if (fromParts.length > 0) return fromParts;
+  if (/^\s*final-recipient\s*:/im.test(text) && /^\s*action\s*:/im.test(text)) {
+    const fromText = parseDeliveryStatus(text.replace(/^[ \t]+(?=[\w-]+:)/gm, ''));
+    if (fromText.length > 0) return fromText;
+  }
+  return isReport || parts.length > 0 ? fromParts : null;
+}
+
+/**
+ * The body as raw text, for mail whose MIME structure mailparser could not
+ * follow (a wrong or missing boundary leaves it no text): better read the
+ * bytes than lose what the mail says.
+ */
+function rawBodyText(raw: Buffer): string {
+  const head = raw.subarray(0, Math.min(raw.length, 256 * 1024)).toString('utf8');
+  const end = head.search(/\r?\n\r?\n/);
+  if (end === -1) return '';
+  return head
+    .slice(end)
+    .replace(/^--[^\r\n]*$/gm, '')
+    .replace(/^content-[\w-]+:[^\r\n]*$/gim, '')
+    .replace(/=\r?\n/g, '')
+    .trim();
 }
 
 function pickHeaders(get: (name: string) => string | undefined): MailMessage['headers'] {
@@ -330,7 +368,7 @@ function addresses(header: unknown): MailAddress[] {
     for (const entry of list) {
       if (entry.group) visit(entry.group);
       else if (entry.address?.includes('@')) {
-        out.push({ address: entry.address.trim().toLowerCase(), name: (entry.name ?? '').trim() });
+        out.push({ address: canonicalAddress(entry.address), name: (entry.name ?? '').trim() });
       }
     }
   };
@@ -380,8 +418,8 @@ function fieldsOf(block: string): Map<string, string> {
   return fields;
 }
 
-/** `rfc822; Bob@Example.com` → `bob@example.com`. */
+/** `rfc822; Bob@Example.com` → `bob@example.com`; a pipe or path stays as it is, for classify to set aside. */
 function stripAddressType(value: string): string {
   const semi = value.indexOf(';');
-  return (semi === -1 ? value : value.slice(semi + 1)).trim().replace(/^<|>$/g, '').toLowerCase();
+  return canonicalAddress(semi === -1 ? value : value.slice(semi + 1));
 }

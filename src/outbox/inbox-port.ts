@@ -94,5 +94,14 @@ export function createDraftCommandHandler(options: DraftCommandPortOptions): Dra
       };
       return draftInvitation(ctx, meetingId, at);
     },
+    async notifyOwner(db: Db, notice): Promise<void> {
+      const ctx: OutboxContext = {
+        db,
+        config,
+        logger,
+        ...(options.templates ? { templates: options.templates } : {}),
+      };
+      await queueOwnerNotice(ctx, notice);
+    },
   };
 }

@@ -1,8 +1,10 @@
 import { findAcceptance, looksLikeThanks } from './acceptance.js';
+import { canonicalAddress } from './address.js';
 import { type AutoReplyEvidence, detectAutoReply } from './auto-reply.js';
 import { type BounceEvidence, detectBounce } from './bounce.js';
 import type { CalendarEvent } from './calendar-event.js';
 import { findDecline } from './decline.js';
+import type { FailureReason, FailureSeverity } from './failure-kind.js';
 import type { MailAddress, MailMessage } from './mail.js';
 import { type OwnerReply, parseOwnerReply } from './owner-commands.js';
 import type { ProposedTime } from './proposed-time.js';
@@ -102,6 +104,11 @@ export interface ClassifyContext {
 export interface BouncedRecipient {
   readonly address: string;
   readonly contactId: number | null;
+  /** Only a hard failure marks the address dead; a soft one is told to the owner. */
+  readonly severity: FailureSeverity;
+  readonly reason: FailureReason;
+  /** The server's words about this recipient, when the report has them. */
+  readonly diagnostic: string | null;
 }
 
 export interface OutreachRecipient {
@@ -113,6 +120,11 @@ export interface OutreachRecipient {
 }
 
 export type CalendarAction = 'confirmed' | 'cancelled' | 'accepted' | 'declined' | 'tentative';
+
+export interface CalendarItem {
+  readonly action: CalendarAction;
+  readonly event: CalendarEvent;
+}
 
 /** The meaning of one mail. */
 export type Classification =
@@ -135,7 +147,10 @@ export type Classification =
       readonly action: CalendarAction;
       readonly contactId: number;
       readonly fromOwner: boolean;
+      /** The first event for this contact (action is its action). */
       readonly event: CalendarEvent;
+      /** Every event of the mail for this contact, the first included: one file may hold several meetings. */
+      readonly events: readonly CalendarItem[];
     }
   | {
       readonly kind: 'owner_outreach';
@@ -192,9 +207,9 @@ export function classify(message: MailMessage, context: ClassifyContext): Classi
     return {
       kind: 'bounce',
       evidence: bounce.evidence,
-      recipients: bounce.recipients.map((address) => ({
-        address,
-        contactId: context.contacts.get(address)?.contactId ?? null,
+      recipients: bounce.recipients.map((r) => ({
+        ...r,
+        contactId: context.contacts.get(r.address)?.contactId ?? null,
       })),
       diagnostic: bounce.diagnostic,
     };
@@ -228,14 +243,14 @@ export function addressesToLookUp(
 ): string[] {
   const out = new Set<string>();
   const add = (a: string | null | undefined): void => {
-    if (a?.includes('@')) out.add(a.trim().toLowerCase());
+    if (a?.includes('@')) out.add(canonicalAddress(a));
   };
   add(message.from?.address);
   for (const a of [...message.to, ...message.cc]) add(a.address);
   for (const r of message.deliveryStatus ?? []) add(r.recipient);
   for (const a of message.headers.xFailedRecipients?.split(/[\s,;]+/) ?? []) add(a);
   const bounce = detectBounce(message, new Set());
-  if (bounce.type === 'failed') for (const a of bounce.recipients) add(a);
+  if (bounce.type === 'failed') for (const r of bounce.recipients) add(r.address);
   for (const event of calendarEvents) {
     add(event.organizer);
     for (const attendee of event.attendees) add(attendee.address);
@@ -250,17 +265,17 @@ class Addresses {
   private readonly service: string | null;
 
   constructor(context: ClassifyContext) {
-    this.owners = new Set(context.ownerAddresses.map((a) => a.trim().toLowerCase()));
-    this.service = context.serviceAddress?.trim().toLowerCase() || null;
+    this.owners = new Set(context.ownerAddresses.map(canonicalAddress));
+    this.service = context.serviceAddress ? canonicalAddress(context.serviceAddress) || null : null;
   }
 
   isService(address: string): boolean {
-    return this.service !== null && address.toLowerCase() === this.service;
+    return this.service !== null && canonicalAddress(address) === this.service;
   }
 
   /** An owner address, also with a `+tag` the owner added. */
   isOwner(address: string): boolean {
-    const a = address.toLowerCase();
+    const a = canonicalAddress(address);
     return this.owners.has(a) || this.owners.has(a.replace(/\+[^@]*@/, '@'));
   }
 
@@ -436,7 +451,7 @@ function ownerOutreach(
   const recipients: OutreachRecipient[] = [];
   const thanks = looksLikeThanks(context.replyText);
   for (const r of recipientsOf(message)) {
-    const address = r.address.toLowerCase();
+    const address = canonicalAddress(r.address);
     if (!address.includes('@') || who.isOwnOrService(address) || seen.has(address)) continue;
     seen.add(address);
     const known = context.contacts.get(address);
@@ -466,12 +481,30 @@ function classifyCalendar(
   const sender = message.from?.address ?? '';
   const fromOwner = sender !== '' && who.isOwner(sender);
   let sawEvent = false;
+  let first: { action: CalendarAction; event: CalendarEvent; contactId: number } | null = null;
+  const items: CalendarItem[] = [];
+  const uids = new Set<string>();
   for (const event of context.calendarEvents) {
     const action = calendarAction(event, sender, who);
     if (!action) continue;
     sawEvent = true;
+    // Exceptions of a series share the master's UID and come after it: the master speaks for them.
+    if (uids.has(event.uid)) continue;
     const contactId = calendarContact(event, message, context, who, fromOwner);
-    if (contactId !== null) return { kind: 'calendar', action, contactId, fromOwner, event };
+    if (contactId === null || (first && contactId !== first.contactId)) continue;
+    uids.add(event.uid);
+    first ??= { action, event, contactId };
+    items.push({ action, event });
+  }
+  if (first) {
+    return {
+      kind: 'calendar',
+      action: first.action,
+      contactId: first.contactId,
+      fromOwner,
+      event: first.event,
+      events: items,
+    };
   }
   return sawEvent ? unrelated('calendar event with no known contact') : null;
 }
@@ -487,7 +520,7 @@ function calendarAction(
   if (method !== 'REPLY') return null;
   // The replying attendee: the sender's own entry, else the only non-owner one.
   const replying =
-    event.attendees.find((a) => a.address === sender.toLowerCase()) ??
+    event.attendees.find((a) => a.address === canonicalAddress(sender)) ??
     (event.attendees.length === 1 ? event.attendees[0] : undefined) ??
     event.attendees.find((a) => !who.isOwner(a.address));
   switch (replying?.partstat) {

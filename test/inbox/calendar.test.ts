@@ -123,7 +123,9 @@ describe('ianaName', () => {
     ['Romance Standard Time', 'Europe/Paris'],
     ['Eastern Standard Time', 'America/New_York'],
     ['/mozilla.org/20070129_1/Europe/Berlin', 'Europe/Berlin'],
-    ['(UTC+01:00) Amsterdam, Berlin, Bern', null],
+    // A Windows display name stands for its first city IANA knows.
+    ['(UTC+01:00) Amsterdam, Berlin, Bern', 'Europe/Amsterdam'],
+    ['(UTC) Coordinated Universal Time', null],
   ])('%s → %s', (tzid, expected) => {
     expect(ianaName(tzid)).toBe(expected);
   });

@@ -506,7 +506,9 @@ describe('bounces', () => {
       ],
     });
     const result = expectKind(run(message, { contacts: ANNA }), 'bounce');
-    expect(result.recipients).toEqual([{ address: 'anna@acme.com', contactId: 1 }]);
+    expect(result.recipients).toMatchObject([
+      { address: 'anna@acme.com', contactId: 1, severity: 'hard', reason: 'no-such-user' },
+    ]);
     expect(result.evidence).toBe('delivery-status');
     expect(result.diagnostic).toMatch(/User unknown/);
   });
@@ -544,7 +546,9 @@ describe('bounces', () => {
       text: "Your message to anna@acme.com couldn't be delivered.\nanna wasn't found at acme.com.\n\nRemote Server returned '550 5.1.10 RESOLVER.ADR.RecipientNotFound; Recipient not found by SMTP address lookup'\n",
     });
     const result = expectKind(run(message, { contacts: ANNA }), 'bounce');
-    expect(result.recipients).toEqual([{ address: 'anna@acme.com', contactId: 1 }]);
+    expect(result.recipients).toMatchObject([
+      { address: 'anna@acme.com', contactId: 1, severity: 'hard', reason: 'no-such-user' },
+    ]);
     expect(result.evidence).toBe('sender-and-text');
   });
 
