@@ -6,16 +6,23 @@
  * to SECTIONS beside reply text.
  * Usage: npm run bench:accuracy
  */
+import { autoReplyAccuracy, bounceAccuracy, inviteAccuracy } from './accuracy-mail.js';
 import { type AccuracySection, replyTextAccuracy } from './accuracy-replies.js';
 
-const SECTIONS: ReadonlyArray<() => Promise<AccuracySection>> = [replyTextAccuracy];
+const SECTIONS: ReadonlyArray<() => Promise<AccuracySection | AccuracySection[]>> = [
+  replyTextAccuracy,
+  bounceAccuracy,
+  autoReplyAccuracy,
+  inviteAccuracy,
+];
 
 const results: AccuracySection[] = [];
 for (const section of SECTIONS) {
-  const result = await section();
-  results.push(result);
-  console.log(`\n== ${result.title}\n`);
-  for (const line of result.lines) console.log(line);
+  for (const result of [await section()].flat()) {
+    results.push(result);
+    console.log(`\n== ${result.title}\n`);
+    for (const line of result.lines) console.log(line);
+  }
 }
 console.log('\n== Summary\n');
 for (const r of results) {
