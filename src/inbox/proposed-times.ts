@@ -10,7 +10,12 @@ import { DateTime } from 'luxon';
 import { detectLanguage, type TextLanguage } from '../pipeline/language.js';
 import { findMeetingPlace } from '../pipeline/meeting-place.js';
 import type { ProposedTime, ZoneSource } from '../pipeline/proposed-time.js';
-import { findStatedZone, type StatedZone, type WriterClock } from '../pipeline/stated-zone.js';
+import {
+  findStatedZone,
+  offsetAfterTime,
+  type StatedZone,
+  type WriterClock,
+} from '../pipeline/stated-zone.js';
 import { guessZone } from '../pipeline/zone-guess.js';
 
 export { guessZone };
@@ -152,20 +157,36 @@ export function extractProposedTimes(text: string, options: ProposedTimesOptions
   const duration = options.durationMinutes ?? DEFAULT_MEETING_MINUTES;
   const seen = new Set<string>();
   const out: ProposedTime[] = [];
+  let dated: ProposedTime | null = null;
   for (const result of results) {
     const proposal = toProposal(result, { zone, offset, duration, place });
     // "now", "ahora", "jetzt" come back as the send time itself: no proposal.
     if (
       !proposal ||
       Date.parse(proposal.start) < sentAt.getTime() + 60_000 ||
-      seen.has(proposal.start)
+      seen.has(proposal.start) ||
+      (dated !== null && restates(proposal, dated))
     ) {
       continue;
     }
+    if (proposal.dayStated) dated = proposal;
     seen.add(proposal.start);
     out.push(proposal);
   }
   return out.sort((a, b) => a.start.localeCompare(b.start));
+}
+
+/**
+ * "Thursday at 9am EST / 3pm CET": the second clock names no day, and on
+ * the day of the time before it is that same instant. It restates the
+ * time; read alone it would be a second proposal on the day of sending.
+ */
+function restates(time: ProposedTime, dated: ProposedTime): boolean {
+  if (time.dayStated !== false || !time.wall || !dated.wall) return false;
+  const zone = time.timeZone;
+  if (!zone) return false;
+  const onThatDay = DateTime.fromISO(`${dated.wall.slice(0, 10)}${time.wall.slice(10)}`, { zone });
+  return onThatDay.isValid && onThatDay.toMillis() === Date.parse(dated.start);
 }
 
 interface Candidate {
@@ -191,7 +212,7 @@ function statedZoneAround(
   const rest = paragraph.slice(end, end + ZONE_REACH);
   const sentenceEnd = rest.search(/[.!?\n](?:\s|$)/);
   const near = paragraph.slice(start, end) + (sentenceEnd < 0 ? rest : rest.slice(0, sentenceEnd));
-  return findStatedZone(near, writer) ?? inParagraph();
+  return offsetAfterTime(near) ?? findStatedZone(near, writer) ?? inParagraph();
 }
 
 /** Rejoins a date-only result with the time-only result right after it. */

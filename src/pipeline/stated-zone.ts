@@ -226,6 +226,18 @@ function placeZone(name: string): string | null {
   return null;
 }
 
+// "14:00 -05:00", "10am +0530": a sign right before the digits, a space after the time
+// (so a range "10:00-12:00" or "10:00 - 11:00" is no offset).
+const OFFSET_AFTER_TIME = /\d(?:\s?[ap]\.?m\.?)?\s+\(?([+-−])([01]\d):?([0-5]\d)(?![\d:])/i;
+
+/** An offset written right after a clock time in `text` ("14:00 -05:00", "10am +0530"), or null. */
+export function offsetAfterTime(text: string): StatedZone | null {
+  const bare = OFFSET_AFTER_TIME.exec(text);
+  if (!bare) return null;
+  const zone = fixedZone(bare[1] as string, Number(bare[2]), Number(bare[3]));
+  return zone ? { kind: 'zone', zone } : null;
+}
+
 export interface WriterClock {
   /** The writer's UTC offset in minutes from the Date header, null if unknown. */
   readonly offsetMinutes: number | null;

@@ -36,6 +36,9 @@ const PHRASES: readonly [string, string, string][] = [
   ['How about Friday 27 November at 10:30 AEDT?', '+0000', '2026-11-26T23:30:00.000Z'],
   ['Monday 30 November at 9am BST?', '+0600', '2026-11-30T03:00:00.000Z'],
   ['Thursday 26 November at 3pm New York time?', '+0100', '2026-11-26T20:00:00.000Z'],
+  ['Thursday 26 November at 14:00 -05:00?', '+0000', '2026-11-26T19:00:00.000Z'],
+  // One time on two clocks is one proposal, not a second one on the day of sending.
+  ['Thursday 26 November at 9am EST / 3pm CET?', '+0000', '2026-11-26T14:00:00.000Z'],
   ['Jeudi 26 novembre à 15h heure de Paris, ça vous va ?', '+0000', '2026-11-26T14:00:00.000Z'],
   ['Je propose vendredi 27 novembre à 10h heure de New York.', '+0100', '2026-11-27T15:00:00.000Z'],
   ['Mardi 24 novembre à 9h à mon heure ?', '-0500', '2026-11-24T14:00:00.000Z'],
@@ -130,7 +133,8 @@ describe('kith ingest: zones stated in the text', () => {
     PHRASES.forEach(([text, offset, expected], i) => {
       const n = String(i).padStart(2, '0');
       const line = result.stdout.split('\n').find((l) => l.includes(`b${n}-reply.eml: `)) ?? '';
-      const got = /meeting proposed for (\S+?)(?:[,;]|$|\s)/.exec(line)?.[1] ?? null;
+      const found = [...line.matchAll(/meeting proposed for ([^\s,;]+)/g)].map((m) => m[1]);
+      const got = found.length === 1 ? found[0] : found.join(' + ') || null;
       if (got !== expected)
         wrong.push(`${text} (${offset}) → ${got} (expected ${expected}) | ${line}`);
     });
