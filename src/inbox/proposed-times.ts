@@ -215,7 +215,15 @@ function statedZoneAround(
   return offsetAfterTime(near) ?? findStatedZone(near, writer) ?? inParagraph();
 }
 
-/** Rejoins a date-only result with the time-only result right after it. */
+/** Whether the words gave a day ("Thursday", "3 December", "tomorrow"), not only a clock time. */
+function namesDay(components: chrono.ParsedComponents): boolean {
+  return ['day', 'weekday', 'month'].some((part) => components.isCertain(part as chrono.Component));
+}
+
+/**
+ * Rejoins a date-only result with the time-only result next to it (either
+ * order), and gives a clock time without a day the day named before it.
+ */
 function mergeDateThenTime(
   text: string,
   results: readonly chrono.ParsedResult[],
@@ -232,10 +240,44 @@ function mergeDateThenTime(
     }
     return paragraphZone;
   };
+  // The day of the latest time that named one: "Thursday at 2pm or 4pm",
+  // "9am EST / 3pm CET", "3pm my time (9am yours)" give the later clock that day.
+  let lastDay: chrono.ParsedComponents | null = null;
+  const push = (candidate: Candidate) => {
+    const named = candidate.dateFrom ?? (namesDay(candidate.start) ? candidate.start : null);
+    if (named && !PAST_WORDS.test(candidate.text)) lastDay = named;
+    out.push(named || !lastDay ? candidate : { ...candidate, dateFrom: lastDay });
+  };
   for (let i = 0; i < results.length; i += 1) {
     const current = results[i]!;
     const next = results[i + 1];
     const gap = next ? text.slice(current.index + current.text.length, next.index) : '';
+    // "10am Pacific on Thursday": chrono gives the hour and the day apart.
+    if (
+      next &&
+      current.start.isCertain('hour') &&
+      !namesDay(current.start) &&
+      !next.start.isCertain('hour') &&
+      namesDay(next.start) &&
+      gap.length <= 14 &&
+      !/[.!?\n]/.test(gap)
+    ) {
+      push({
+        text: text.slice(current.index, next.index + next.text.length),
+        statedZone: statedZoneAround(
+          text,
+          current.index,
+          next.index + next.text.length,
+          writer,
+          inParagraph,
+        ),
+        start: current.start,
+        dateFrom: next.start,
+        end: current.end ?? null,
+      });
+      i += 1;
+      continue;
+    }
     if (
       next &&
       !current.start.isCertain('hour') &&
@@ -245,7 +287,7 @@ function mergeDateThenTime(
       gap.length <= 14 &&
       !/[.!?\n]/.test(gap)
     ) {
-      out.push({
+      push({
         text: text.slice(current.index, next.index + next.text.length),
         statedZone: statedZoneAround(
           text,
@@ -261,7 +303,7 @@ function mergeDateThenTime(
       i += 1;
       continue;
     }
-    out.push({
+    push({
       text: current.text,
       statedZone: statedZoneAround(
         text,
@@ -308,9 +350,7 @@ function toProposal(candidate: Candidate, placement: Placement): ProposedTime | 
     place: placement.place,
     wall: startAt.toFormat("yyyy-MM-dd'T'HH:mm"),
     zoneFrom: zoned.from,
-    dayStated:
-      candidate.dateFrom !== null ||
-      ['day', 'weekday', 'month'].some((part) => start.isCertain(part as chrono.Component)),
+    dayStated: candidate.dateFrom !== null || namesDay(start),
   };
 }
 

@@ -185,7 +185,7 @@ const REGIONS: readonly [RegExp, string][] = [
 const WRITER =
   /\b(?:my (?:local )?time(?: ?zone)?|(?:à |a )?mon heure(?: locale)?|heure locale|meiner (?:zeit|ortszeit)|meine (?:zeit|ortszeit)|mi hora(?: local)?|hora local)\b/i;
 const READER =
-  /\b(?:your (?:local )?time(?: ?zone)?|(?:à |a )?(?:votre|ton) heure(?: locale)?|(?:ihrer|deiner|eurer) (?:zeit|ortszeit)|(?:tu|su) hora(?: local)?)\b/i;
+  /\b(?:your (?:local )?time(?: ?zone)?|yours|(?:à |a )?(?:votre|ton) heure(?: locale)?|(?:ihrer|deiner|eurer) (?:zeit|ortszeit)|(?:tu|su) hora(?: local)?)\b/i;
 
 // "UTC+2", "GMT-5", "UTC +05:30", "UTC+5.5".
 const NAMED_OFFSET = /\b(?:UTC|GMT)\s?([+-−])\s?(\d{1,2})(?:[:.]?(\d{2})|\.(5))?(?!\d)/i;
@@ -258,8 +258,11 @@ export function findStatedZone(text: string, writer: WriterClock): StatedZone | 
     const zone = fixedZone(offset[1] as string, Number(offset[2]), minutes);
     if (zone) return { kind: 'zone', zone };
   }
-  if (READER.test(text)) return { kind: 'reader' };
-  if (WRITER.test(text)) return { kind: 'writer' };
+  // "3pm my time (9am yours)": the mention nearest after the time is its own.
+  const reader = text.search(READER);
+  const writerAt = text.search(WRITER);
+  if (reader >= 0 && (writerAt < 0 || reader < writerAt)) return { kind: 'reader' };
+  if (writerAt >= 0) return { kind: 'writer' };
   for (const [pattern, zone] of REGIONS) if (pattern.test(text)) return { kind: 'zone', zone };
   // The place pattern is the costly one; most text has none of its anchor words.
   const placeWords = PLACE_ANCHOR.test(text);

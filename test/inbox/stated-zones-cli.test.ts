@@ -39,6 +39,8 @@ const PHRASES: readonly [string, string, string][] = [
   ['Thursday 26 November at 14:00 -05:00?', '+0000', '2026-11-26T19:00:00.000Z'],
   // One time on two clocks is one proposal, not a second one on the day of sending.
   ['Thursday 26 November at 9am EST / 3pm CET?', '+0000', '2026-11-26T14:00:00.000Z'],
+  ['Can we do 10am Pacific on Thursday?', '+0000', '2026-11-26T18:00:00.000Z'],
+  ['Thursday 26 November at 3pm my time (9am yours)?', '+0100', '2026-11-26T14:00:00.000Z'],
   ['Jeudi 26 novembre à 15h heure de Paris, ça vous va ?', '+0000', '2026-11-26T14:00:00.000Z'],
   ['Je propose vendredi 27 novembre à 10h heure de New York.', '+0100', '2026-11-27T15:00:00.000Z'],
   ['Mardi 24 novembre à 9h à mon heure ?', '-0500', '2026-11-24T14:00:00.000Z'],
