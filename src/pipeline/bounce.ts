@@ -55,12 +55,12 @@ const DELAY_SUBJECT =
 const DELAY_TEXT =
   /(will (be )?retr(y|ied)|will (continue|keep) (to try|trying)|still trying|has not (yet )?been delivered|not yet been delivered|this is (just )?a warning|no action is required|you do not need to resend|delivery (has been|is|was) delayed|will try again|keeps? trying|temporarily deferred|message is delayed)/i;
 const GIVEN_UP =
-  /(permanent|given up|gave up|giving up|retry timeout exceeded|could not be delivered|couldn't be delivered|will not (be )?retr|no further attempts|failed permanently|\b5\.\d{1,3}\.\d{1,3}\b|\b55\d\b|delivery has failed|has been returned)/i;
+  /(permanent|given up|gave up|giving up|retry timeout exceeded|could not be delivered|couldn't be delivered|will not (be )?retr|no further attempts|failed permanently|(?<![\d.])5\.\d{1,3}\.\d{1,3}(?!\.?\d)|\b55\d\b|delivery has failed|has been returned)/i;
 // Phrases only a delivery report uses: what makes a text a report, whoever sent it.
 const REPORT_TEXT =
-  /(this is the mail system at host|created automatically by mail delivery software|wasn't able to deliver|qmail-send program|addresses had (permanent fatal errors|delivery problems)|transcript of (the )?session follows|delivery to the following recipients? (failed|has failed)|did not reach|recipient\(s\) (cannot|could not) be reached|could not be delivered to|couldn't be delivered|was not delivered to|wasn't delivered to|delivery has failed|(could not|couldn't|cannot|can't|wasn't|was not) (be )?delivered|undeliverable|permanent(ly)? (error|failure|fatal)|unable to deliver|mail failed, returning to sender|error delivering your mail|delivery failure|returned mail|failed to deliver|message not delivered|not recogni[sz]ed|address not found|unable to be delivered|remote (host|server) said|smtp error|retry timeout exceeded|host .{1,120} said: *5|final-recipient:|diagnostic-code:|reporting-mta:|status: *5\.\d|\b5\.\d{1,3}\.\d{1,3}\b|\b55[0-4][ -]|user unknown|no such user|does not exist|unzustellbar|konnte nicht zugestellt|n'a pas pu être remis|no se pudo entregar|kon niet worden afgeleverd|não pôde ser entregue|配信できませんでした|届きませんでした|送信できませんでした)/i;
+  /(this is the mail system at host|created automatically by mail delivery software|wasn't able to deliver|qmail-send program|addresses had (permanent fatal errors|delivery problems)|transcript of (the )?session follows|delivery to the following recipients? (failed|has failed)|did not reach|recipient\(s\) (cannot|could not) be reached|could not be delivered to|couldn't be delivered|was not delivered to|wasn't delivered to|delivery has failed|(could not|couldn't|cannot|can't|wasn't|was not) (be )?delivered|undeliverable|permanent(ly)? (error|failure|fatal)|unable to deliver|mail failed, returning to sender|error delivering your mail|delivery failure|returned mail|failed to deliver|message not delivered|not recogni[sz]ed|address not found|unable to be delivered|remote (host|server) said|smtp error|retry timeout exceeded|host .{1,120} said: *5|final-recipient:|diagnostic-code:|reporting-mta:|status: *5\.\d|(?<![\d.])5\.\d{1,3}\.\d{1,3}(?!\.?\d)|\b55[0-4][ -]|user unknown|no such user|does not exist|unzustellbar|konnte nicht zugestellt|n'a pas pu être remis|no se pudo entregar|kon niet worden afgeleverd|não pôde ser entregue|配信できませんでした|届きませんでした|送信できませんでした)/i;
 const REPLY_PREFIX = /^\s*(re|aw|antw|sv|rv|res|r)\s*:/i;
-const SMTP_STATUS = /\b(5\.\d{1,3}\.\d{1,3}|55[0-4])\b/;
+const SMTP_STATUS = /(?<![\d.])(5\.\d{1,3}\.\d{1,3}|55[0-4])(?!\.?\d)/;
 // A bounce forwarded by hand still shows the mail system as its sender.
 const FORWARDED_DAEMON =
   /^\s*(from|von|de|van|da|från|fra)\s*:.*(mailer[-_]?daemon|postmaster|mail delivery)/im;
@@ -194,7 +194,7 @@ const DIAGNOSTIC_LINE =
   /(\b[245]\.\d{1,3}\.\d{1,3}\b|\b[45]\d\d[ -]|unknown|does not exist|not found|full|quota|spam|blocked|rejected|refused|denied|too (big|large)|failed|not delivered|did not reach|not recogni[sz]ed)/i;
 
 // A 4xx/5xx reply or status: a success code ("250 2.1.0 Sender OK") in a transcript says nothing.
-const FAILURE_CODE = /\b[45]\.\d{1,3}\.\d{1,3}\b|\b[45]\d\d[ -]/;
+const FAILURE_CODE = /(?<![\d.])[45]\.\d{1,3}\.\d{1,3}(?!\.?\d)|\b[45]\d\d[ -]/;
 
 /** The server's answer about one address: the first failure-code line from the address on. */
 function lineAbout(text: string, address: string): string | null {

@@ -41,7 +41,8 @@ const POLICY =
   /(policy|not allowed|not permitted|access denied|relay(ing)? (denied|not permitted|access denied)|refused|prohibited|not authori[sz]ed|rejected|unauthenticated|authentication required)/i;
 
 // Only failure classes: a transcript's "250 2.1.0 Sender OK" is no verdict.
-const STATUS = /\b([45])\.(\d{1,3})\.(\d{1,3})\b/;
+// Not inside an IP address: "host [4.79.181.168]" is no 4.x.x status.
+const STATUS = /(?<![\d.])([45])\.(\d{1,3})\.(\d{1,3})(?!\.?\d)/;
 
 /** Severity and reason of one failed recipient, from its status (may be empty) and the server's words. */
 export function judgeFailure(status: string, words: string, action = 'failed'): FailureKind {
@@ -54,8 +55,9 @@ export function judgeFailure(status: string, words: string, action = 'failed'): 
 
   // A temporary class, or a report that gave up retrying, never says the address is gone.
   if (klass === '4' || action === 'expired' || action === 'delayed') {
-    if (MAILBOX_FULL.test(words)) return soft('mailbox-full');
-    if (TOO_BIG.test(words)) return soft('too-big');
+    if (MAILBOX_FULL.test(words) || (subject === '2' && detail === '2'))
+      return soft('mailbox-full');
+    if (TOO_BIG.test(words) || (subject === '3' && detail === '4')) return soft('too-big');
     if (SPAM.test(words)) return soft('spam-block');
     if (GREYLISTED.test(words)) return soft('greylisted');
     return soft('gave-up');

@@ -32,6 +32,14 @@ describe('judgeFailure: hard or soft', () => {
     expect(judgeFailure('', 'User unknown', 'delayed').severity).toBe('soft');
   });
 
+  it('reads no status out of an IP address', () => {
+    expect(judgeFailure('', 'host [4.79.181.168]: 554 This account has been disabled')).toEqual({
+      severity: 'hard',
+      reason: 'no-such-user',
+    });
+    expect(judgeFailure('4.2.2', '', 'failed').reason).toBe('mailbox-full');
+  });
+
   it('ignores a success code in a transcript', () => {
     expect(judgeFailure('', '250 2.1.0 Sender OK').reason).toBe('unknown');
   });
