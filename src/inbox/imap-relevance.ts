@@ -1,6 +1,7 @@
 import type { FetchMessageObject, MessageStructureObject } from 'imapflow';
 import libmime from 'libmime';
 import addressparser from 'nodemailer/lib/addressparser';
+import { headerTextWithoutJunk } from './header-junk.js';
 import {
   allIds,
   headerLines,
@@ -98,7 +99,7 @@ function walk(
 
 /** Builds the summary from a FETCH of HEADER_FIELDS (and the BODYSTRUCTURE, when asked for). */
 export function summarizeHeaders(message: FetchMessageObject): HeaderSummary {
-  const lines = headerLines(message.headers?.toString('utf8') ?? '');
+  const lines = headerLines(headerTextWithoutJunk(message.headers?.toString('utf8') ?? ''));
   const field = (name: (typeof HEADER_FIELDS)[number]) => headerValue(lines, name);
   const contentType = (field('content-type') ?? '').toLowerCase();
   const from = addressesOf(field('from'));

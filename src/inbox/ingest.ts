@@ -15,6 +15,7 @@ import { verifySignedMessageId } from '../outbox/message-id.js';
 import { type Classification, type ClassificationKind, classify } from '../pipeline/classify.js';
 import { type MailOrigin, proveOwnerMail, WAITING_FOR_PROOF } from '../pipeline/owner-proof.js';
 import { createGroupWriter } from './group-writer.js';
+import { headerJunkCount } from './header-junk.js';
 import type { RelevanceIndex } from './imap-relevance.js';
 import { buildContext } from './ingest-context.js';
 import {
@@ -178,6 +179,7 @@ export function createIngester(deps: IngesterDeps): Ingester {
     trx: Db,
     prepared: Prepared,
     source: IngestSource,
+    headerJunk: number,
   ): Promise<IngestOutcome> => {
     const { message } = prepared;
     const id = message.messageId;
@@ -248,6 +250,16 @@ export function createIngester(deps: IngesterDeps): Ingester {
       logger.warn(
         'refused as an owner command: the sender is not an owner address but answers mail kith sent only to the owner',
         { source: source.label, messageId: id },
+      );
+    }
+    if (c.kind === 'unrelated' && headerJunk > 0) {
+      // The junk may have hidden the sender or the thread of a contact's reply: dropping it
+      // would lose that reply without a word, so it is put aside where the owner sees it.
+      const reason = `damaged headers: ${headerJunk} NUL or control byte(s) in them, so kith could not tell who sent it or which thread it answers`;
+      return putAsideIn(
+        trx,
+        { source: source.label, reason, messageId: id, subject: message.subject },
+        source.checkpoint,
       );
     }
     if (c.kind === 'unrelated')
@@ -338,7 +350,7 @@ export function createIngester(deps: IngesterDeps): Ingester {
           const result = await parsed;
           if ('error' in result)
             return putAsideIn(trx, unreadable(raw, source, result.error), source.checkpoint);
-          return handle(trx, result.prepared, source);
+          return handle(trx, result.prepared, source, headerJunkCount(raw));
         },
         async recover(trx, error) {
           // The database is busy (another kith process): retry later, do not put the mail aside.

@@ -1,3 +1,5 @@
+import { headerTextWithoutJunk } from './header-junk.js';
+
 /**
  * Reading raw header lines without a MIME parser: Message-ID lists, single
  * header values, a peek at the header block of mail that is not parsed (too
@@ -11,7 +13,9 @@
  * body: for mail put aside unparsed (too large, or mailparser gave up).
  */
 export function peekHeaders(raw: Buffer): { messageId: string | null; subject: string | null } {
-  const head = raw.subarray(0, Math.min(raw.length, 64 * 1024)).toString('latin1');
+  const head = headerTextWithoutJunk(
+    raw.subarray(0, Math.min(raw.length, 64 * 1024)).toString('latin1'),
+  );
   const end = head.search(/\r?\n\r?\n/);
   const block = end === -1 ? head : head.slice(0, end);
   const lines = headerLines(block);

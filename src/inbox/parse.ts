@@ -10,6 +10,7 @@ import type {
   MailAddress,
   MailMessage,
 } from '../pipeline/mail.js';
+import { withoutHeaderJunk } from './header-junk.js';
 import {
   allIds,
   firstId,
@@ -64,7 +65,9 @@ function textOfHtml(html: string): string {
 }
 
 /**
- * Works around two mailparser traps before parsing:
+ * Works around three mailparser traps before parsing:
+ * - NUL bytes and control characters in the header block break the header
+ *   they sit in, so they are removed (header-junk.ts);
  * - bare-CR line endings parse to nothing, so they become CRLF;
  * - `format=flowed` makes it join a quoted line ending in a space with the
  *   next unquoted line, so the parameter is dropped (the text keeps its
@@ -75,8 +78,8 @@ function textOfHtml(html: string): string {
  * down is harmless: only line endings in the headers break the parse.)
  */
 export function prepareRaw(raw: Buffer): Buffer {
-  let out = raw;
-  const head = raw.subarray(0, TRAP_SCAN_BYTES);
+  let out = withoutHeaderJunk(raw);
+  const head = out.subarray(0, TRAP_SCAN_BYTES);
   if (hasBareCr(head)) {
     out = Buffer.from(out.toString('latin1').replace(/\r(?!\n)/g, '\r\n'), 'latin1');
   }

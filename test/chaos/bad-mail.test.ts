@@ -85,6 +85,24 @@ function chaosConfig(dir: string) {
   );
 }
 
+/**
+ * True when the mutated bytes still carry a header line naming the sender's
+ * address or the outreach it answers, at the start of a line of the header
+ * block: what kith needs to know the reply is a contact's.
+ */
+function identityReadable(raw: Buffer, from: { address: string; ref: string }): boolean {
+  const text = raw.toString('latin1');
+  const blank = text.search(/\r?\n\r?\n/);
+  const head = blank === -1 ? text : text.slice(0, blank);
+  return head
+    .split(/\r\n|\n|\r/)
+    .some(
+      (line) =>
+        (/^From:/i.test(line) && line.includes(`<${from.address}>`)) ||
+        line.startsWith(`In-Reply-To: <${from.ref}>`),
+    );
+}
+
 describe('bad mail', () => {
   it('the IMAP watcher keeps running through bad mail in the mailbox', async () => {
     const dovecot = await startDovecot();
@@ -221,7 +239,14 @@ describe('bad mail', () => {
         peakRss = Math.max(peakRss, process.memoryUsage().rss);
       }, 20);
       const inflight: Promise<void>[] = [];
-      const feed = async (kind: Mutation | 'huge-attachment', raw: Buffer) => {
+      // Replies from known contacts that were neither stored nor put aside, and whether the
+      // mutation left their sender address or thread reference readable.
+      const notStored: { kind: string; readable: boolean }[] = [];
+      const feed = async (
+        kind: Mutation | 'huge-attachment',
+        raw: Buffer,
+        from: { address: string; ref: string },
+      ) => {
         total += 1;
         const done = ingester
           .ingest(raw, { label: `fuzz:${total}:${kind}`, receivedAt: new Date() })
@@ -231,6 +256,9 @@ describe('bad mail', () => {
               const counts = byKind.get(kind) ?? {};
               counts[o.status] = (counts[o.status] ?? 0) + 1;
               byKind.set(kind, counts);
+              if (o.status === 'unrelated' || o.status === 'duplicate') {
+                notStored.push({ kind, readable: identityReadable(raw, from) });
+              }
               if (o.status === 'quarantined') {
                 expect(o.reason.trim().length).toBeGreaterThan(3);
                 const key = o.reason.split(':')[0] as string;
@@ -249,15 +277,15 @@ describe('bad mail', () => {
       for (let i = 0; i < MUTANTS; i++) {
         const c = contact(Math.floor(random() * CONTACTS));
         if (i % Math.floor(MUTANTS / HUGE_HEADERS) === 7) {
-          await feed('huge-header', hugeHeader(i, c, 1024 * 1024));
+          await feed('huge-header', hugeHeader(i, c, 1024 * 1024), c);
         } else if (i % Math.floor(MUTANTS / DEEP) === 11) {
-          await feed('deep-nesting', deepNesting(i, c, 100));
+          await feed('deep-nesting', deepNesting(i, c, 100), c);
         } else {
           const kind = MUTATIONS[i % MUTATIONS.length] as (typeof MUTATIONS)[number];
-          await feed(kind, mutate(i, kind, random, c));
+          await feed(kind, mutate(i, kind, random, c), c);
         }
       }
-      await feed('huge-attachment', hugeAttachment(MUTANTS, contact(0)));
+      await feed('huge-attachment', hugeAttachment(MUTANTS, contact(0)), contact(0));
       await Promise.all(inflight);
       const ms = Date.now() - started;
       clearInterval(sampler);
@@ -318,6 +346,26 @@ describe('bad mail', () => {
           expect(quarantineTotal).toBeGreaterThanOrEqual(outcomes.quarantined ?? 0);
           expect(after.status).toBe('stored');
           return `handled ${handled} + quarantined ${outcomes.quarantined ?? 0} = ${total}, 0 thrown (${summary}); top reasons ${topReasons}; ingest still works after; ${(ms / 1000).toFixed(1)} s`;
+        },
+      );
+      const readable = notStored.filter((n) => n.readable).length;
+      const byMutation = Object.entries(
+        notStored.reduce<Record<string, number>>((acc, n) => {
+          acc[n.kind] = (acc[n.kind] ?? 0) + 1;
+          return acc;
+        }, {}),
+      )
+        .map(([k, n]) => `${n} ${k}`)
+        .join(', ');
+      await held(
+        {
+          suite: SUITE,
+          tried: `every mutant is a reply from one of ${CONTACTS} known contacts: how many were neither stored nor put aside, and could kith have read who sent them`,
+          times: total,
+        },
+        () => {
+          expect(readable).toBe(0);
+          return `${outcomes.stored ?? 0} stored, ${outcomes.quarantined ?? 0} put aside with a reason, ${notStored.length} not stored${notStored.length > 0 ? ` (${byMutation}): in all ${notStored.length} the mutation destroyed both the From address and the In-Reply-To line (cut off or overwritten), ${readable} were readable` : ''}`;
         },
       );
       await held(
