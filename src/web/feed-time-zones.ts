@@ -17,10 +17,11 @@ function ianaZone(name: string): IANAZone | null {
   return /\//.test(name) && IANAZone.isValidZone(name) ? IANAZone.create(name) : null;
 }
 
+/** "+05:30": ical.js takes a UTC offset in its jCal form (it writes "+0530"). */
 function offsetText(minutes: number): string {
   const sign = minutes < 0 ? '-' : '+';
   const abs = Math.abs(minutes);
-  return `${sign}${String(Math.floor(abs / 60)).padStart(2, '0')}${String(abs % 60).padStart(2, '0')}`;
+  return `${sign}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
 }
 
 function floating(local: DateTime): ICAL.Time {

@@ -1,5 +1,6 @@
 import ICAL from 'ical.js';
 import { describe, expect, test } from 'vitest';
+import { buildFeed } from '../../src/web/calendar-feed.js';
 import { useTempDir } from '../helpers/temp-dir.js';
 import { get, login, makeWeb, postForm } from './harness.js';
 import { seedContact, seedMeeting } from './seed.js';
@@ -103,5 +104,46 @@ describe("the contact's time zone on the web", () => {
     ICAL.TimezoneService.register(zone as ICAL.Component);
     const event = new ICAL.Event(calendar.getFirstSubcomponent('vevent') as ICAL.Component);
     expect(event.startDate.toJSDate().toISOString()).toBe('2026-12-03T22:00:00.000Z');
+  });
+});
+
+describe('the calendar feed across zones', () => {
+  test.each([
+    ['Australia/Sydney', '2026-03-10T23:00:00.000Z', '20260311T100000'],
+    ['America/St_Johns', '2026-03-26T14:00:00.000Z', '20260326T113000'],
+    ['Asia/Kolkata', '2026-11-05T12:30:00.000Z', '20261105T180000'],
+  ])('a meeting in %s reads back at its instant', (zone, start, local) => {
+    const end = new Date(Date.parse(start) + 30 * 60_000).toISOString();
+    const row = {
+      id: 1,
+      contact_id: 1,
+      starts_at: start,
+      ends_at: end,
+      time_zone: zone,
+      mode: 'video',
+      location: null,
+      status: 'confirmed' as const,
+      ical_uid: null,
+      ical_sequence: null,
+      proposed_by: null,
+      source_message_id: null,
+      created_at: start,
+      updated_at: start,
+      contact_name: 'Kim',
+      contact_company: null,
+      contact_time_zone: zone,
+    };
+    const text = buildFeed(
+      [row as Parameters<typeof buildFeed>[0][number]],
+      new Date(start),
+      'kith.test',
+    );
+    expect(text).toContain(`DTSTART;TZID=${zone}:${local}`);
+    const calendar = new ICAL.Component(ICAL.parse(text));
+    const vtimezone = calendar.getFirstSubcomponent('vtimezone') as ICAL.Component;
+    ICAL.TimezoneService.register(vtimezone);
+    const event = new ICAL.Event(calendar.getFirstSubcomponent('vevent') as ICAL.Component);
+    expect(event.startDate.toJSDate().toISOString()).toBe(start);
+    expect(event.endDate.toJSDate().toISOString()).toBe(end);
   });
 });
