@@ -8,11 +8,13 @@
  */
 import { autoReplyAccuracy, bounceAccuracy, inviteAccuracy } from './accuracy-mail.js';
 import { type AccuracySection, replyTextAccuracy } from './accuracy-replies.js';
+import { proposedTimesAccuracy } from './accuracy-times.js';
 
 const SECTIONS: ReadonlyArray<() => Promise<AccuracySection | AccuracySection[]>> = [
   replyTextAccuracy,
   bounceAccuracy,
   autoReplyAccuracy,
+  proposedTimesAccuracy,
   inviteAccuracy,
 ];
 
