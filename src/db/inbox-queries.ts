@@ -1,4 +1,4 @@
-import { addressForms } from '../pipeline/address.js';
+import { addressForms, canonicalAddress } from '../pipeline/address.js';
 import type { Db } from './database.js';
 import type { QuarantineRow } from './schema.js';
 
@@ -221,6 +221,8 @@ export interface QuarantineInput {
   readonly messageId?: string | null;
   readonly subject?: string | null;
   readonly size?: number | null;
+  /** The sender's address, so mail from a known contact can be shown to the owner. */
+  readonly from?: string | null;
 }
 
 export async function addToQuarantine(db: Db, input: QuarantineInput, at: string): Promise<void> {
@@ -232,6 +234,7 @@ export async function addToQuarantine(db: Db, input: QuarantineInput, at: string
       message_id: input.messageId ?? null,
       subject: input.subject ? input.subject.slice(0, 500) : null,
       size: input.size ?? null,
+      from_address: input.from ? canonicalAddress(input.from) : null,
       created_at: at,
     })
     .execute();

@@ -1,4 +1,6 @@
+import type { PutAsideMail } from '../pipeline/put-aside.js';
 import type { Db } from './database.js';
+import { putAsideFromContacts } from './put-aside-queries.js';
 import { NOT_AN_EXCHANGE } from './scheduler-queries.js';
 import type { Contact, Meeting, Message } from './schema.js';
 
@@ -197,6 +199,8 @@ export interface DigestFacts {
   readonly noReply: readonly (NamedRow & { readonly since: string })[];
   readonly newReferrals: readonly (NamedRow & { readonly referrerName: string | null })[];
   readonly keepInTouchDue: readonly (NamedRow & { readonly dueAt: string })[];
+  /** Mail from known contacts put aside this week: the owner reads it by hand. */
+  readonly putAside: readonly PutAsideMail[];
 }
 
 const LIST_LIMIT = 20;
@@ -342,6 +346,7 @@ export async function digestFacts(
       const person = keepInTouchPeople.get(Number(j.subject_key.replace('contact:', '')));
       return person ? [{ ...person, dueAt: j.due_at }] : [];
     }),
+    putAside: await putAsideFromContacts(db, { from, to, limit: LIST_LIMIT }),
   };
 }
 

@@ -187,6 +187,8 @@ export interface QuarantineTable {
   message_id: string | null;
   subject: string | null;
   size: number | null;
+  /** The From address (canonical form), when it could be read. */
+  from_address: ColumnType<string | null, string | null | undefined, never>;
   created_at: string;
 }
 

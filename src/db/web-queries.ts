@@ -1,7 +1,9 @@
 import { lateSince } from '../pipeline/late.js';
+import type { PutAsideMail } from '../pipeline/put-aside.js';
 import { JOURNEY, STAGES, type Stage } from '../pipeline/stages.js';
 import type { Db } from './database.js';
 import { sql } from './kysely.js';
+import { putAsideFromContacts } from './put-aside-queries.js';
 import { NOT_AN_EXCHANGE } from './scheduler-queries.js';
 import type {
   Advice,
@@ -664,6 +666,8 @@ export interface HealthData {
   readonly messageCount: number;
   readonly quarantineCount: number;
   readonly quarantine: readonly QuarantineRow[];
+  /** Of those, mail from known contacts, which the owner must read by hand. */
+  readonly putAsideFromContacts: readonly (PutAsideMail & { contactId: number })[];
   readonly failedOutbox: readonly OutboxRow[];
   readonly recentJobs: readonly {
     kind: string;
@@ -723,6 +727,7 @@ export async function loadHealth(db: Db): Promise<HealthData> {
     messageCount: Number(messageCount.n),
     quarantineCount: Number(quarantineCount.n),
     quarantine,
+    putAsideFromContacts: await putAsideFromContacts(db),
     failedOutbox,
     recentJobs,
     syncState,

@@ -525,6 +525,7 @@ class MailboxWatch {
           messageId: s.messageId,
           subject: s.subject,
           size: s.size,
+          from: s.from[0] ?? null,
         },
         checkpoint.saver(s.uid, this.now),
       );

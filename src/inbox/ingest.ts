@@ -215,6 +215,7 @@ export function createIngester(deps: IngesterDeps): Ingester {
             reason: `refused: ${proof.reason}`,
             messageId: id,
             subject: message.subject,
+            from: sender,
           },
           now().toISOString(),
         );
@@ -227,7 +228,13 @@ export function createIngester(deps: IngesterDeps): Ingester {
         return done({ status: 'quarantined', messageId: id, reason: proof.reason });
       return putAsideIn(
         trx,
-        { source: source.label, reason: proof.reason, messageId: id, subject: message.subject },
+        {
+          source: source.label,
+          reason: proof.reason,
+          messageId: id,
+          subject: message.subject,
+          from: sender,
+        },
         source.checkpoint,
       );
     }
@@ -240,7 +247,7 @@ export function createIngester(deps: IngesterDeps): Ingester {
           'To follow up with them, add them with `npm run kith -- import csv <file>` (or raise the setting and send again).';
         return putAsideIn(
           trx,
-          { source: source.label, reason, messageId: id, subject: message.subject },
+          { source: source.label, reason, messageId: id, subject: message.subject, from: sender },
           source.checkpoint,
         );
       }
@@ -258,7 +265,7 @@ export function createIngester(deps: IngesterDeps): Ingester {
       const reason = `damaged headers: ${headerJunk} NUL or control byte(s) in them, so kith could not tell who sent it or which thread it answers`;
       return putAsideIn(
         trx,
-        { source: source.label, reason, messageId: id, subject: message.subject },
+        { source: source.label, reason, messageId: id, subject: message.subject, from: sender },
         source.checkpoint,
       );
     }
@@ -272,6 +279,7 @@ export function createIngester(deps: IngesterDeps): Ingester {
           reason: `refused: ${c.reason}`,
           messageId: id,
           subject: message.subject,
+          from: sender,
         },
         now().toISOString(),
       );
@@ -309,12 +317,15 @@ export function createIngester(deps: IngesterDeps): Ingester {
     raw: Buffer,
     source: IngestSource,
     reason: string,
-    named: { messageId: string | null; subject: string | null } = peekHeaders(raw),
+    named: { messageId: string | null; subject: string | null; from: string | null } = peekHeaders(
+      raw,
+    ),
   ): QuarantineInput => ({
     source: source.label,
     reason,
     messageId: named.messageId,
     subject: named.subject,
+    from: named.from,
     size: raw.length,
   });
 
@@ -362,7 +373,10 @@ export function createIngester(deps: IngesterDeps): Ingester {
           return putAsideIn(
             trx,
             'prepared' in result
-              ? asideAsIs(raw, source, reason, result.prepared.message)
+              ? asideAsIs(raw, source, reason, {
+                  ...result.prepared.message,
+                  from: result.prepared.message.from?.address ?? null,
+                })
               : asideAsIs(raw, source, reason),
             source.checkpoint,
           );

@@ -9,10 +9,15 @@ import { headerTextWithoutJunk } from './header-junk.js';
  */
 
 /**
- * Message-ID and Subject from the header block alone, without parsing the
- * body: for mail put aside unparsed (too large, or mailparser gave up).
+ * Message-ID, Subject and the sender's address from the header block alone,
+ * without parsing the body: for mail put aside unparsed (too large, or
+ * mailparser gave up).
  */
-export function peekHeaders(raw: Buffer): { messageId: string | null; subject: string | null } {
+export function peekHeaders(raw: Buffer): {
+  messageId: string | null;
+  subject: string | null;
+  from: string | null;
+} {
   const head = headerTextWithoutJunk(
     raw.subarray(0, Math.min(raw.length, 64 * 1024)).toString('latin1'),
   );
@@ -22,7 +27,16 @@ export function peekHeaders(raw: Buffer): { messageId: string | null; subject: s
   return {
     messageId: firstId(headerValue(lines, 'message-id')),
     subject: headerValue(lines, 'subject') ?? null,
+    from: firstAddress(headerValue(lines, 'from')),
   };
+}
+
+/** The first `local@domain` in an address header: `Ana <ana@x>` or a bare address. */
+function firstAddress(value: string | undefined): string | null {
+  if (!value) return null;
+  const found =
+    /<\s*([^<>\s@]+@[^<>\s@]+)\s*>/.exec(value) ?? /([^\s<>"',;:@]+@[^\s<>"',;:@]+)/.exec(value);
+  return found?.[1] ?? null;
 }
 
 /** `Key: value` lines of a header block, continuations kept, in the shape mailparser's `headerLines` has. */

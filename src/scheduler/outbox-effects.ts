@@ -24,6 +24,7 @@ import {
 } from '../outbox/drafts.js';
 import { ownerView, personView } from '../outbox/views.js';
 import { lateSince } from '../pipeline/late.js';
+import { putAsideSentence } from '../pipeline/put-aside.js';
 import { isStage, STAGE_LABELS, STAGES } from '../pipeline/stages.js';
 import { tidyAdvice } from '../templates/advice.js';
 import { KIND_LABELS, type MeetingView, type PersonView } from '../templates/contexts.js';
@@ -335,6 +336,7 @@ export function createOutboxEffects(options: OutboxEffectsOptions): SchedulerEff
           name: name(c),
           detail: `update drafted ${when(c.dueAt)}`,
         })),
+        putAside: facts.putAside.map((m) => putAsideSentence(m, config.timeZone)),
       });
       await queueOwnerMail(outbox(db), { kind: 'weekly_digest', ...rendered, at });
       return undefined;

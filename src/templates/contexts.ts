@@ -215,6 +215,8 @@ export interface WeeklyDigestContext {
   readonly noReply: readonly DigestPerson[];
   readonly newReferrals: readonly DigestPerson[];
   readonly keepInTouchDue: readonly DigestPerson[];
+  /** One plain sentence per mail from a contact that was put aside this week. */
+  readonly putAside: readonly string[];
 }
 
 export interface SendFailedContext {

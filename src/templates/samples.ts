@@ -190,6 +190,9 @@ export const SAMPLE_CONTEXTS: Samples = {
       noReply: [{ name: 'Bob Lee', detail: 'no reply for 9 days' }],
       newReferrals: [{ name: 'Cleo Park', detail: 'referred by Ana Souza' }],
       keepInTouchDue: [{ name: 'Dan Wu', detail: 'last in touch 3 months ago' }],
+      putAside: [
+        'A reply from Ana Souza (ana@acme.example) on Thu 3 Dec was put aside: too large (31 MB)',
+      ],
     },
     {
       owner,
@@ -202,6 +205,7 @@ export const SAMPLE_CONTEXTS: Samples = {
       noReply: [],
       newReferrals: [],
       keepInTouchDue: [],
+      putAside: [],
     },
   ],
   send_failed: [

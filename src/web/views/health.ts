@@ -1,5 +1,6 @@
 import type { HealthData } from '../../db/web-queries.js';
 import type { CheckResult } from '../../doctor/check.js';
+import { putAsideSentence } from '../../pipeline/put-aside.js';
 import type { ServiceStatus } from '../../service.js';
 import type { UpcomingJob } from '../deps.js';
 import { html, type SafeHtml } from '../html.js';
@@ -120,6 +121,17 @@ ${
 }</li>`;
 }
 
+/** Mail from known contacts that was put aside: kith did not count it, so the owner must read it. */
+function putAsideFromContactsList(
+  mails: HealthData['putAsideFromContacts'],
+  tz: string,
+): SafeHtml | string {
+  if (mails.length === 0) return '';
+  return html`<div class="panel" id="put-aside-contacts"><h3>From your contacts: read these in your mail program</h3>
+<p class="small muted">kith did not count them as replies, so these contacts are still where they were.</p>
+<ul>${mails.map((m) => html`<li><a href="/contacts/${m.contactId}">${putAsideSentence(m, tz)}</a></li>`)}</ul></div>`;
+}
+
 export function healthBody(v: HealthView): SafeHtml {
   const { data } = v;
   return html`<section aria-labelledby="svc-h"><h2 id="svc-h">Services</h2>
@@ -142,6 +154,7 @@ ${
 }
 </section>
 <section aria-labelledby="q-h"><h2 id="q-h">Put aside (quarantine) <span class="muted small">(${data.quarantineCount})</span></h2>
+${putAsideFromContactsList(data.putAsideFromContacts, v.timeZone)}
 ${
   data.quarantine.length === 0
     ? html`<p class="muted">Nothing was put aside.</p>`
