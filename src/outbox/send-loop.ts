@@ -1,5 +1,5 @@
 import type { Config } from '../config.js';
-import type { Db } from '../db/database.js';
+import { type Db, inTransaction } from '../db/database.js';
 import {
   countDue,
   countOwnerMailSince,
@@ -29,6 +29,7 @@ import { createFileTransport } from './file-transport.js';
 import { createImapFolders, type ImapFolders } from './imap-folders.js';
 import { createSenderLease, type SenderLease } from './lease.js';
 import { addressesIn, buildMail } from './mime.js';
+import { recordSentOutreach } from './record-sent.js';
 import { onOutboxChange } from './signal.js';
 import { createSmtpTransport } from './smtp-transport.js';
 import { type MailTransport, SendError } from './transport.js';
@@ -186,12 +187,15 @@ export function createSendLoop(options: SendLoopOptions): SendLoop {
 
   const markSent = async (row: OutboxRow) => {
     const at = iso();
-    // False when ingest already saw it in Sent (markSentByMessageId): fine either way.
-    await moveOutboxRow(db, row.id, ['sending'], {
-      state: 'sent',
-      sent_at: at,
-      last_error: null,
-      updated_at: at,
+    await inTransaction(db, async (trx) => {
+      // False when ingest already saw it in Sent (markSentByMessageId): fine either way.
+      await moveOutboxRow(trx, row.id, ['sending'], {
+        state: 'sent',
+        sent_at: at,
+        last_error: null,
+        updated_at: at,
+      });
+      await recordSentOutreach(trx, row, config.owner.emails[0] ?? '', at);
     });
   };
 
