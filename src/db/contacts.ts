@@ -2,6 +2,7 @@ import { addressForms, canonicalAddress } from '../pipeline/address.js';
 import type { Stage } from '../pipeline/stages.js';
 import { type StageEvent, type TransitionResult, transition } from '../pipeline/transitions.js';
 import { type Db, inTransaction } from './database.js';
+import { sql } from './kysely.js';
 import type { Contact, ContactEmail } from './schema.js';
 
 /** The canonical form (see canonicalAddress), so lookups are exact. */
@@ -38,6 +39,13 @@ export function normalizeLinkedinUrl(url: string): string {
     .replace(/[?#].*$/, '')
     .replace(/\/+$/, '')
     .toLowerCase();
+}
+
+/** LinkedIn profile addresses written in a text (an outreach naming where it found someone). */
+export function linkedinProfilesIn(text: string): string[] {
+  const found =
+    text.match(/(https?:\/\/)?([a-z]{2,3}\.|www\.)?linkedin\.com\/in\/[^\s<>"')\]]+/gi) ?? [];
+  return [...new Set(found.map(normalizeLinkedinUrl))];
 }
 
 export async function emailsOf(db: Db, contactId: number): Promise<ContactEmail[]> {
@@ -157,4 +165,86 @@ export async function applyStageEvent(
       .execute();
     return result;
   });
+}
+
+/**
+ * Adds an address to a contact, primary when it has none yet. False when
+ * some contact already has it (addresses are unique across contacts).
+ */
+export async function attachAddress(db: Db, contactId: number, address: string): Promise<boolean> {
+  const canonical = normalizeAddress(address);
+  const has = await db
+    .selectFrom('contact_emails')
+    .select('id')
+    .where('contact_id', '=', contactId)
+    .executeTakeFirst();
+  const inserted = await db
+    .insertInto('contact_emails')
+    .values({ contact_id: contactId, address: canonical, is_primary: has ? 0 : 1 })
+    .onConflict((oc) => oc.column('address').doNothing())
+    .returning('id')
+    .executeTakeFirst();
+  return inserted !== undefined;
+}
+
+/** One whitespace between words and none around: the form a name is compared in. */
+export function tidyName(name: string): string {
+  return name.normalize('NFC').replace(/\s+/g, ' ').trim();
+}
+
+/**
+ * The one contact with this exact name (letter case aside) and no address
+ * yet — an imported prospect, say, since most LinkedIn exports have none.
+ * Undefined when there is none or more than one: a namesake is never guessed.
+ */
+export async function findAddresslessByName(db: Db, name: string): Promise<Contact | undefined> {
+  const wanted = tidyName(name);
+  if (wanted === '') return undefined;
+  const rows = await db
+    .selectFrom('contacts')
+    .selectAll()
+    .where(sql<boolean>`name = ${wanted} COLLATE NOCASE`)
+    .where((eb) =>
+      eb.not(
+        eb.exists(
+          eb
+            .selectFrom('contact_emails')
+            .select('contact_emails.id')
+            .whereRef('contact_emails.contact_id', '=', 'contacts.id'),
+        ),
+      ),
+    )
+    .limit(2)
+    .execute();
+  const same = rows.filter((c) => tidyName(c.name ?? '').toLowerCase() === wanted.toLowerCase());
+  return same.length === 1 ? same[0] : undefined;
+}
+
+/**
+ * A history row that records a fact without a move (a match, a merge): the
+ * stage stays, the cause says what happened.
+ */
+export async function recordInHistory(
+  db: Db,
+  contactId: number,
+  cause: string,
+  context: { at: string; manual: boolean; sourceMessageId?: string | null },
+): Promise<void> {
+  const { stage } = await db
+    .selectFrom('contacts')
+    .select('stage')
+    .where('id', '=', contactId)
+    .executeTakeFirstOrThrow();
+  await db
+    .insertInto('stage_history')
+    .values({
+      contact_id: contactId,
+      from_stage: stage,
+      to_stage: stage,
+      at: context.at,
+      cause,
+      manual: context.manual ? 1 : 0,
+      source_message_id: context.sourceMessageId ?? null,
+    })
+    .execute();
 }

@@ -1,6 +1,16 @@
-import { applyStageEvent, createContact, findContactByEmail } from '../db/contacts.js';
+import {
+  applyStageEvent,
+  attachAddress,
+  createContact,
+  findAddresslessByName,
+  findContactByEmail,
+  findContactByLinkedin,
+  linkedinProfilesIn,
+  recordInHistory,
+} from '../db/contacts.js';
 import type { Db } from '../db/database.js';
 import { createThread, markAddressDead, setOooReturnDate } from '../db/inbox-queries.js';
+import type { Contact } from '../db/schema.js';
 import type { Logger } from '../log.js';
 import { softBounceNotice } from '../pipeline/bounce-notice.js';
 import type { CalendarEvent } from '../pipeline/calendar-event.js';
@@ -112,7 +122,8 @@ class Recorder {
     if (!this.contactIds.includes(contactId)) this.contactIds.push(contactId);
   }
 
-  async move(contactId: number, event: StageEvent, cause: string): Promise<void> {
+  /** Applies the event; true when the contact moved. */
+  async move(contactId: number, event: StageEvent, cause: string): Promise<boolean> {
     this.touch(contactId);
     const result = await applyStageEvent(this.db, contactId, event, {
       at: this.at,
@@ -120,6 +131,7 @@ class Recorder {
       sourceMessageId: this.message.messageId,
     });
     if (result.moved) this.changes.push({ contactId, from: result.from, to: result.to });
+    return result.moved;
   }
 
   result(stored: boolean, kind: string): StoreResult {
@@ -230,8 +242,20 @@ async function outreach(
 ): Promise<StoreResult> {
   let first: { contactId: number; threadId: number } | null = null;
   const allThanks = c.recipients.every((p) => p.thankYou);
+  // A profile link in a mail to one person names that person.
+  const profiles = c.recipients.length === 1 ? linkedinProfilesIn(context.replyText) : [];
   for (const person of c.recipients) {
     let contactId = person.contactId ?? (await findContactByEmail(r.db, person.address))?.id;
+    let matched: string | null = null;
+    if (contactId === undefined) {
+      const prospect = await knownWithoutThisAddress(r.db, person.name, profiles);
+      if (prospect) {
+        contactId = prospect.contact.id;
+        await attachAddress(r.db, contactId, person.address);
+        matched = `matched to the ${prospect.contact.source.startsWith('import:') ? 'imported ' : ''}prospect by ${prospect.by}; ${person.address} added`;
+        r.remarks.push(`${person.address} ${matched.replace(/; .*$/, '')}`);
+      }
+    }
     if (contactId === undefined) {
       const name = person.name || null;
       contactId = (
@@ -241,10 +265,25 @@ async function outreach(
     }
     const threadId = await threadFor(r, contactId, null);
     first ??= { contactId, threadId };
-    if (person.thankYou)
-      await r.move(contactId, { type: 'thank_you_sent' }, `thank-you ${quoted(r.message.subject)}`);
-    else
-      await r.move(contactId, { type: 'outreach_seen' }, `outreach ${quoted(r.message.subject)}`);
+    const also = matched ? ` (${matched})` : '';
+    const moved = person.thankYou
+      ? await r.move(
+          contactId,
+          { type: 'thank_you_sent' },
+          `thank-you ${quoted(r.message.subject)}${also}`,
+        )
+      : await r.move(
+          contactId,
+          { type: 'outreach_seen' },
+          `outreach ${quoted(r.message.subject)}${also}`,
+        );
+    // The match is said in the history even when the stage stays.
+    if (matched && !moved)
+      await recordInHistory(r.db, contactId, `outreach ${quoted(r.message.subject)}${also}`, {
+        at: r.at,
+        manual: false,
+        sourceMessageId: r.message.messageId,
+      });
   }
   const kind = allThanks ? 'thank_you' : 'outreach';
   await insertMessage(r, {
@@ -255,6 +294,24 @@ async function outreach(
     text: context.replyText,
   });
   return r.result(true, kind);
+}
+
+/**
+ * A contact the owner already has for a recipient whose address kith does
+ * not know: by a LinkedIn profile the mail links to, else by exact name
+ * among contacts with no address yet (most LinkedIn exports have none).
+ */
+async function knownWithoutThisAddress(
+  db: Db,
+  name: string | null,
+  profiles: readonly string[],
+): Promise<{ contact: Contact; by: string } | undefined> {
+  for (const url of profiles) {
+    const contact = await findContactByLinkedin(db, url);
+    if (contact) return { contact, by: 'LinkedIn profile' };
+  }
+  const contact = name ? await findAddresslessByName(db, name) : undefined;
+  return contact ? { contact, by: 'name' } : undefined;
 }
 
 async function contactReply(
