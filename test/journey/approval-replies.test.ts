@@ -203,7 +203,7 @@ const ANSWERS: readonly [string, Expect][] = [
   ['Can you make it shorter?', 'waits'],
   ['Looks fine I guess. Will decide tomorrow.', 'waits'],
   [
-    '---------- Forwarded message ---------\nFrom: kith\nFor my coach: what do you think of this?',
+    'For my coach: what do you think of this?\n\n---------- Forwarded message ---------\nFrom: kith <sam+kith@example.org>\nSubject: Approve thank-you note',
     'waits',
   ],
   [

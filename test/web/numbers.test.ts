@@ -104,6 +104,7 @@ describe('next thing due on a card', () => {
       kind: 'draft',
       draftId: 9,
       count: 2,
+      lateSince: null,
     });
     expect(nextDue({ ...base, nextMeetingAt: day(3) }, schedule)).toEqual({
       kind: 'meeting',
