@@ -234,6 +234,14 @@ async function carryOut(
         }),
       );
     case 'stage_after_send':
-      return move(db, a.contactId, { type: a.event }, at, `draft outbox:${a.draftId} was sent`);
+      return move(
+        db,
+        a.contactId,
+        { type: a.event },
+        at,
+        a.event === 'thank_you_sent'
+          ? 'your thank-you was sent'
+          : 'your keep-in-touch mail was sent',
+      );
   }
 }

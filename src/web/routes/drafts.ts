@@ -57,7 +57,7 @@ export function draftRoutes(deps: WebDeps): Hono<AppEnv> {
         active: 'drafts',
         chrome: flash ? { ...chrome, flash } : chrome,
         heading: html`<h1>Draft</h1>`,
-        body: draftCard(draft, tz, chrome.csrfToken, 2, {
+        body: draftCard(draft, tz, chrome.csrfToken, 'page', {
           now: deps.now(),
           ...(typed === undefined ? {} : { typed }),
         }),

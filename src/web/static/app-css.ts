@@ -63,6 +63,8 @@ tbody th { font-size: 1rem; color: var(--ink); }
 .panel > h2:first-child, .panel > h3:first-child, .preview > h2:first-child { margin-top: 0; }
 form.stacked input:not([type="radio"]):not([type="checkbox"]), form.stacked select { width: 100%; }
 .table-wrap { overflow-x: auto; }
+details.technical { margin-top: .5rem; font-size: .875rem; }
+details.technical summary { color: var(--muted); cursor: pointer; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
 
 /* board */
@@ -100,11 +102,20 @@ legend { font-weight: 600; padding: 0 .3rem; }
 .more { font-size: .85rem; margin: .5rem .3rem 0; }
 .side-exits .board { grid-auto-columns: minmax(10.5rem, 1fr); }
 
-/* contact */
-.contact-grid { display: grid; grid-template-columns: minmax(0, 2fr) minmax(0, 1fr); gap: 1rem; }
+/* contact: on a laptop the timeline beside what is next and who they are; on a phone what is next comes first */
+.contact-grid { display: grid; grid-template-columns: minmax(0, 2fr) minmax(0, 1fr); gap: 0 1rem;
+  grid-template-areas: "main now" "main about"; grid-template-rows: auto 1fr; }
+.contact-now { grid-area: now; }
+.contact-main { grid-area: main; }
+.contact-about { grid-area: about; align-self: start; }
+.next-list { list-style: none; padding: 0; margin: .4rem 0; display: grid; gap: .3rem; }
+.owner-mail summary { cursor: pointer; color: var(--muted); font-size: .875rem; }
+.owner-mail .message { margin-top: .4rem; }
+.message.kith { border-left-color: #1d7a46; }
 .stage-pill { display: inline-block; padding: .05rem .6rem; border-radius: 1em; background: #e3e9fb;
   color: #203a8f; font-size: .85rem; font-weight: 600; }
 .addresses { list-style: none; padding: 0; margin: 0; }
+.addresses li { overflow-wrap: anywhere; }
 .addresses .dead { color: var(--bad); text-decoration: line-through; }
 .timeline { list-style: none; padding: 0; margin: 0; display: grid; gap: .6rem; }
 .message { background: var(--panel); border: 1px solid var(--line); border-left: 4px solid #8aa4ea;
@@ -123,6 +134,10 @@ legend { font-weight: 600; padding: 0 .3rem; }
 .funnel-row meter { width: 100%; height: 1.2rem; }
 .tree-wrap { margin-bottom: 1rem; overflow-x: auto; background: var(--panel); border: 1px solid var(--line); border-radius: var(--radius); }
 .tree-wrap svg { display: block; }
+.tree-list { display: none; margin-bottom: 1rem; }
+.tree-list ul { margin: 0; padding-left: 1.1rem; }
+.tree-list > ul { padding-left: 0; list-style: none; }
+.tree-list li { margin: .2rem 0; overflow-wrap: anywhere; }
 progress { width: 100%; height: 1.2rem; }
 .state-ok { color: var(--ok); font-weight: 600; }
 .state-degraded, .state-idle { color: #8a5a00; font-weight: 600; }
@@ -131,10 +146,31 @@ dl.details { display: grid; grid-template-columns: max-content 1fr; gap: .15rem 
 dl.details dt { color: var(--muted); }
 dl.details dd { margin: 0; overflow-wrap: anywhere; }
 .login { max-width: 24rem; margin: 3rem auto; }
+.draft > h2 { font-size: 1rem; margin-top: 0; }
+td, th, dd { overflow-wrap: anywhere; }
+.funnel-table svg { display: block; width: 100%; max-width: 200px; min-width: 2.5rem; }
 
 @media (max-width: 48rem) {
-  .contact-grid { grid-template-columns: 1fr; }
-  .board { grid-auto-columns: 82vw; align-items: start; }
+  .contact-grid { grid-template-columns: minmax(0, 1fr); grid-template-areas: "now" "main" "about";
+    grid-template-rows: auto; }
+  /* A phone shows the columns one under another: nothing hides past the right edge. */
+  .board { grid-auto-flow: row; grid-auto-columns: auto; grid-template-columns: minmax(0, 1fr);
+    overflow-x: visible; }
+  .column { min-height: 0; }
+  .column-move { position: static; }
+  /* Tables whose columns do not fit become lists: one block per row, each cell labelled. */
+  table.stack, table.stack tbody, table.stack tr, table.stack td, table.stack tbody th { display: block; }
+  table.stack thead { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); }
+  table.stack tr { border-bottom: 1px solid var(--line); padding: .35rem 0; }
+  table.stack td, table.stack tbody th { border: 0; padding: .1rem .6rem; text-align: left; }
+  table.stack td[data-label]::before { content: attr(data-label) ": "; color: var(--muted); font-size: .85rem; }
+  table.stack td:empty { display: none; }
+  table.funnel-table tr { display: grid; grid-template-columns: minmax(0, 1fr) 2.5rem minmax(0, 1fr); align-items: center; }
+  .funnel-table td.rate { grid-column: 1 / -1; }
+  .tree-wrap, .tree-legend { display: none; }
+  .tree-list { display: block; }
+  dl.details { grid-template-columns: minmax(0, 1fr); }
+  dl.details dd { margin-bottom: .3rem; }
   header.top nav { order: 3; flex-basis: 100%; }
   .funnel-row { grid-template-columns: 6rem 1fr; }
   .funnel-row .rate { grid-column: 2; }

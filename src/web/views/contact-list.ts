@@ -32,10 +32,10 @@ export function contactListBody(v: ContactListView): SafeHtml {
 <div class="actions"><button type="submit">Show</button></div>
 </form>
 <p class="muted">${plural(v.total, 'contact')}${v.total > v.limit ? html`, showing ${v.offset + 1}–${Math.min(v.offset + v.limit, v.total)}` : ''}.</p>
-<div class="table-wrap"><table><thead><tr><th scope="col">Name</th><th scope="col">Company</th><th scope="col">Stage</th><th scope="col" class="num">Days in stage</th></tr></thead>
+<div class="table-wrap"><table class="stack"><thead><tr><th scope="col">Name</th><th scope="col">Company</th><th scope="col">Stage</th><th scope="col" class="num">Days in stage</th></tr></thead>
 <tbody>${v.rows.map(
     (r) =>
-      html`<tr><td><a href="/contacts/${r.id}">${displayName(r)}</a></td><td>${r.company ?? ''}</td><td>${STAGE_LABELS[r.stage] ?? r.stage}</td><td class="num">${daysSince(r.stageChangedAt, v.now)}</td></tr>`,
+      html`<tr><td><a href="/contacts/${r.id}">${displayName(r)}</a></td><td data-label="Company">${r.company ?? ''}</td><td data-label="Stage">${STAGE_LABELS[r.stage] ?? r.stage}</td><td class="num" data-label="Days in stage">${daysSince(r.stageChangedAt, v.now)}</td></tr>`,
   )}</tbody></table></div>
 <p class="actions">${v.offset > 0 ? pageLink(v, Math.max(0, v.offset - v.limit), 'Previous page') : ''}${
     v.offset + v.limit < v.total ? pageLink(v, v.offset + v.limit, 'Next page') : ''

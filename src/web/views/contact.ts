@@ -1,10 +1,11 @@
-import type { Meeting } from '../../db/schema.js';
+import type { Meeting, OutboxRow } from '../../db/schema.js';
 import type { ContactPage, PersonRef, TimelineMessage } from '../../db/web-queries.js';
 import { STAGE_LABELS, STAGES, type Stage } from '../../pipeline/stages.js';
 import { isIanaZone } from '../../pipeline/zone-guess.js';
 import { bothClocks } from '../../templates/both-clocks.js';
+import { KIND_LABELS } from '../../templates/contexts.js';
 import { html, type SafeHtml, safeHttpUrl } from '../html.js';
-import { daysSince, displayName, formatDateTime, plural } from './format.js';
+import { daysSince, displayName, formatDateTime, plural, relativeDays } from './format.js';
 import { csrfField } from './layout.js';
 import {
   meetingFields as fieldsOf,
@@ -63,11 +64,82 @@ function modeLabel(mode: string): string {
 
 function message(m: TimelineMessage, tz: string): SafeHtml {
   return html`<li class="message ${m.direction}"><article aria-label="${m.direction === 'in' ? 'Received' : 'Sent'} ${formatDateTime(m.date, tz)}">
-<header><span>${m.direction === 'in' ? 'Received' : 'Sent'} · ${KIND_WORDS[m.kind] ?? m.kind}</span>
+<header><span>${m.direction === 'in' ? 'Received' : 'Sent'} · ${KIND_WORDS[m.kind] ?? m.kind.replace(/_/g, ' ')}</span>
 <time datetime="${m.date}">${formatDateTime(m.date, tz)}</time>
 <span>${m.direction === 'in' ? html`from ${m.fromAddress}` : html`to ${m.toAddresses}`}</span></header>
 <div class="subject">${m.subject || '(no subject)'}</div>
 <pre>${m.text}</pre></article></li>`;
+}
+
+/** A mail kith drafted and sent to the contact: what they received, in its place in time. */
+function sentDraft(d: OutboxRow, tz: string): SafeHtml {
+  const at = d.sent_at ?? d.updated_at;
+  const kind =
+    (KIND_LABELS as Readonly<Record<string, string>>)[d.kind] ?? d.kind.replace(/_/g, ' ');
+  return html`<li class="message out kith"><article aria-label="Sent ${formatDateTime(at, tz)}">
+<header><span>Sent · ${kind} (drafted by kith, approved by you)</span>
+<time datetime="${at}">${formatDateTime(at, tz)}</time>
+<span>to ${d.to_address}</span></header>
+<div class="subject">${d.subject || '(no subject)'}</div>
+<pre>${d.body_text}</pre></article></li>`;
+}
+
+/** Mail the owner wrote to kith (approve, notes): not what the contact saw, so folded away. */
+const TO_KITH = new Set(['owner_command', 'owner_note']);
+
+type TimelineEntry =
+  | { readonly at: string; readonly message: TimelineMessage }
+  | { readonly at: string; readonly draft: OutboxRow };
+
+/**
+ * This page of messages with the drafts kith sent in the same stretch of
+ * time (kith's sent mail is never stored as a message, so nothing shows twice).
+ */
+function timelineEntries(v: ContactView): TimelineEntry[] {
+  const { messages, messageCount, drafts } = v.page;
+  const shownTo = v.messageOffset + messages.length;
+  const newest = v.messageOffset > 0 ? messages[0]?.date : undefined;
+  const oldest = shownTo < messageCount ? messages[messages.length - 1]?.date : undefined;
+  const sent = drafts.filter((d) => {
+    const at = d.state === 'sent' ? d.sent_at : null;
+    if (!at) return false;
+    return (newest === undefined || at <= newest) && (oldest === undefined || at > oldest);
+  });
+  const entries: TimelineEntry[] = [
+    ...messages.map((m) => ({ at: m.date, message: m })),
+    ...sent.map((d) => ({ at: d.sent_at as string, draft: d })),
+  ];
+  return entries.sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0));
+}
+
+function ownerMailGroup(group: readonly TimelineMessage[], tz: string): SafeHtml {
+  const words = group
+    .map((m) => m.text.trim().split('\n')[0]?.slice(0, 40) ?? '')
+    .filter(Boolean)
+    .slice(0, 3)
+    .map((w) => `“${w}”`)
+    .join(', ');
+  return html`<li class="owner-mail"><details><summary>${group.length === 1 ? 'Your mail to kith' : `${group.length} of your mails to kith`}${words ? `: ${words}` : ''}</summary>
+<ol class="timeline">${group.map((m) => message(m, tz))}</ol></details></li>`;
+}
+
+function timelineItems(v: ContactView): SafeHtml[] {
+  const items: SafeHtml[] = [];
+  let folded: TimelineMessage[] = [];
+  const flush = () => {
+    if (folded.length > 0) items.push(ownerMailGroup(folded, v.timeZone));
+    folded = [];
+  };
+  for (const e of timelineEntries(v)) {
+    if ('message' in e && TO_KITH.has(e.message.kind)) {
+      folded.push(e.message);
+      continue;
+    }
+    flush();
+    items.push('message' in e ? message(e.message, v.timeZone) : sentDraft(e.draft, v.timeZone));
+  }
+  flush();
+  return items;
 }
 
 /** Where the contact's zone came from and their clock now, or that it is not known. */
@@ -180,10 +252,36 @@ ${
 </section>`;
 }
 
+/** What waits: drafts for the owner's approval and the next meeting, from stored rows only. */
+function nextUp(v: ContactView): SafeHtml | string {
+  const c = v.page.contact;
+  const waiting = v.page.drafts.filter((d) => WAITING.has(d.state));
+  const now = v.now.toISOString();
+  const meeting = v.page.meetings
+    .filter((m) => m.status === 'confirmed' && m.ends_at > now)
+    .sort((a, b) => (a.starts_at < b.starts_at ? -1 : 1))[0];
+  if (waiting.length === 0 && !meeting) return '';
+  return html`<h3>Next</h3><ul class="next-list">${waiting.map(
+    (d) =>
+      html`<li><a href="/drafts/${d.id}">${capitalised((KIND_LABELS as Readonly<Record<string, string>>)[d.kind] ?? d.kind.replace(/_/g, ' '))} waits for your approval</a>${d.state === 'snoozed' && d.send_after ? html` <span class="muted small">(snoozed until ${formatDateTime(d.send_after, v.timeZone)})</span>` : ''}</li>`,
+  )}${
+    meeting
+      ? html`<li>Meeting ${bothClocks(meeting.starts_at, v.timeZone, c.time_zone ?? meeting.time_zone, c.name, { year: true })} <span class="muted small">(${relativeDays(meeting.starts_at, v.now)})</span></li>`
+      : ''
+  }</ul>`;
+}
+
+const WAITING = new Set(['drafted', 'awaiting_approval', 'snoozed']);
+
+function capitalised(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
 function moveForm(v: ContactView): SafeHtml {
   const c = v.page.contact;
   return html`<section class="panel" aria-labelledby="move-h"><h2 id="move-h">Stage</h2>
 <p>${stagePill(c.stage as Stage)} for ${plural(daysSince(c.stage_changed_at, v.now), 'day')}</p>
+${nextUp(v)}
 <form method="post" action="/contacts/${c.id}/stage" class="stacked">${csrfField(v.csrfToken)}
 <input type="hidden" name="back" value="/contacts/${c.id}">
 <label for="move-to">Move to</label>
@@ -199,8 +297,9 @@ function moveForm(v: ContactView): SafeHtml {
 function timeline(v: ContactView): SafeHtml {
   const { messages, messageCount, contact } = v.page;
   const shownTo = v.messageOffset + messages.length;
-  return html`<section aria-labelledby="tl-h"><h2 id="tl-h">Messages <span class="muted small">(${messageCount})</span></h2>
-${messages.length === 0 ? html`<p class="muted">No messages yet.</p>` : html`<ol class="timeline">${messages.map((m) => message(m, v.timeZone))}</ol>`}
+  const items = timelineItems(v);
+  return html`<section aria-labelledby="tl-h"><h2 id="tl-h">Mail <span class="muted small">(${plural(messageCount, 'message')} stored)</span></h2>
+${items.length === 0 ? html`<p class="muted">No mail with them yet.</p>` : html`<ol class="timeline">${items}</ol>`}
 <p class="actions">${
     v.messageOffset > 0
       ? html`<a href="/contacts/${contact.id}?older=${Math.max(0, v.messageOffset - v.messageLimit)}">Newer messages</a>`
@@ -240,19 +339,24 @@ function drafts(v: ContactView): SafeHtml {
 ${
   v.page.drafts.length === 0
     ? html`<p class="muted">No drafts.</p>`
-    : html`<div class="table-wrap"><table><thead><tr><th scope="col">Made</th><th scope="col">Kind</th><th scope="col">Subject</th><th scope="col">State</th></tr></thead><tbody>${v.page.drafts.map(
+    : html`<div class="table-wrap"><table class="stack"><thead><tr><th scope="col">Made</th><th scope="col">Kind</th><th scope="col">Subject</th><th scope="col">State</th></tr></thead><tbody>${v.page.drafts.map(
         (d) =>
-          html`<tr><td>${formatDateTime(d.created_at, v.timeZone)}</td><td>${d.kind.replace(/_/g, ' ')}</td><td><a href="/drafts/${d.id}">${d.subject || '(no subject)'}</a></td><td>${d.state.replace(/_/g, ' ')}</td></tr>`,
+          html`<tr><td data-label="Made">${formatDateTime(d.created_at, v.timeZone)}</td><td data-label="Kind">${(KIND_LABELS as Readonly<Record<string, string>>)[d.kind] ?? d.kind.replace(/_/g, ' ')}</td><td data-label="Subject"><a href="/drafts/${d.id}">${d.subject || '(no subject)'}</a></td><td data-label="State">${d.state.replace(/_/g, ' ')}</td></tr>`,
       )}</tbody></table></div>`
 }
 </section>`;
 }
 
+/** Causes older kith versions stored with internal ids in them. */
+function causeWords(cause: string): string {
+  return cause.replace(/^draft outbox:\d+ was sent$/, 'kith’s mail to them was sent');
+}
+
 function history(v: ContactView): SafeHtml {
   return html`<section aria-labelledby="hist-h"><h2 id="hist-h">Stage changes</h2>
-<div class="table-wrap"><table><thead><tr><th scope="col">When</th><th scope="col">Move</th><th scope="col">Cause</th></tr></thead><tbody>${v.page.history.map(
+<div class="table-wrap"><table class="stack"><thead><tr><th scope="col">When</th><th scope="col">Move</th><th scope="col">Cause</th></tr></thead><tbody>${v.page.history.map(
     (h) =>
-      html`<tr><td>${formatDateTime(h.at, v.timeZone)}</td><td>${h.from_stage === h.to_stage ? html`<span class="muted small">no move</span>` : h.from_stage ? html`${STAGE_LABELS[h.from_stage as Stage] ?? h.from_stage} → ` : ''}${h.from_stage === h.to_stage ? '' : (STAGE_LABELS[h.to_stage as Stage] ?? h.to_stage)}</td><td>${h.cause}${h.manual ? html` <span class="muted small">(by hand)</span>` : ''}</td></tr>`,
+      html`<tr><td>${formatDateTime(h.at, v.timeZone)}</td><td data-label="Move">${h.from_stage === h.to_stage ? html`<span class="muted small">no move</span>` : h.from_stage ? html`${STAGE_LABELS[h.from_stage as Stage] ?? h.from_stage} → ` : ''}${h.from_stage === h.to_stage ? '' : (STAGE_LABELS[h.to_stage as Stage] ?? h.to_stage)}</td><td data-label="Why">${causeWords(h.cause)}${h.manual ? html` <span class="muted small">(by hand)</span>` : ''}</td></tr>`,
   )}</tbody></table></div></section>`;
 }
 
@@ -262,13 +366,32 @@ export function contactHeading(v: ContactView): SafeHtml {
   return html`<h1>${displayName({ id: c.id, name: c.name, email: v.page.emails[0]?.address })}</h1>
 <p>${stagePill(c.stage as Stage)} ${[c.title, c.company].filter(Boolean).join(' · ')}${
     linkedin ? html` · <a href="${linkedin}" rel="noopener noreferrer">LinkedIn</a>` : ''
-  } <span class="muted small">· from ${c.source}</span></p>`;
+  }${sourceWords(c.source) ? html` <span class="muted small">· ${sourceWords(c.source)}</span>` : ''}</p>`;
 }
 
-/** The contact page: the timeline and notes first, details and actions alongside. */
+const SOURCE_WORDS: Readonly<Record<string, string>> = {
+  outreach: 'added when you wrote to them',
+  referral: 'added as a referral',
+  'import:csv': 'imported from a CSV file',
+  'import:linkedin': 'imported from LinkedIn',
+  'import:vcard': 'imported from a contacts file (vCard)',
+  web: 'added by you',
+};
+
+/** Where a contact came from, in words; a source kith has no words for is left out. */
+function sourceWords(source: string): string {
+  return SOURCE_WORDS[source] ?? '';
+}
+
+/**
+ * The contact page. The stage, what is next and the meetings come first in
+ * the page (a phone shows them on top); on a laptop they sit beside the
+ * timeline, with who the contact is below them.
+ */
 export function contactBody(v: ContactView): SafeHtml {
   return html`<div class="contact-grid">
-<div>${timeline(v)}${notes(v)}${drafts(v)}${history(v)}</div>
-<div>${moveForm(v)}${meetings(v)}${detailsForm(v)}${addresses(v)}${referrals(v)}</div>
+<div class="contact-now">${moveForm(v)}${meetings(v)}</div>
+<div class="contact-main">${timeline(v)}${notes(v)}${drafts(v)}${history(v)}</div>
+<div class="contact-about">${detailsForm(v)}${addresses(v)}${referrals(v)}</div>
 </div>`;
 }

@@ -35,7 +35,8 @@ export function draftCard(
   d: DraftRow,
   tz: string,
   csrfToken: string,
-  headingLevel: 2 | 3,
+  /** On its own page the title is plain; in the list it links to that page. Both sit under the h1. */
+  place: 'page' | 'list',
   options: DraftCardOptions,
 ): SafeHtml {
   const who = d.contactId ? displayName({ id: d.contactId, name: d.contactName }) : d.toAddress;
@@ -47,7 +48,7 @@ export function draftCard(
   const late =
     d.state === 'snoozed' ? null : lateSince(d.kind, d.meetingEndsAt, options.now.toISOString());
   return html`<article class="panel draft${late ? ' late' : ''}" aria-labelledby="draft-${d.id}-h">
-${headingLevel === 2 ? html`<h2 id="draft-${d.id}-h">${title}</h2>` : html`<h3 id="draft-${d.id}-h"><a href="/drafts/${d.id}">${title}</a></h3>`}
+${place === 'page' ? html`<h2 id="draft-${d.id}-h">${title}</h2>` : html`<h2 id="draft-${d.id}-h"><a href="/drafts/${d.id}">${title}</a></h2>`}
 ${late && d.meetingEndsAt ? html`<p class="late-note"><strong>Late:</strong> you met on ${formatDate(d.meetingEndsAt, tz)}; a thank-you is best sent within two days.</p>` : ''}
 <p class="small muted">To ${d.toAddress} · made ${formatDateTime(d.createdAt, tz)} · ${stateLine(d, tz)}${d.contactId ? html` · <a href="/contacts/${d.contactId}">contact page</a>` : ''}</p>
 <p><strong>Subject:</strong> ${d.subject}</p>
@@ -88,5 +89,5 @@ export function draftsBody(
     ...(late > 0 ? [`${late} late`] : []),
   ].join(', ');
   return html`<p class="muted">${counts} for you${snoozed > 0 ? html`; ${plural(snoozed, 'snoozed draft')} below` : ''}. Nothing is sent to a contact before you approve its exact text — here or by replying “approve” to kith’s mail.</p>
-${drafts.map((d) => draftCard(d, tz, csrfToken, 3, { now }))}`;
+${drafts.map((d) => draftCard(d, tz, csrfToken, 'list', { now }))}`;
 }

@@ -16,9 +16,9 @@ export interface MeetingsView {
 
 function table(rows: readonly MeetingRow[], v: MeetingsView, caption: string): SafeHtml {
   if (rows.length === 0) return html`<p class="muted">None.</p>`;
-  return html`<div class="table-wrap"><table><caption class="visually-hidden">${caption}</caption><thead><tr><th scope="col">When</th><th scope="col">With</th><th scope="col">How and where</th><th scope="col">Status</th></tr></thead><tbody>${rows.map(
+  return html`<div class="table-wrap"><table class="stack"><caption class="visually-hidden">${caption}</caption><thead><tr><th scope="col">When</th><th scope="col">With</th><th scope="col">How and where</th><th scope="col">Status</th></tr></thead><tbody>${rows.map(
     (m) =>
-      html`<tr><td>${bothClocks(m.starts_at, v.timeZone, m.contact_time_zone ?? m.time_zone, m.contact_name, { year: true })}<br><span class="muted small">${relativeDays(m.starts_at, v.now)}</span></td><td><a href="/contacts/${m.contact_id}">${displayName({ id: m.contact_id, name: m.contact_name })}</a>${m.contact_company ? html`<br><span class="muted small">${m.contact_company}</span>` : ''}</td><td>${m.mode.replace(/_/g, ' ')}${m.location ? html`<br><span class="small">${m.location}</span>` : ''}</td><td>${m.status}</td></tr>`,
+      html`<tr><td>${bothClocks(m.starts_at, v.timeZone, m.contact_time_zone ?? m.time_zone, m.contact_name, { year: true })}<br><span class="muted small">${relativeDays(m.starts_at, v.now)}</span></td><td data-label="With"><a href="/contacts/${m.contact_id}">${displayName({ id: m.contact_id, name: m.contact_name })}</a>${m.contact_company ? html`<br><span class="muted small">${m.contact_company}</span>` : ''}</td><td data-label="How">${m.mode.replace(/_/g, ' ')}${m.location ? html`<br><span class="small">${m.location}</span>` : ''}</td><td data-label="Status">${m.status}</td></tr>`,
   )}</tbody></table></div>`;
 }
 

@@ -22,7 +22,7 @@ const STAGE_COLOURS: Partial<Record<Stage, string>> = {
 
 function bar(fraction: number): SafeHtml {
   const width = Math.max(0, Math.min(1, fraction)) * 200;
-  return html`<svg width="200" height="14" viewBox="0 0 200 14" aria-hidden="true" focusable="false"><rect width="200" height="14" rx="3" fill="#e3e7ee"/><rect width="${width.toFixed(1)}" height="14" rx="3" fill="#2f5bd3"/></svg>`;
+  return html`<svg width="200" height="14" viewBox="0 0 200 14" preserveAspectRatio="none" aria-hidden="true" focusable="false"><rect width="200" height="14" rx="3" fill="#e3e7ee"/><rect width="${width.toFixed(1)}" height="14" rx="3" fill="#2f5bd3"/></svg>`;
 }
 
 function days(value: number | null): string {
@@ -32,11 +32,11 @@ function days(value: number | null): string {
 
 function funnelTable(steps: readonly FunnelStep[]): SafeHtml {
   const top = steps[0]?.reached ?? 0;
-  return html`<div class="table-wrap"><table><caption class="visually-hidden">Funnel</caption>
+  return html`<div class="table-wrap"><table class="funnel-table stack"><caption class="visually-hidden">Funnel</caption>
 <thead><tr><th scope="col">Stage</th><th scope="col" class="num">Reached</th><th scope="col"><span class="visually-hidden">Share of all</span></th><th scope="col" class="num">From the step before</th><th scope="col" class="num">Median time from the step before</th></tr></thead>
 <tbody>${steps.map(
     (s) =>
-      html`<tr><th scope="row">${STAGE_LABELS[s.stage]}</th><td class="num">${s.reached}</td><td>${bar(top === 0 ? 0 : s.reached / top)}</td><td class="num">${s.conversion === null ? '—' : `${Math.round(s.conversion * 100)}%`}</td><td class="num">${days(s.medianDays)}</td></tr>`,
+      html`<tr><th scope="row">${STAGE_LABELS[s.stage]}</th><td class="num">${s.reached}</td><td>${bar(top === 0 ? 0 : s.reached / top)}</td><td class="num rate" data-label="From the step before">${s.conversion === null ? '—' : `${Math.round(s.conversion * 100)}%`}</td><td class="num rate" data-label="Median time from the step before">${days(s.medianDays)}</td></tr>`,
   )}</tbody></table></div>`;
 }
 
@@ -74,13 +74,35 @@ export function referralSvg(layout: TreeLayout): SafeHtml {
 <circle cx="${n.x}" cy="${n.y}" r="${radius(n).toFixed(1)}" fill="${STAGE_COLOURS[n.stage] ?? '#8a8f99'}" stroke="#fff" stroke-width="1.5"/>
 <text x="${n.x + radius(n) + 5}" y="${n.y + 4}" font-size="12" fill="#1d2330" stroke="#fff" stroke-width="3" paint-order="stroke"${n.doors > 0 ? html` font-weight="600"` : ''}>${short}${n.doors > 0 ? ` (${n.doors})` : ''}</text></a>`;
   });
-  return html`<svg xmlns="http://www.w3.org/2000/svg" width="${layout.width}" height="${layout.height}" viewBox="0 0 ${layout.width} ${layout.height}" role="img" aria-labelledby="tree-title"><title id="tree-title">Referral tree: who led to whom. Bigger circles led to more people; the number is how many people each one introduced directly.</title>
+  return html`<svg xmlns="http://www.w3.org/2000/svg" width="${layout.width}" height="${layout.height}" viewBox="0 0 ${layout.width} ${layout.height}" role="group" aria-labelledby="tree-title"><title id="tree-title">Referral tree: who led to whom. Bigger circles led to more people; the number is how many people each one introduced directly.</title>
 <g>${edges}</g><g font-family="system-ui, sans-serif">${nodes}</g></svg>`;
+}
+
+/**
+ * The same tree as nested lists, for a phone: the picture would have to
+ * shrink its names past reading or run off the screen.
+ */
+export function referralList(layout: TreeLayout): SafeHtml {
+  const children = new Map<number | null, TreeNode[]>();
+  const ids = new Set(layout.nodes.map((n) => n.id));
+  for (const n of layout.nodes) {
+    const parent = n.parentId !== null && ids.has(n.parentId) ? n.parentId : null;
+    children.set(parent, [...(children.get(parent) ?? []), n]);
+  }
+  const branch = (parent: number | null): SafeHtml | string => {
+    const kids = children.get(parent);
+    if (!kids) return '';
+    return html`<ul>${kids.map(
+      (n) =>
+        html`<li><a href="/contacts/${n.id}">${displayName(n)}</a> <span class="muted small">${STAGE_LABELS[n.stage] ?? n.stage}${n.doors > 0 ? `; introduced ${plural(n.doors, 'person', 'people')}` : ''}</span>${branch(n.id)}</li>`,
+    )}</ul>`;
+  };
+  return html`<div class="tree-list">${branch(null)}</div>`;
 }
 
 function legend(): SafeHtml {
   const shown: Stage[] = [...FUNNEL, 'declined'];
-  return html`<p class="small muted">${shown.map(
+  return html`<p class="small muted tree-legend">${shown.map(
     (s) =>
       html`<svg width="10" height="10" aria-hidden="true" focusable="false"><circle cx="5" cy="5" r="5" fill="${STAGE_COLOURS[s] ?? '#888'}"/></svg> ${STAGE_LABELS[s]} `,
   )}</p>`;
@@ -115,7 +137,7 @@ ${replyTable(v.replies)}</section>
 ${
   v.tree.nodes.length === 0
     ? html`<p class="muted">No referrals yet. When someone gives you a name (reply “referral: Name &lt;address&gt;” to kith’s after-meeting mail), the tree grows here.</p>`
-    : html`${legend()}<div class="tree-wrap">${referralSvg(v.tree)}</div>
+    : html`${legend()}<div class="tree-wrap">${referralSvg(v.tree)}</div>${referralList(v.tree)}
 ${v.tree.omitted > 0 ? html`<p class="muted small">${plural(v.tree.omitted, 'more person', 'more people')} not drawn.</p>` : ''}
 ${doorOpeners(v.tree)}`
 }</section>`;
