@@ -1,4 +1,5 @@
 import { Hono } from 'hono';
+import { loadJobSubjects } from '../../db/job-subjects.js';
 import { loadHealth } from '../../db/web-queries.js';
 import type { CheckResult } from '../../doctor/check.js';
 import { runDoctor } from '../../doctor/run-doctor.js';
@@ -24,8 +25,13 @@ export function healthRoutes(deps: WebDeps): Hono<AppEnv> {
     const data = await loadHealth(deps.db);
     const upcoming = deps.upcomingJobs ? await deps.upcomingJobs(deps.now()) : undefined;
     const chrome = await chromeFor(c, deps);
+    const subjects = await loadJobSubjects(deps.db, [
+      ...data.recentJobs.map((j) => j.subject_key),
+      ...(upcoming ?? []).map((j) => j.subject),
+    ]);
     const body = healthBody({
       data,
+      subjects,
       services: deps.services.map((s) => ({ name: s.name, status: s.status() })),
       upcoming,
       timeZone: deps.config.timeZone,

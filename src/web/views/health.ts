@@ -1,3 +1,4 @@
+import type { JobSubject } from '../../db/job-subjects.js';
 import type { HealthData } from '../../db/web-queries.js';
 import type { CheckResult } from '../../doctor/check.js';
 import { putAsideSentence } from '../../pipeline/put-aside.js';
@@ -5,6 +6,13 @@ import type { ServiceStatus } from '../../service.js';
 import type { UpcomingJob } from '../deps.js';
 import { html, type SafeHtml } from '../html.js';
 import { formatDateTime, percent } from './format.js';
+import {
+  jobResultWords,
+  jobWords,
+  serviceSentences,
+  serviceTitle,
+  stateWords,
+} from './health-words.js';
 import { csrfField } from './layout.js';
 
 export interface HealthView {
@@ -12,6 +20,8 @@ export interface HealthView {
   readonly services: readonly { name: string; status: ServiceStatus }[];
   readonly upcoming: readonly UpcomingJob[] | undefined;
   readonly timeZone: string;
+  /** The people, meetings and mails the jobs are about, by subject key. */
+  readonly subjects?: ReadonlyMap<string, JobSubject>;
   /** The doctor's checks: the last run (kept in memory) and the form to run them. */
   readonly checks?: {
     readonly last: CheckRun | undefined;
@@ -39,9 +49,9 @@ function checksSection(checks: NonNullable<HealthView['checks']>, tz: string): S
     ? html`<p>Last run ${formatDateTime(last.at, tz)}: ${problems === 0 ? html`<span class="state-ok">all good</span>` : html`<span class="state-down">${problems} problem${problems === 1 ? '' : 's'}</span>`}.</p>`
     : html`<p class="muted">Not run since kith started. The checks log in to your mailbox (IMAP and SMTP, nothing is sent), so they run only when you ask.</p>`;
   const table = last
-    ? html`<div class="table-wrap"><table><caption class="visually-hidden">Results of the checks</caption><thead><tr><th scope="col">Check</th><th scope="col">Result</th><th scope="col">Found</th><th scope="col">What to do</th></tr></thead><tbody>${last.results.map(
+    ? html`<div class="table-wrap"><table class="stack"><caption class="visually-hidden">Results of the checks</caption><thead><tr><th scope="col">Check</th><th scope="col">Result</th><th scope="col">Found</th><th scope="col">What to do</th></tr></thead><tbody>${last.results.map(
         (r) =>
-          html`<tr><td>${r.name}</td><td>${CHECK_MARK[r.status]}</td><td>${r.detail}</td><td>${r.fix ?? ''}</td></tr>`,
+          html`<tr><td>${r.name}</td><td data-label="Result">${CHECK_MARK[r.status]}</td><td data-label="Found">${r.detail}</td><td data-label="What to do">${r.fix ?? ''}</td></tr>`,
       )}</tbody></table></div>`
     : '';
   return html`<section aria-labelledby="checks-h"><h2 id="checks-h">Checks</h2>
@@ -78,13 +88,22 @@ function mailboxTable(service: string, mailboxes: readonly MailboxDetail[], tz: 
         ? 'connected, idle (push)'
         : 'connected'
       : html`<span class="state-down">not connected</span>`;
-    return html`<tr><td>${text(m.path) || text(m.mailbox)}</td><td>${connection}</td><td>${formatDateTime(text(m.lastMessageAt), tz)}</td><td>${error ? html`${text(error.message)} <span class="muted small">${formatDateTime(text(error.at), tz)}</span>` : ''}</td></tr>${
+    return html`<tr><td>${text(m.path) || text(m.mailbox)}</td><td data-label="Connection">${connection}</td><td data-label="Last message">${formatDateTime(text(m.lastMessageAt), tz)}</td><td data-label="Last error">${error ? html`${text(error.message)} <span class="muted small">${formatDateTime(text(error.at), tz)}</span>` : ''}</td></tr>${
       backfill
         ? html`<tr><td colspan="4">${backfillBar(`bf-${service}-${i}`, backfill)}</td></tr>`
         : ''
     }`;
   });
-  return html`<div class="table-wrap"><table><caption class="visually-hidden">Mailboxes of ${service}</caption><thead><tr><th scope="col">Mailbox</th><th scope="col">Connection</th><th scope="col">Last message</th><th scope="col">Last error</th></tr></thead><tbody>${rows}</tbody></table></div>`;
+  return html`<div class="table-wrap"><table class="stack"><caption class="visually-hidden">Mailboxes of ${service}</caption><thead><tr><th scope="col">Mailbox</th><th scope="col">Connection</th><th scope="col">Last message</th><th scope="col">Last error</th></tr></thead><tbody>${rows}</tbody></table></div>`;
+}
+
+/** Where put-aside mail was found: `imap:INBOX:123`, `maildir:<file>`, `file:<path>`. */
+function sourceWords(source: string): string {
+  const imap = /^imap:(.+):(\d+)$/.exec(source);
+  if (imap) return `mailbox ${imap[1]} (message number ${imap[2]})`;
+  if (source.startsWith('maildir:')) return `mail folder file ${source.slice('maildir:'.length)}`;
+  if (source.startsWith('file:')) return `file ${source.slice('file:'.length)}`;
+  return source;
 }
 
 /** `waitingForHourlyCap` / `last_error` → "waiting for hourly cap" / "last error". */
@@ -108,15 +127,17 @@ function serviceRow(s: { name: string; status: ServiceStatus }, tz: string): Saf
   const details = Object.entries(s.status.detail ?? {}).filter(
     ([k]) => k !== 'backfill' && !(k === 'mailboxes' && Array.isArray(mailboxes)),
   );
-  return html`<li class="panel"><h3>${s.name}: <span class="state-${s.status.state}">${s.status.state}</span></h3>
+  const sentences = serviceSentences(s.name, s.status, tz);
+  return html`<li class="panel"><h3>${serviceTitle(s.name)}: <span class="state-${s.status.state}">${stateWords(s.status.state)}</span></h3>
+${sentences.length > 0 ? html`<p>${sentences.join(' ')}</p>` : ''}
 ${backfill ? backfillBar(`bf-${s.name}`, backfill) : ''}
 ${Array.isArray(mailboxes) ? mailboxTable(s.name, mailboxes as MailboxDetail[], tz) : ''}
 ${
   details.length > 0
-    ? html`<dl class="details small">${details.map(
+    ? html`<details class="technical"><summary>Technical details</summary><dl class="details">${details.map(
         ([k, v]) =>
           html`<dt>${humanKey(k)}</dt><dd>${/At$|_at$/.test(k) && typeof v === 'string' ? formatDateTime(v, tz) : detailText(v)}</dd>`,
-      )}</dl>`
+      )}</dl></details>`
     : ''
 }</li>`;
 }
@@ -146,10 +167,10 @@ ${v.checks ? checksSection(v.checks, v.timeZone) : ''}
   }</p>
 ${
   data.syncState.length > 0
-    ? html`<div class="table-wrap"><table><thead><tr><th scope="col">Mailbox</th><th scope="col" class="num">Last UID</th><th scope="col">Updated</th></tr></thead><tbody>${data.syncState.map(
+    ? html`<details class="technical"><summary>Where kith is in each mailbox</summary><div class="table-wrap"><table class="stack"><thead><tr><th scope="col">Mailbox</th><th scope="col" class="num">Last message number read</th><th scope="col">Updated</th></tr></thead><tbody>${data.syncState.map(
         (s) =>
-          html`<tr><td>${s.mailbox}</td><td class="num">${s.last_uid}</td><td>${formatDateTime(s.updated_at, v.timeZone)}</td></tr>`,
-      )}</tbody></table></div>`
+          html`<tr><td>${s.mailbox}</td><td class="num" data-label="Last message number read">${s.last_uid}</td><td data-label="Updated">${formatDateTime(s.updated_at, v.timeZone)}</td></tr>`,
+      )}</tbody></table></div></details>`
     : ''
 }
 </section>
@@ -158,9 +179,9 @@ ${putAsideFromContactsList(data.putAsideFromContacts, v.timeZone)}
 ${
   data.quarantine.length === 0
     ? html`<p class="muted">Nothing was put aside.</p>`
-    : html`<div class="table-wrap"><table><thead><tr><th scope="col">When</th><th scope="col">Subject</th><th scope="col">Reason</th><th scope="col">Source</th></tr></thead><tbody>${data.quarantine.map(
+    : html`<div class="table-wrap"><table class="stack"><thead><tr><th scope="col">When</th><th scope="col">Subject</th><th scope="col">Reason</th><th scope="col">Found in</th></tr></thead><tbody>${data.quarantine.map(
         (q) =>
-          html`<tr><td>${formatDateTime(q.created_at, v.timeZone)}</td><td>${q.subject ?? '(none)'}</td><td>${q.reason}</td><td class="small">${q.source}</td></tr>`,
+          html`<tr><td>${formatDateTime(q.created_at, v.timeZone)}</td><td data-label="Subject">${q.subject ?? '(none)'}</td><td data-label="Reason">${q.reason}</td><td class="small" data-label="Found in">${sourceWords(q.source)}</td></tr>`,
       )}</tbody></table></div>`
 }
 </section>
@@ -168,9 +189,9 @@ ${
 ${
   data.failedOutbox.length === 0
     ? html`<p class="muted">No failures.</p>`
-    : html`<div class="table-wrap"><table><thead><tr><th scope="col">Last try</th><th scope="col">To</th><th scope="col">Subject</th><th scope="col" class="num">Attempts</th><th scope="col">Error</th></tr></thead><tbody>${data.failedOutbox.map(
+    : html`<div class="table-wrap"><table class="stack"><thead><tr><th scope="col">Last try</th><th scope="col">To</th><th scope="col">Subject</th><th scope="col" class="num">Attempts</th><th scope="col">Error</th></tr></thead><tbody>${data.failedOutbox.map(
         (o) =>
-          html`<tr><td>${formatDateTime(o.updated_at, v.timeZone)}</td><td>${o.to_address}</td><td>${o.contact_id ? html`<a href="/contacts/${o.contact_id}">${o.subject}</a>` : o.subject}</td><td class="num">${o.attempts}</td><td>${o.last_error ?? ''}</td></tr>`,
+          html`<tr><td>${formatDateTime(o.updated_at, v.timeZone)}</td><td data-label="To">${o.to_address}</td><td data-label="Subject">${o.contact_id ? html`<a href="/contacts/${o.contact_id}">${o.subject}</a>` : o.subject}</td><td class="num" data-label="Attempts">${o.attempts}</td><td data-label="Error">${o.last_error ?? ''}</td></tr>`,
       )}</tbody></table></div>`
 }
 </section>
@@ -181,16 +202,16 @@ ${
     ? html`<p class="muted">The scheduler does not report its next jobs here.</p>`
     : v.upcoming.length === 0
       ? html`<p class="muted">Nothing due.</p>`
-      : html`<ul class="plain-list">${v.upcoming.map((j) => html`<li>${formatDateTime(j.dueAt, v.timeZone)} — ${j.kind.replace(/_/g, ' ')} <span class="muted small">${j.subject}</span></li>`)}</ul>`
+      : html`<ul class="plain-list">${v.upcoming.map((j) => html`<li>${formatDateTime(j.dueAt, v.timeZone)} — ${jobWords(j.kind, v.subjects?.get(j.subject), v.timeZone)}</li>`)}</ul>`
 }
 <h3>Recent</h3>
 ${
   data.recentJobs.length === 0
     ? html`<p class="muted">No jobs have run yet.</p>`
-    : html`<div class="table-wrap"><table><thead><tr><th scope="col">Ran</th><th scope="col">Job</th><th scope="col">For</th><th scope="col">Result</th></tr></thead><tbody>${data.recentJobs.map(
+    : html`<ul class="plain-list">${data.recentJobs.map(
         (j) =>
-          html`<tr><td>${formatDateTime(j.ran_at, v.timeZone)}</td><td>${j.kind.replace(/_/g, ' ')}</td><td class="small">${j.subject_key}</td><td>${j.state}${j.reason ? html`: ${j.reason}` : ''}</td></tr>`,
-      )}</tbody></table></div>`
+          html`<li>${formatDateTime(j.ran_at, v.timeZone)}: ${jobWords(j.kind, v.subjects?.get(j.subject_key), v.timeZone)} — <span class="${j.state === 'failed' ? 'state-down' : ''}">${jobResultWords(j.kind, j.state, j.reason)}</span></li>`,
+      )}</ul>`
 }
 </section>`;
 }
