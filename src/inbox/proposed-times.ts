@@ -17,6 +17,19 @@ import {
   type WriterClock,
 } from '../pipeline/stated-zone.js';
 import { guessZone } from '../pipeline/zone-guess.js';
+import {
+  DE_CLOCK_WORDS,
+  DOTTED_DATE,
+  EN_CLOCK_WORDS,
+  ES_HOUR_BEFORE_ZONE,
+  ES_HOUR_RANGE,
+  H_HOUR,
+  LOOSE_HOUR,
+  NO_BARE_MERIDIEM,
+  NOON_WORDS,
+  NOT_A_TIME,
+  ORDINAL_DAY,
+} from './time-parsers.js';
 
 export { guessZone };
 
@@ -28,7 +41,8 @@ export { guessZone };
  *    no proposals);
  * 2. parse relative to the Date header and the sender's UTC offset in minutes
  *    (chrono ignores an IANA name there), with `forwardDate`, in the locale
- *    the text is written in (the German parser reads English "do" as Donnerstag);
+ *    the text is written in (the German parser reads English "do" as Donnerstag),
+ *    with the forms chrono leaves out or misreads added (time-parsers.ts);
  * 3. keep results with a stated hour that are not in the past;
  * 4. re-place the wall-clock time in the sender's IANA zone with luxon, so a
  *    daylight-saving change between the mail and the meeting comes out right.
@@ -49,36 +63,13 @@ export const DEFAULT_MEETING_MINUTES = 30;
 
 const MAX_TEXT_CHARS = 10_000;
 
-// "after 4", "from 3:30", "around 10" — a clock time chrono's English parser leaves out.
-const LOOSE_HOUR: chrono.Parser = {
-  pattern: () =>
-    /\b(?:after|from|around|anytime after|any time after|before)\s+(\d{1,2})(?::(\d{2}))?(?!\s*(?:%|\/|-\d|\d|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?|people|percent))\b/i,
-  extract: (_context, match) => {
-    const hour = Number(match[1]);
-    const minute = match[2] ? Number(match[2]) : 0;
-    if (hour > 23 || minute > 59) return null;
-    return { hour, minute };
-  },
-};
-
-// "às 14h", "14h30", "a las 14 horas": the Portuguese parser knows none of these.
-const H_HOUR: chrono.Parser = {
-  pattern: () => /(?<![\d:.])(\d{1,2})\s*(?:h|horas)(?:\s*(\d{2}))?(?![\p{L}\d])/iu,
-  extract: (_context, match) => {
-    const hour = Number(match[1]);
-    const minute = match[2] ? Number(match[2]) : 0;
-    if (hour > 23 || minute > 59) return null;
-    return { hour, minute };
-  },
-};
-
 const PARSERS: Readonly<Record<TextLanguage, chrono.Chrono>> = {
-  en: withParsers(en.casual, LOOSE_HOUR),
-  de: de.casual,
-  fr: fr.casual,
-  es: es.casual,
-  nl: nl.casual,
-  pt: withParsers(pt.casual, H_HOUR),
+  en: withParsers(en.casual, [LOOSE_HOUR, ORDINAL_DAY, EN_CLOCK_WORDS], [NO_BARE_MERIDIEM]),
+  de: withParsers(de.casual, [DOTTED_DATE, DE_CLOCK_WORDS], []),
+  fr: withParsers(fr.casual, [NOON_WORDS], []),
+  es: withParsers(es.casual, [NOON_WORDS, ES_HOUR_BEFORE_ZONE, ES_HOUR_RANGE], []),
+  nl: withParsers(nl.casual, [], []),
+  pt: withParsers(pt.casual, [H_HOUR], []),
 };
 
 // A proposal in each language, for warmUpDateParsers.
@@ -106,26 +97,48 @@ export function warmUpDateParsers(): void {
   }
 }
 
-function withParsers(base: chrono.Chrono, ...parsers: chrono.Parser[]): chrono.Chrono {
+function withParsers(
+  base: chrono.Chrono,
+  parsers: readonly chrono.Parser[],
+  refiners: readonly chrono.Refiner[],
+): chrono.Chrono {
   const parser = base.clone();
   parser.parsers.push(...parsers);
+  // Before chrono's own refiners, which merge neighbouring results and drop overlaps.
+  parser.refiners.unshift(NOT_A_TIME, ...refiners);
   return parser;
 }
 
-// Durations and lateness come back as "now + n" ("5 minutes late", "in 2 hours"): not proposals.
+// Durations and lateness come back as "now + n" ("5 minutes late", "10 hora"): not proposals.
 const RELATIVE_TIME_TAG = 'result/relativeDateAndTime';
+// ...except a call some hours from now: "can we talk in 2 hours?", "dans 2 heures".
+const HOURS_FROM_NOW =
+  /^(?:in|dans|en|dentro de)\s+(?:\d{1,2}|an?|one|two|three|une?|deux|trois|einer?|zwei|drei|una?|dos|tres)\s+(?:hours?|heures?|stunden?|horas?)$/i;
+// "See you in 2 hours" looks forward to a meeting already agreed; it proposes none.
+const ALREADY_AGREED =
+  /(?:see you|talk to you|speak to you|à tout à l'heure|à toute|bis gleich|bis dann|nos vemos|hasta)\s*$/i;
+
+/** Whether a result is a time at all: chrono's "now + n" only as a call some hours from now. */
+function isClockTime(paragraph: string, result: chrono.ParsedResult): boolean {
+  if (!result.start.tags().has(RELATIVE_TIME_TAG)) return true;
+  return (
+    HOURS_FROM_NOW.test(result.text.trim()) &&
+    !ALREADY_AGREED.test(paragraph.slice(Math.max(0, result.index - 24), result.index))
+  );
+}
 
 // Words that place a time in the past: forwardDate would move "last Monday at 3pm" ahead.
 const PAST_WORDS =
   /(^|[^\p{L}])(last|yesterday|ago|earlier|letzte[nrms]?|gestern|vorhin|dernier|dernière|hier|pasado|pasada|ayer|vorige|gisteren|passad[oa]|ontem)(?![\p{L}])/iu;
 
-// A proposal needs a stated hour. Without a digit, the only words the six
-// chrono locales in use (and LOOSE_HOUR, H_HOUR) give a certain hour for are
-// English noon/midday/midnight and "now" in each language (which is dropped
-// as the send time anyway). Most replies have neither, and then chrono, the
-// costliest part of ingest's extraction, need not run at all.
+// A proposal needs a stated hour. Without a digit, the only words the
+// parsers in use give a certain hour for are noon/midday/midnight in each
+// language, the clock words of EN_CLOCK_WORDS and DE_CLOCK_WORDS ("half past
+// three", "halb vier") and "now" (dropped as the send time anyway). Most
+// replies have none, and then chrono, the costliest part of ingest's
+// extraction, need not run at all.
 const MAY_STATE_HOUR =
-  /\d|noon|midday|midnight|\bnow\b|jetzt|maintenant|ahora|\bnu\b|agora|mittag|mitternacht|midi|minuit|mediod|medianoche|middag|middernacht|meio-dia|meia-noite/i;
+  /\d|noon|midday|midnight|\bnow\b|jetzt|maintenant|ahora|\bnu\b|agora|mittag|mitternacht|midi|minuit|mediod|medianoche|middag|middernacht|meio-dia|meia-noite|in an hour|dans une heure|in einer stunde|en una hora|half past|quarter|\bhalb\b|viertel/i;
 
 const PARAGRAPH_BREAK = /\n[ \t]*\n/;
 
@@ -146,7 +159,9 @@ export function extractProposedTimes(text: string, options: ProposedTimesOptions
     .flatMap((paragraph) =>
       mergeDateThenTime(
         paragraph,
-        parser.parse(paragraph, { instant: sentAt, timezone: offset }, { forwardDate: true }),
+        parser
+          .parse(paragraph, { instant: sentAt, timezone: offset }, { forwardDate: true })
+          .filter((result) => isClockTime(paragraph, result)),
         { offsetMinutes: options.offsetMinutes, at: sentAt },
       ),
     );
@@ -329,7 +344,7 @@ interface Placement {
 
 function toProposal(candidate: Candidate, placement: Placement): ProposedTime | null {
   const { start } = candidate;
-  if (!start.isCertain('hour') || start.tags().has(RELATIVE_TIME_TAG)) return null;
+  if (!start.isCertain('hour')) return null;
   if (PAST_WORDS.test(candidate.text)) return null;
   const zoned = zoneFor(candidate, placement);
   const startAt = placeInZone(start, candidate.dateFrom, zoned.zone);
@@ -365,6 +380,9 @@ function zoneFor(
   placement: Placement,
 ): { zone: string; name: string | null; from: ZoneSource } {
   const writerZone = placement.zone ?? fixedZone(placement.offset);
+  // "in 2 hours" was counted on the Date header's clock: a zone named nearby is not its own.
+  if (candidate.start.tags().has(RELATIVE_TIME_TAG))
+    return { zone: writerZone, name: placement.zone, from: 'header' };
   const stated = candidate.statedZone;
   if (stated?.kind === 'zone') return { zone: stated.zone, name: stated.zone, from: 'text' };
   if (stated) return { zone: writerZone, name: placement.zone, from: stated.kind };

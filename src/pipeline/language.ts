@@ -130,6 +130,11 @@ const MARKERS: Readonly<Record<TextLanguage, readonly string[]>> = {
     'octobre',
     'décembre',
     'demain',
+    'dans',
+    'peut',
+    'nous',
+    'heure',
+    'heures',
   ],
   es: [
     'el',

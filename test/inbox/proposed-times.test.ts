@@ -40,6 +40,10 @@ const PHRASES: readonly [string, Timing, string | null][] = [
   ["Let's do 10am PT on Wednesday.", NEW_YORK, '2026-11-25T18:00:00.000Z'],
   ['Tue 10am ET?', NEW_YORK, '2026-11-24T15:00:00.000Z'],
   ['See you in 2 hours.', NEW_YORK, null],
+  ['Can we talk in 2 hours?', NEW_YORK, '2026-11-23T16:15:00.000Z'],
+  ['I could do 2:30pm ET on the 2nd.', NEW_YORK, '2026-12-02T19:30:00.000Z'],
+  ['Thursday the 10th at 14:00 GMT suits me.', NEW_YORK, '2026-12-10T14:00:00.000Z'],
+  ['Upgrading from 3.4 fixed the bug.', NEW_YORK, null],
   ['Yesterday at 5pm I talked to Tom.', NEW_YORK, null],
   ['It takes about 30 minutes.', NEW_YORK, null],
   // After the daylight-saving change: the sender's -04:00 no longer holds on 3 Nov.
@@ -59,7 +63,7 @@ const PHRASES: readonly [string, Timing, string | null][] = [
   ['Do you have time on Thursday?', NEW_YORK, null],
 ];
 
-// Measured on this set when written: 40 of 40. A floor below that leaves room for
+// Measured on this set when written: 40 of 40 (44 of 44 with the four added for issue 19). A floor below that leaves room for
 // chrono-node patch releases without hiding a real regression.
 const FLOOR = 0.9;
 
