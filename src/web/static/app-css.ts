@@ -147,7 +147,7 @@ dl.details dt { color: var(--muted); }
 dl.details dd { margin: 0; overflow-wrap: anywhere; }
 .login { max-width: 24rem; margin: 3rem auto; }
 .draft > h2 { font-size: 1rem; margin-top: 0; }
-td, th, dd { overflow-wrap: anywhere; }
+td, dd { overflow-wrap: anywhere; }
 .funnel-table svg { display: block; width: 100%; max-width: 200px; min-width: 2.5rem; }
 
 @media (max-width: 48rem) {
