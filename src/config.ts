@@ -213,6 +213,13 @@ export const SETTINGS = [
     description: 'password, or xoauth2 when the pass commands print an OAuth2 access token.',
   }),
   spec({
+    name: 'IMAP_AUTHSERV_ID',
+    default: undefined,
+    schema: text.min(1).toLowerCase(),
+    description:
+      "Whose Authentication-Results headers prove that mail in your inbox claiming to be from you is yours (a DKIM or DMARC pass): the name your receiving server writes at their start (e.g. mail.example.org), or `topmost` for a provider that always adds its own above a sender's. KITH_PROVIDER sets `topmost` for gmail, fastmail, outlook and icloud; unset, such mail counts only once its copy shows up in your Sent folder, because a server that adds none would leave a forged header on top.",
+  }),
+  spec({
     name: 'IMAP_MAILBOXES',
     default: 'INBOX and the \\Sent folder',
     schema: z
@@ -382,6 +389,8 @@ export interface ImapConfig {
   readonly passCommand: string | undefined;
   readonly auth: 'password' | 'xoauth2';
   readonly mailboxes: readonly string[] | undefined;
+  /** IMAP_AUTHSERV_ID: `topmost`, a server name, or undefined (no Authentication-Results trusted). */
+  readonly authservId?: string | undefined;
   /** IMAP_IDLE_RESTART_MINUTES (default 5). */
   readonly idleRestartMinutes?: number;
   /** IMAP_TIMEOUT_SECONDS (default 30). */
@@ -574,6 +583,7 @@ export function loadConfig(
           passCommand: get<string | undefined>('IMAP_PASS_COMMAND', undefined),
           auth: get<'password' | 'xoauth2'>('IMAP_AUTH', 'password'),
           mailboxes: get<string[] | undefined>('IMAP_MAILBOXES', undefined),
+          authservId: get<string | undefined>('IMAP_AUTHSERV_ID', undefined),
           idleRestartMinutes: get('IMAP_IDLE_RESTART_MINUTES', 5),
           timeoutSeconds: get('IMAP_TIMEOUT_SECONDS', 30),
         }

@@ -13,7 +13,12 @@ import { BadInputError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { verifySignedMessageId } from '../outbox/message-id.js';
 import { type Classification, type ClassificationKind, classify } from '../pipeline/classify.js';
-import { type MailOrigin, proveOwnerMail, WAITING_FOR_PROOF } from '../pipeline/owner-proof.js';
+import {
+  type MailOrigin,
+  proveOwnerMail,
+  type TrustedReceiver,
+  WAITING_FOR_PROOF,
+} from '../pipeline/owner-proof.js';
 import { createGroupWriter } from './group-writer.js';
 import { headerJunkCount } from './header-junk.js';
 import type { RelevanceIndex } from './imap-relevance.js';
@@ -102,7 +107,7 @@ export interface IngesterDeps {
     Config,
     'owner' | 'serviceAddress' | 'secret' | 'maxMessageBytes' | 'timeZone'
   > &
-    Partial<Pick<Config, 'outreachMaxRecipients'>>;
+    Partial<Pick<Config, 'outreachMaxRecipients' | 'imap'>>;
   readonly logger: Logger;
   readonly now?: () => Date;
   /** The outbox's handler for approve/skip/snooze/edit; without one such commands are logged. */
@@ -157,6 +162,16 @@ export function createIngester(deps: IngesterDeps): Ingester {
   const isOwner = (a: string) => owners.has(a) || owners.has(a.replace(/\+[^@]*@/, '@'));
   const service = config.serviceAddress?.toLowerCase() ?? null;
   const maxRecipients = config.outreachMaxRecipients ?? DEFAULT_OUTREACH_MAX_RECIPIENTS;
+  // Whose Authentication-Results speak for the owner's provider (IMAP_AUTHSERV_ID).
+  // Without an IMAP account no mail is read from a mailbox, so the topmost rule of
+  // local files is all there is.
+  const authserv = config.imap ? config.imap.authservId : 'topmost';
+  const receiver: TrustedReceiver =
+    authserv === undefined
+      ? { kind: 'none' }
+      : authserv === 'topmost'
+        ? { kind: 'topmost' }
+        : { kind: 'named', authservId: authserv };
   const pool = createParsePool({ size: deps.parseWorkers ?? defaultPoolSize(), logger });
 
   // One message at a time, in call order (two mailboxes can deliver the BCC
@@ -193,7 +208,8 @@ export function createIngester(deps: IngesterDeps): Ingester {
         ? proveOwnerMail({
             origin: source.origin ?? 'local',
             sender,
-            authenticationResults: message.headers.authenticationResults,
+            authenticationResults: message.authenticationResults ?? [],
+            receiver,
           })
         : null;
     // A forged copy must not mark a draft as sent by other means either.

@@ -75,6 +75,17 @@ export function headerValue(
   return colon === -1 ? undefined : unfolded.slice(colon + 1).trim();
 }
 
+/** Every value of a header that may repeat, unfolded, in the order they stand. */
+export function headerValues(
+  lines: readonly { key: string; line: string }[],
+  name: string,
+): string[] {
+  return lines
+    .filter((l) => l.key === name)
+    .map((l) => l.line.replace(/\r?\n[ \t]+/g, ' '))
+    .map((line) => line.slice(line.indexOf(':') + 1).trim());
+}
+
 /** Message-IDs inside a header, without angle brackets. */
 export function allIds(value: string | undefined): string[] {
   if (!value) return [];

@@ -15,6 +15,7 @@ import {
   allIds,
   firstId,
   headerValue,
+  headerValues,
   isCalendarPart,
   isDeliveryStatusPart,
 } from './mail-headers.js';
@@ -249,6 +250,7 @@ function normalize(c: Collected, raw: Buffer, options: ParseOptions): MailMessag
     cc: addresses(c.headers.get('cc')),
     text,
     headers: pickHeaders(rawHeader),
+    authenticationResults: headerValues(c.headerLines, 'authentication-results'),
     calendar: c.parts
       .filter((p) => isCalendarPart(p.contentType, p.filename))
       .map((p) => calendarPart(p)),
@@ -302,8 +304,6 @@ function pickHeaders(get: (name: string) => string | undefined): MailMessage['he
     ['listId', get('list-id')],
     ['xFailedRecipients', get('x-failed-recipients')],
     ['contentType', get('content-type')],
-    // The first one in the header block: providers prepend theirs above anything the sender wrote.
-    ['authenticationResults', get('authentication-results')],
   ];
   return Object.fromEntries(entries.filter(([, v]) => v !== undefined)) as MailMessage['headers'];
 }

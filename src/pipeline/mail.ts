@@ -52,9 +52,12 @@ export interface MailMessage {
     listId?: string;
     xFailedRecipients?: string;
     contentType?: string;
-    /** The topmost Authentication-Results only: the receiving provider's (see owner-proof.ts). */
-    authenticationResults?: string;
   }>;
+  /**
+   * Every Authentication-Results header, topmost first (owner-proof.ts says
+   * which of them speak for the receiving provider); absent when none.
+   */
+  readonly authenticationResults?: readonly string[];
   readonly calendar: readonly CalendarPart[];
   /** Present when the mail is a `multipart/report; report-type=delivery-status`. */
   readonly deliveryStatus: readonly DeliveryStatusRecipient[] | null;

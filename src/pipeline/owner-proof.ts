@@ -46,44 +46,80 @@ export type OwnerProof =
 export const WAITING_FOR_PROOF = 'waiting for its Sent copy or a DKIM pass';
 
 /**
+ * Whose Authentication-Results count for mail read from an IMAP mailbox.
+ * `topmost`: the first header, whoever wrote it — for providers that always
+ * prepend their own (Gmail, Fastmail, Microsoft 365, iCloud), so anything a
+ * sender wrote sits below it. A name: every header whose authserv-id is that
+ * name or ends in it (IMAP_AUTHSERV_ID, for a server of one's own). `none`:
+ * no header counts, because a server that adds none leaves a sender's forged
+ * one on top; such mail waits for its Sent copy.
+ */
+export type TrustedReceiver =
+  | { readonly kind: 'topmost' }
+  | { readonly kind: 'named'; readonly authservId: string }
+  | { readonly kind: 'none' };
+
+/**
  * Decides whether mail from `sender` (an owner address) is proven the
- * owner's. `authenticationResults` is the topmost Authentication-Results
- * header only: the receiving provider prepends its own above everything the
- * sender wrote, so any further one may be forged.
+ * owner's. `authenticationResults` are all of the mail's
+ * Authentication-Results headers, topmost first; `receiver` says which of
+ * them speak for the owner's provider (local files: the topmost, as for a
+ * provider that always adds one).
  */
 export function proveOwnerMail(input: {
   readonly origin: MailOrigin;
   readonly sender: string;
-  readonly authenticationResults: string | undefined;
+  readonly authenticationResults: readonly string[];
+  readonly receiver: TrustedReceiver;
 }): OwnerProof {
   if (input.origin === 'sent') return { proven: true, by: 'sent' };
   const domain = domainOf(input.sender);
-  const header = input.authenticationResults;
-  const parsed = header === undefined ? null : parseAuthenticationResults(header);
-  if (parsed && domain) {
-    const by = passFor(parsed, domain);
-    if (by) return { proven: true, by };
+  const headers = input.authenticationResults;
+  const receiver: TrustedReceiver = input.origin === 'local' ? { kind: 'topmost' } : input.receiver;
+  if (domain) {
+    for (const parsed of trustedHeaders(headers, receiver)) {
+      const by = passFor(parsed, domain);
+      if (by) return { proven: true, by };
+    }
   }
   if (input.origin === 'local') {
     // A file without the header was put there by hand or by a local
     // delivery that checks nothing: the no-account setup, taken on trust.
     // A file with one is a copy of a provider's mailbox, and must pass.
-    if (header === undefined) return { proven: true, by: 'local' };
+    if (headers.length === 0) return { proven: true, by: 'local' };
     return {
       proven: false,
       verdict: 'refuse',
       reason: `it claims to be from ${input.sender}, but its Authentication-Results show no DKIM or DMARC pass for ${domain || 'that address'}`,
     };
   }
+  const why =
+    headers.length === 0
+      ? 'carries no Authentication-Results'
+      : receiver.kind === 'none'
+        ? 'its Authentication-Results cannot be told from a forged one (set IMAP_AUTHSERV_ID to the name your server writes in them)'
+        : `its Authentication-Results show no DKIM or DMARC pass for ${domain || 'that address'}`;
   return {
     proven: false,
     verdict: 'wait',
-    reason: `${WAITING_FOR_PROOF}: it claims to be from ${input.sender}, but it was read from the inbox and ${
-      header === undefined
-        ? 'carries no Authentication-Results'
-        : `its Authentication-Results show no DKIM or DMARC pass for ${domain || 'that address'}`
-    }; kith acts on it once the same Message-ID shows up in the Sent folder`,
+    reason: `${WAITING_FOR_PROOF}: it claims to be from ${input.sender}, but it was read from the inbox and ${why}; kith acts on it once the same Message-ID shows up in the Sent folder`,
   };
+}
+
+/** The parsed headers that speak for the receiving provider. */
+function trustedHeaders(
+  headers: readonly string[],
+  receiver: TrustedReceiver,
+): AuthenticationResults[] {
+  if (receiver.kind === 'none') return [];
+  const parsed = (receiver.kind === 'topmost' ? headers.slice(0, 1) : headers)
+    .map(parseAuthenticationResults)
+    .filter((p): p is AuthenticationResults => p !== null);
+  if (receiver.kind === 'topmost') return parsed;
+  const id = receiver.authservId.toLowerCase();
+  return parsed.filter(
+    (p) => p.authservId !== null && (p.authservId === id || p.authservId.endsWith(`.${id}`)),
+  );
 }
 
 /** Which passing result proves the owner's domain, if any. */

@@ -23,8 +23,14 @@ const OUTLOOK =
 const ICLOUD_DKIM =
   'dkim-verifier.icloud.com; dkim=pass (2048-bit key) header.d=example.org header.i=@example.org header.b=Qw12';
 
-const prove = (authenticationResults: string | undefined, origin: MailOrigin = 'mailbox') =>
-  proveOwnerMail({ origin, sender: OWNER, authenticationResults });
+const TOPMOST = { kind: 'topmost' } as const;
+const prove = (header: string | undefined, origin: MailOrigin = 'mailbox') =>
+  proveOwnerMail({
+    origin,
+    sender: OWNER,
+    authenticationResults: header === undefined ? [] : [header],
+    receiver: TOPMOST,
+  });
 
 describe('parseAuthenticationResults', () => {
   it('reads Gmail: authserv-id, methods, properties, comments dropped', () => {
@@ -114,7 +120,8 @@ describe('proveOwnerMail', () => {
       proveOwnerMail({
         origin: 'mailbox',
         sender: 'sam@mail.example.org',
-        authenticationResults: `mx.example.net; dkim=pass header.d=${d}`,
+        authenticationResults: [`mx.example.net; dkim=pass header.d=${d}`],
+        receiver: TOPMOST,
       }).proven;
     expect(sub('example.org')).toBe(true);
     expect(sub('mail.example.org')).toBe(true);
@@ -167,7 +174,12 @@ describe('proveOwnerMail', () => {
 
   it('local files: no header is taken on trust, a failing one is refused, a passing one proves', () => {
     const local = (header: string | undefined) =>
-      proveOwnerMail({ origin: 'local', sender: OWNER, authenticationResults: header });
+      proveOwnerMail({
+        origin: 'local',
+        sender: OWNER,
+        authenticationResults: header === undefined ? [] : [header],
+        receiver: { kind: 'none' },
+      });
     expect(local(undefined)).toEqual({ proven: true, by: 'local' });
     expect(local(GMAIL)).toEqual({ proven: true, by: 'dkim' });
     expect(local('mx.google.com; dkim=fail header.d=example.org')).toMatchObject({
@@ -182,8 +194,40 @@ describe('proveOwnerMail', () => {
       proveOwnerMail({
         origin: 'mailbox',
         sender: 'sam+kith@example.org',
-        authenticationResults: GMAIL,
+        authenticationResults: [GMAIL],
+        receiver: TOPMOST,
       }).proven,
     ).toBe(true);
+  });
+
+  it('a server that adds no header of its own: no header counts, the mail waits for Sent', () => {
+    // A self-hosted server without a DKIM milter leaves the sender's forged header on top.
+    const forged =
+      'mail.example.org; dkim=pass header.d=example.org; dmarc=pass header.from=example.org';
+    const proof = proveOwnerMail({
+      origin: 'mailbox',
+      sender: OWNER,
+      authenticationResults: [forged],
+      receiver: { kind: 'none' },
+    });
+    expect(proof).toMatchObject({ proven: false, verdict: 'wait' });
+    expect(proof.proven === false && proof.reason).toMatch(/IMAP_AUTHSERV_ID/);
+  });
+
+  it('a named server: only its own headers count, wherever they stand', () => {
+    const named = { kind: 'named', authservId: 'mail.example.org' } as const;
+    const own = 'mx1.mail.example.org; dkim=pass header.d=example.org';
+    const forged = 'mail.attacker.example; dkim=pass header.d=example.org';
+    const withHeaders = (headers: string[]) =>
+      proveOwnerMail({
+        origin: 'mailbox',
+        sender: OWNER,
+        authenticationResults: headers,
+        receiver: named,
+      }).proven;
+    expect(withHeaders([own])).toBe(true);
+    expect(withHeaders(['mail.example.org; spf=pass smtp.mailfrom=example.org', own])).toBe(true);
+    expect(withHeaders([forged])).toBe(false);
+    expect(withHeaders(['mail.example.org; dkim=fail header.d=example.org', forged])).toBe(false);
   });
 });
