@@ -28,6 +28,13 @@ const FLASH: Readonly<Record<string, Flash>> = {
   queued: { text: 'Queued: the mail goes out through the outbox.' },
   feed_new: { text: 'A new calendar link was made; the old one no longer works.' },
   feed_off: { text: 'The calendar link was turned off.' },
+  contact_added: { text: 'Contact added.' },
+  address_added: { text: 'Address added.' },
+  address_removed: { text: 'Address removed.' },
+  primary_set: { text: 'Primary address changed.' },
+  referrer_saved: { text: 'Referrer saved.' },
+  merged: { text: 'Merged: everything of the other contact is here now.' },
+  deleted: { text: 'Contact deleted.' },
 };
 
 export function flashFrom(c: Context): Flash | undefined {

@@ -17,14 +17,17 @@ import {
 import { backTo, cachedPage, chromeFor, formFields, idParam, redirectWith } from '../context.js';
 import type { WebDeps } from '../deps.js';
 import type { AppEnv } from '../env.js';
+import { html } from '../html.js';
 import { meetingChangedOnWeb } from '../outbox-actions.js';
 import { minuteOf, type PageCache } from '../stamp-cache.js';
 import { contactBody, contactHeading } from '../views/contact.js';
 import { contactListBody } from '../views/contact-list.js';
 import { displayName } from '../views/format.js';
+import { startHint } from '../views/getting-started.js';
 import type { Flash } from '../views/layout.js';
 import { page } from '../views/layout.js';
 import type { MeetingFormState } from '../views/meeting-form.js';
+import { choicesFor, mountContactEdits } from './contact-edits.js';
 
 const MESSAGES_PER_PAGE = 50;
 const CONTACTS_PER_PAGE = 100;
@@ -100,6 +103,7 @@ export function contactRoutes(deps: WebDeps, cache: PageCache): Hono<AppEnv> {
       if (!data) throw new KithError('not_found', `There is no contact #${id}.`);
       const chrome = await chromeFor(c, deps);
       const view = {
+        choices: await choicesFor(deps),
         page: data,
         now,
         timeZone: deps.config.timeZone,
@@ -149,6 +153,11 @@ export function contactRoutes(deps: WebDeps, cache: PageCache): Hono<AppEnv> {
     }
   };
 
+  // Before /contacts/:id, so /contacts/new is the add form.
+  mountContactEdits(app, deps, (c, id, text, typed) =>
+    renderContact(c, id, { text, error: true }, 400, undefined, typed),
+  );
+
   app.get('/contacts', async (c) => {
     const stageParam = c.req.query('stage') ?? '';
     const stage = isStage(stageParam) ? stageParam : undefined;
@@ -161,7 +170,7 @@ export function contactRoutes(deps: WebDeps, cache: PageCache): Hono<AppEnv> {
       offset,
     });
     const chrome = await chromeFor(c, deps);
-    const body = contactListBody({
+    const list = contactListBody({
       rows,
       total,
       stage,
@@ -170,7 +179,10 @@ export function contactRoutes(deps: WebDeps, cache: PageCache): Hono<AppEnv> {
       limit: CONTACTS_PER_PAGE,
       now: deps.now(),
     });
-    return c.html(page({ title: 'Contacts', active: 'contacts', chrome, body }).value);
+    const empty = total === 0 && !stage && q === '';
+    const body = html`${empty ? startHint(deps.config.serviceAddress, 'No contacts yet') : ''}${list}`;
+    const heading = html`<h1>Contacts</h1><p><a class="button" href="/contacts/new">Add a contact</a></p>`;
+    return c.html(page({ title: 'Contacts', active: 'contacts', chrome, heading, body }).value);
   });
 
   app.get('/contacts/:id', (c) => renderContact(c, idParam(c)));

@@ -5,6 +5,12 @@ import { isIanaZone } from '../../pipeline/zone-guess.js';
 import { bothClocks } from '../../templates/both-clocks.js';
 import { KIND_LABELS } from '../../templates/contexts.js';
 import { html, type SafeHtml, safeHttpUrl } from '../html.js';
+import {
+  addAddressForm,
+  addressButtons,
+  type ContactChoice,
+  managePanel,
+} from './contact-manage.js';
 import { daysSince, displayName, formatDateTime, plural, relativeDays } from './format.js';
 import { csrfField } from './layout.js';
 import {
@@ -30,6 +36,8 @@ export interface ContactView {
   readonly meetingForm?: MeetingFormState;
   /** A refused details form, shown back as typed. */
   readonly typedDetails?: Readonly<Record<string, string>>;
+  /** Contacts offered for "referred by" and "merge" (most recently changed first). */
+  readonly choices?: readonly ContactChoice[];
 }
 
 const ZONE_SOURCES: Readonly<Record<string, string>> = {
@@ -185,9 +193,10 @@ ${
             e.learned_cause
               ? html` <span class="muted small learned">added ${e.learned_at ? formatDateTime(e.learned_at, v.timeZone) : ''}: ${e.learned_cause}</span>`
               : ''
-          }</li>`,
+          }${addressButtons(v.page.contact.id, e, v.csrfToken)}</li>`,
       )}</ul>`
 }
+${addAddressForm(v.page.contact.id, v.csrfToken, v.typedDetails)}
 </section>`;
 }
 
@@ -392,6 +401,6 @@ export function contactBody(v: ContactView): SafeHtml {
   return html`<div class="contact-grid">
 <div class="contact-now">${moveForm(v)}${meetings(v)}</div>
 <div class="contact-main">${timeline(v)}${notes(v)}${drafts(v)}${history(v)}</div>
-<div class="contact-about">${detailsForm(v)}${addresses(v)}${referrals(v)}</div>
+<div class="contact-about">${detailsForm(v)}${addresses(v)}${referrals(v)}${managePanel({ contact: v.page.contact, referrer: v.page.referralChain[0] ?? null, csrfToken: v.csrfToken, typed: v.typedDetails, choices: v.choices ?? [] })}</div>
 </div>`;
 }
