@@ -279,6 +279,8 @@ export interface PersonRef {
 
 export interface TimelineMessage {
   readonly id: number;
+  /** Its Message-ID: a draft kith sent is stored under its own, once its copy is recorded. */
+  readonly messageId: string;
   readonly direction: 'in' | 'out';
   readonly kind: string;
   readonly fromAddress: string;
@@ -374,7 +376,17 @@ export async function loadContactPage(
   });
   const messages = await db
     .selectFrom('messages')
-    .select(['id', 'direction', 'kind', 'from_address', 'to_addresses', 'subject', 'date', 'text'])
+    .select([
+      'id',
+      'message_id',
+      'direction',
+      'kind',
+      'from_address',
+      'to_addresses',
+      'subject',
+      'date',
+      'text',
+    ])
     .where('contact_id', '=', id)
     .orderBy('date', 'desc')
     .orderBy('id', 'desc')
@@ -417,6 +429,7 @@ export async function loadContactPage(
     referrals: referrals.map(toRef),
     messages: messages.map((m) => ({
       id: m.id,
+      messageId: m.message_id,
       direction: m.direction,
       kind: m.kind,
       fromAddress: m.from_address,

@@ -104,7 +104,11 @@ describe('Send through kith', () => {
       ['prospect', 'contacted'],
     ]);
     const page = await (await get(s.web, s.auth, `/contacts/${s.contactId}`)).text();
-    expect(page).toContain('Messages <span class="muted small">(1)</span>');
+    expect(page).toContain('Mail <span class="muted small">(1 message stored)</span>');
+    // Once in the timeline: the sent draft and its recorded message are one mail.
+    expect(page.split('<div class="subject">A question about data engineering</div>')).toHaveLength(
+      2,
+    );
 
     // The .eml kept in the outbox folder is what the BCC copy would be: read in later, nothing changes.
     s.web.clock.now = new Date('2026-12-01T11:00:00.000Z');

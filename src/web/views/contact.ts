@@ -101,16 +101,19 @@ type TimelineEntry =
 
 /**
  * This page of messages with the drafts kith sent in the same stretch of
- * time (kith's sent mail is never stored as a message, so nothing shows twice).
+ * time.
  */
 function timelineEntries(v: ContactView): TimelineEntry[] {
   const { messages, messageCount, drafts } = v.page;
   const shownTo = v.messageOffset + messages.length;
   const newest = v.messageOffset > 0 ? messages[0]?.date : undefined;
   const oldest = shownTo < messageCount ? messages[messages.length - 1]?.date : undefined;
+  // A sent outreach is also a message under the draft's Message-ID (recorded when it left,
+  // or its BCC copy): shown once, as the message.
+  const stored = new Set(messages.map((m) => m.messageId));
   const sent = drafts.filter((d) => {
     const at = d.state === 'sent' ? d.sent_at : null;
-    if (!at) return false;
+    if (!at || stored.has(d.message_id)) return false;
     return (newest === undefined || at <= newest) && (oldest === undefined || at > oldest);
   });
   const entries: TimelineEntry[] = [
