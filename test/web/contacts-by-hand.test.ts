@@ -238,7 +238,7 @@ describe('deleting a contact', () => {
     expect(await s.web.db.selectFrom('contacts').selectAll().execute()).toEqual([]);
   });
 
-  it('a contact with only a URL (Contact #45) can be deleted; an undecided draft to another is untouched', async () => {
+  it('a contact with only a LinkedIn URL (shown as Contact #n) can be deleted', async () => {
     const s = await setup();
     const id = idFrom(await add(s, { linkedin: 'https://www.linkedin.com/in/someone' }));
     const page = await (await get(s.web, s.auth, `/contacts/${id}`)).text();
@@ -358,5 +358,83 @@ describe('empty contacts page', () => {
     expect(html).toContain('No contacts yet');
     expect(html).toContain('<code>owner+kith@example.org</code>');
     expect(html).toContain('href="/contacts/new"');
+  });
+});
+
+describe('the JSON API for contacts by hand', () => {
+  async function api(s: S, method: string, pathname: string, body?: unknown) {
+    const res = await s.web.app.request(`http://kith.test/api${pathname}`, {
+      method,
+      headers: {
+        cookie: s.auth.cookie,
+        'content-type': 'application/json',
+        'x-csrf-token': s.auth.csrf,
+        origin: 'http://kith.test',
+      },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    return { status: res.status, json: (await res.json()) as Record<string, unknown> };
+  }
+
+  it('adds, edits addresses and referrer, merges and deletes, with the pages’ checks', async () => {
+    const s = await setup();
+    const mia = await api(s, 'POST', '/contacts', {
+      name: 'Mia Park',
+      addresses: ['mia@bank.example'],
+    });
+    expect(mia.status).toBe(201);
+    const miaId = mia.json.id as number;
+    const noah = await api(s, 'POST', '/contacts', {
+      name: 'Noah Becker',
+      linkedinUrl: 'https://www.linkedin.com/in/noah',
+      referredBy: miaId,
+    });
+    const noahId = noah.json.id as number;
+    expect(
+      await api(s, 'POST', '/contacts', { name: 'Bo', addresses: ['MIA@bank.example'] }),
+    ).toEqual({
+      status: 400,
+      json: {
+        error: 'mia@bank.example is already the address of Mia Park: merge the two instead.',
+      },
+    });
+    expect(
+      (await api(s, 'POST', `/contacts/${noahId}/addresses`, { address: 'noah@bank.example' }))
+        .status,
+    ).toBe(201);
+    expect(
+      (await api(s, 'POST', `/contacts/${noahId}/addresses`, { address: 'noah@home.example' }))
+        .status,
+    ).toBe(201);
+    expect(
+      (await api(s, 'POST', `/contacts/${noahId}/addresses/noah%40home.example/primary`)).status,
+    ).toBe(200);
+    expect(
+      (await api(s, 'DELETE', `/contacts/${noahId}/addresses/noah%40bank.example`)).status,
+    ).toBe(200);
+    expect(
+      (await api(s, 'DELETE', `/contacts/${noahId}/addresses/nobody%40x.example`)).status,
+    ).toBe(400);
+    expect(await emails(s.web, noahId)).toEqual([{ address: 'noah@home.example', is_primary: 1 }]);
+    expect(
+      (await api(s, 'PUT', `/contacts/${miaId}/referrer`, { referredBy: noahId })).status,
+    ).toBe(400);
+
+    const dup = (
+      await api(s, 'POST', '/contacts', { name: 'Noah B.', addresses: ['nb@bank.example'] })
+    ).json.id as number;
+    const merged = await api(s, 'POST', `/contacts/${noahId}/merge`, { from: dup });
+    expect(merged).toEqual({ status: 200, json: { id: noahId, stage: 'prospect' } });
+    const page = await api(s, 'GET', `/contacts/${noahId}`);
+    expect((page.json.emails as { address: string }[]).map((e) => e.address)).toEqual([
+      'noah@home.example',
+      'nb@bank.example',
+    ]);
+    const causes = (page.json.history as { cause: string }[]).map((h) => h.cause);
+    expect(causes.some((cause) => cause.startsWith('merged with Noah B.'))).toBe(true);
+    expect((await api(s, 'POST', `/contacts/${noahId}/merge`, { from: noahId })).status).toBe(400);
+
+    expect((await api(s, 'DELETE', `/contacts/${noahId}`)).status).toBe(200);
+    expect((await api(s, 'GET', `/contacts/${noahId}`)).status).toBe(404);
   });
 });

@@ -30,6 +30,7 @@ import { idParam } from '../context.js';
 import type { WebDeps } from '../deps.js';
 import type { AppEnv } from '../env.js';
 import { meetingChangedOnWeb } from '../outbox-actions.js';
+import { contactApiRoutes } from './api-contacts.js';
 import { draftAction } from './drafts.js';
 import type { Numbers } from './numbers.js';
 
@@ -332,6 +333,9 @@ export function apiRoutes(deps: WebDeps, numbers: () => Promise<Numbers>): Hono<
     const body = await jsonBody(c, snoozeSchema);
     return draftReply(c, await draftAction(deps, id, 'snooze', { days: body.days }));
   });
+
+  // Contacts by hand: add, addresses, referrer, merge, delete.
+  app.route('/', contactApiRoutes(deps));
 
   app.get('/stats', async (c) => {
     const data = await numbers();
