@@ -15,6 +15,7 @@ import { composeRoutes } from './routes/compose.js';
 import { contactRoutes } from './routes/contacts.js';
 import { draftRoutes } from './routes/drafts.js';
 import { exchangeRoutes } from './routes/exchange.js';
+import { faviconRoutes } from './routes/favicon.js';
 import { healthRoutes } from './routes/health.js';
 import { healthzRoutes } from './routes/healthz.js';
 import { calendarFeedRoutes, meetingRoutes } from './routes/meetings.js';
@@ -37,6 +38,8 @@ export const PUBLIC_PATHS: readonly string[] = [
   '/healthz',
   '/login',
   '/static/*',
+  '/favicon.ico',
+  '/favicon.svg',
   '/calendar/:file',
 ];
 
@@ -67,9 +70,10 @@ export function createApp(deps: WebDeps): Hono<AppEnv> {
   app.use(capRequestBodies());
   app.use(refuseCrossSite());
 
-  // Public: health probe, static files, the login form, the calendar feed (its URL is its key).
+  // Public: health probe, static files and icon, the login form, the calendar feed (its URL is its key).
   app.route('/', healthzRoutes(deps, sessions));
   app.route('/', staticRoutes());
+  app.route('/', faviconRoutes());
   app.route('/', calendarFeedRoutes(deps, keys));
   app.route('/', auth.login);
 

@@ -6,8 +6,10 @@ import { moveContact } from '../actions.js';
 import { cachedPage, chromeFor, redirectWith } from '../context.js';
 import type { WebDeps } from '../deps.js';
 import type { AppEnv } from '../env.js';
+import { html } from '../html.js';
 import { minuteOf, type PageCache } from '../stamp-cache.js';
 import { boardBody } from '../views/board.js';
+import { startHint } from '../views/getting-started.js';
 import { page } from '../views/layout.js';
 
 /** Cards per column (fewer for the side exits); the rest is one click away in the contact list. */
@@ -26,13 +28,15 @@ export function boardRoutes(deps: WebDeps, cache: PageCache): Hono<AppEnv> {
     return cachedPage(c, cache, `board:${minuteOf(now)}`, async () => {
       const columns = await loadBoard(deps.db, { now, perColumn: cardsFor });
       const chrome = await chromeFor(c, deps);
-      const body = boardBody({
+      const board = boardBody({
         columns,
         now,
         timeZone: deps.config.timeZone,
         csrfToken: chrome.csrfToken,
         schedule: deps.config.schedule,
       });
+      const empty = columns.every((column) => column.count === 0);
+      const body = html`${empty ? startHint(deps.config.serviceAddress, 'Nobody on the board yet') : ''}${board}`;
       return page({ title: 'Board', active: 'board', chrome, wide: true, body }).value;
     });
   });

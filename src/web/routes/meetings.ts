@@ -12,6 +12,8 @@ import {
 import { chromeFor, redirectWith } from '../context.js';
 import type { WebDeps } from '../deps.js';
 import type { AppEnv } from '../env.js';
+import { html } from '../html.js';
+import { noMeetingsHint } from '../views/getting-started.js';
 import { page } from '../views/layout.js';
 import { meetingsBody } from '../views/meetings.js';
 
@@ -39,6 +41,22 @@ export function calendarFeedRoutes(deps: WebDeps, keys: WebKeys): Hono<AppEnv> {
   return app;
 }
 
+/**
+ * Where calendars fetch the feed: WEB_PUBLIC_URL, the address the owner
+ * reaches kith at, else the address this page was asked for.
+ */
+export function feedOrigin(publicUrl: string | undefined, requestUrl: string): string {
+  return publicUrl ? new URL(publicUrl).origin : new URL(requestUrl).origin;
+}
+
+/** A host only this computer reaches: a web calendar cannot fetch from it. */
+export function isLoopback(origin: string): boolean {
+  const host = new URL(origin).hostname.replace(/^\[|\]$/g, '');
+  return (
+    host === 'localhost' || host.endsWith('.localhost') || host === '::1' || /^127\./.test(host)
+  );
+}
+
 /** GET /meetings and the feed's on/renew/off buttons. */
 export function meetingRoutes(deps: WebDeps, keys: WebKeys): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
@@ -47,15 +65,18 @@ export function meetingRoutes(deps: WebDeps, keys: WebKeys): Hono<AppEnv> {
     const { upcoming, past } = await loadMeetings(deps.db, { now, pastLimit: 100 });
     const state = await readFeedState(deps.db);
     const chrome = await chromeFor(c, deps);
-    const origin = new URL(c.req.url).origin;
-    const body = meetingsBody({
+    const origin = feedOrigin(deps.config.web.publicUrl, c.req.url);
+    const list = meetingsBody({
       upcoming,
       past,
       now,
       timeZone: deps.config.timeZone,
       csrfToken: chrome.csrfToken,
       feedUrl: state.enabled ? `${origin}/calendar/${feedToken(keys, state)}.ics` : undefined,
+      feedLoopback: isLoopback(origin),
     });
+    const empty = upcoming.length === 0 && past.length === 0;
+    const body = html`${empty ? noMeetingsHint() : ''}${list}`;
     return c.html(page({ title: 'Meetings', active: 'meetings', chrome, body }).value);
   });
   app.post('/calendar-link/renew', async (c) => {

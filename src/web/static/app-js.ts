@@ -25,6 +25,20 @@ export const APP_JS = `'use strict';
     setTimeout(tick, 300);
   }
 
+  // Copy buttons (hidden without script): copy the named field's value.
+  document.querySelectorAll('button[data-copy]').forEach(function (button) {
+    var field = document.getElementById(button.getAttribute('data-copy'));
+    if (!field || !navigator.clipboard) return;
+    button.hidden = false;
+    var label = button.textContent;
+    button.addEventListener('click', function () {
+      navigator.clipboard.writeText(field.value).then(function () {
+        button.textContent = 'Copied';
+        setTimeout(function () { button.textContent = label; }, 2000);
+      }, function () { field.select(); });
+    });
+  });
+
   // Compose: keep the mailto: link in step with the edited subject and text.
   var mailto = document.querySelector('a[data-mailto-to]');
   if (mailto) {

@@ -12,6 +12,8 @@ export interface MeetingsView {
   readonly csrfToken: string;
   /** The feed's URL when it is on. */
   readonly feedUrl: string | undefined;
+  /** The feed's host is this computer only (no WEB_PUBLIC_URL): web calendars cannot reach it. */
+  readonly feedLoopback?: boolean;
 }
 
 function table(rows: readonly MeetingRow[], v: MeetingsView, caption: string): SafeHtml {
@@ -29,7 +31,12 @@ export function meetingsBody(v: MeetingsView): SafeHtml {
 ${
   v.feedUrl
     ? html`<p>Subscribe to this private address in your calendar app (it shows your meetings, and anyone who has it can see them):</p>
-<p><label for="feed-url">Calendar address</label><input id="feed-url" readonly value="${v.feedUrl}" size="60"></p>
+<p><label for="feed-url">Calendar address</label><input id="feed-url" readonly value="${v.feedUrl}" size="60"> <button type="button" class="secondary" data-copy="feed-url" hidden>Copy address</button></p>
+${
+  v.feedLoopback
+    ? html`<p class="muted small" id="feed-loopback">This address only works on this computer: a web calendar (Google Calendar, Outlook.com, iCloud) fetches it from the internet and cannot reach it. Set <code>WEB_PUBLIC_URL</code> to the address you reach kith at (behind an HTTPS reverse proxy) and restart kith; a calendar app on this computer can use it as it is.</p>`
+    : ''
+}
 <p><a href="${v.feedUrl.replace(/^https?:/, 'webcal:')}">Open in calendar app</a></p>
 <div class="actions"><form method="post" action="/calendar-link/renew">${csrfField(v.csrfToken)}<button type="submit" class="secondary">Make a new address (the old one stops working)</button></form>
 <form method="post" action="/calendar-link/off">${csrfField(v.csrfToken)}<button type="submit" class="danger">Turn the feed off</button></form></div>`
