@@ -41,7 +41,7 @@ export interface NewContactView {
 
 export function newContactBody(v: NewContactView): SafeHtml {
   const t = v.typed;
-  return html`<form method="post" action="/contacts" class="panel stacked" aria-describedby="${v.error ? 'new-error' : ''}">${csrfField(v.csrfToken)}
+  return html`<form method="post" action="/contacts" class="panel stacked"${v.error ? html` aria-describedby="new-error"` : ''}>${csrfField(v.csrfToken)}
 ${v.error ? html`<p id="new-error" class="flash error" role="alert">${v.error}</p>` : ''}
 <label for="n-name">Name</label><input id="n-name" name="name" value="${value(t, 'name')}" maxlength="200" autocomplete="off">
 <label for="n-addresses">Mail addresses <span class="muted small">(several: one per line)</span></label><textarea id="n-addresses" name="addresses" rows="2" maxlength="2000">${value(t, 'addresses')}</textarea>
