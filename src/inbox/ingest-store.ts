@@ -160,7 +160,7 @@ export async function storeClassification(
   const r = new Recorder(db, message, at, now.toISOString());
   switch (c.kind) {
     case 'owner_outreach':
-      return outreach(r, c, context);
+      return outreach(r, c, context, deps);
     case 'contact_reply':
       return contactReply(r, c, context, deps);
     case 'owner_reply':
@@ -239,6 +239,7 @@ async function outreach(
   r: Recorder,
   c: Extract<Classification, { kind: 'owner_outreach' }>,
   context: ClassifyContext,
+  deps: StoreDeps,
 ): Promise<StoreResult> {
   let first: { contactId: number; threadId: number } | null = null;
   const allThanks = c.recipients.every((p) => p.thankYou);
@@ -293,6 +294,9 @@ async function outreach(
     threadId: first?.threadId ?? null,
     text: context.replyText,
   });
+  // Times in a first mail to one person are the owner's proposals: "works great" confirms one.
+  if (first && c.recipients.length === 1 && !allThanks && context.proposedTimes.length > 0)
+    await carryOutMeetingRules(r, first.contactId, 'owner', context.proposedTimes, null, deps);
   return r.result(true, kind);
 }
 
