@@ -144,7 +144,7 @@ export async function startKith(config: Config, logger: Logger): Promise<Running
   }
   logger.info(`kith is listening on ${url}`);
   if (config.web.password === undefined) {
-    await announceLoginLink({ db, logger, url, now: new Date() });
+    await announceLoginLink({ db, logger, url, publicUrl: config.web.publicUrl, now: new Date() });
   }
 
   return {

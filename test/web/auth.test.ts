@@ -173,6 +173,22 @@ describe('one-time login token (no WEB_PASSWORD)', () => {
     expect(next.replaced).toBe(false);
   });
 
+  test('with WEB_PUBLIC_URL the link is at that address, the listening one beside it', async () => {
+    const web = await makeWeb(tempDir(), { env: { WEB_PASSWORD: '' } });
+    const lines: string[] = [];
+    const logger = { info: () => {}, warn: (m: string) => lines.push(m), error: () => {} };
+    await announceLoginLink({
+      db: web.db,
+      logger,
+      url: 'http://127.0.0.1:3000',
+      publicUrl: 'https://kith.example.org/',
+      now: web.clock.now,
+    });
+    const token = /login\?token=([\w-]+)/.exec(lines[0] ?? '')?.[1];
+    expect(lines[0]).toContain(`: https://kith.example.org/login?token=${token} `);
+    expect(lines[0]).toContain(`(on this computer: http://127.0.0.1:3000/login?token=${token})`);
+  });
+
   test('two logins racing with one token: only one wins', async () => {
     const web = await makeWeb(tempDir(), { env: { WEB_PASSWORD: '' } });
     const issued = await issueLoginToken(web.db, web.clock.now);

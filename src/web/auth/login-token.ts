@@ -65,16 +65,27 @@ export async function spendLoginToken(db: Db, token: string, now: Date): Promise
   return Number(result.numUpdatedRows) === 1;
 }
 
-/** At start, without WEB_PASSWORD: prints a new login link through the logger. */
+/**
+ * At start, without WEB_PASSWORD: prints a new login link through the logger,
+ * at WEB_PUBLIC_URL when set (the owner may be on another machine, where the
+ * listening address means nothing), with the listening address beside it.
+ */
 export async function announceLoginLink(options: {
   db: Db;
   logger: Logger;
   url: string;
+  /** WEB_PUBLIC_URL, when set. */
+  publicUrl?: string;
   now: Date;
 }): Promise<void> {
   const issued = await issueLoginToken(options.db, options.now);
+  const path = `/login?token=${issued.token}`;
+  const local = `${options.url.replace(/\/+$/, '')}${path}`;
+  const link = options.publicUrl
+    ? `${new URL(options.publicUrl).origin}${path} (on this computer: ${local})`
+    : local;
   // warn, not info: a quiet logger must still show it.
   options.logger.warn(
-    `WEB_PASSWORD is not set. Log in once with this link (it works one time${issued.replaced ? '; the link printed at an earlier start no longer does' : ''}): ${options.url}/login?token=${issued.token}`,
+    `WEB_PASSWORD is not set. Log in once with this link (it works one time${issued.replaced ? '; the link printed at an earlier start no longer does' : ''}): ${link}`,
   );
 }
