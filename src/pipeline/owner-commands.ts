@@ -305,27 +305,27 @@ function parseCadence(value: string): number | null {
 
 const KEYED_LINE = /^\s*(?:[-*•]\s+)?\**(referral|referrals|advice|cadence)\**\s*:\s*(.*)$/i;
 
-/** The letter as written, without an unmarked copy of kith's mail; null when there is none. */
-function ownLetter(letter: string | null, options: OwnerReplyOptions): string | null {
-  if (!letter) return null;
-  const own = withoutEcho(letter, options.answeredText ?? null, options.draftText ?? null).trim();
-  return own === '' ? null : own;
+/** The facts an owner's text carries in keyed lines, and its other lines as written. */
+export interface KeyedLines {
+  readonly referrals: Referral[];
+  readonly advice: string[];
+  readonly cadenceDays: number | null;
+  /** Keyed lines that could not be read. */
+  readonly problems: string[];
+  readonly free: string[];
 }
 
-function excerpt(text: string): string {
-  const flat = text.replace(/\s+/g, ' ').trim();
-  return flat.length > 80 ? `${flat.slice(0, 77)}…` : flat;
-}
-
-/** Reads the owner's reply text (quotes already stripped). */
-export function parseOwnerReply(text: string, options: OwnerReplyOptions): OwnerReply {
+/**
+ * Reads `referral:`, `advice:` and `cadence:` lines out of text the owner
+ * wrote, by mail or in a web note alike.
+ */
+export function readKeyedLines(text: string): KeyedLines {
   const referrals: Referral[] = [];
   const advice: string[] = [];
   const problems: string[] = [];
   let cadenceDays: number | null = null;
   const free: string[] = [];
-  const own = withoutEcho(text, options.answeredText ?? null, options.draftText ?? null);
-  for (const line of own.split('\n')) {
+  for (const line of text.split('\n')) {
     const keyed = KEYED_LINE.exec(line);
     if (!keyed) {
       free.push(line);
@@ -346,6 +346,25 @@ export function parseOwnerReply(text: string, options: OwnerReplyOptions): Owner
       else cadenceDays = days;
     }
   }
+  return { referrals, advice, cadenceDays, problems, free };
+}
+
+/** The letter as written, without an unmarked copy of kith's mail; null when there is none. */
+function ownLetter(letter: string | null, options: OwnerReplyOptions): string | null {
+  if (!letter) return null;
+  const own = withoutEcho(letter, options.answeredText ?? null, options.draftText ?? null).trim();
+  return own === '' ? null : own;
+}
+
+function excerpt(text: string): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length > 80 ? `${flat.slice(0, 77)}…` : flat;
+}
+
+/** Reads the owner's reply text (quotes already stripped). */
+export function parseOwnerReply(text: string, options: OwnerReplyOptions): OwnerReply {
+  const own = withoutEcho(text, options.answeredText ?? null, options.draftText ?? null);
+  const { referrals, advice, cadenceDays, problems, free } = readKeyedLines(own);
   let command: DraftCommand | null = null;
   const firstIndex = free.findIndex((l) => l.trim() !== '');
   if (firstIndex >= 0) {
@@ -357,66 +376,41 @@ export function parseOwnerReply(text: string, options: OwnerReplyOptions): Owner
     .replace(/\n{3,}/g, '\n\n')
     .trim();
   const note = rest === '' ? null : rest;
-  if (!options.awaitsApproval) {
+  const data = { referrals, advice, cadenceDays, problems };
+  const read: OwnerReply = { ...data, command, revision: null, note, notUnderstood: null };
+  if (!options.awaitsApproval) return read;
+  return { ...data, ...readApprovalAnswer(command, note, options) };
+}
+
+/**
+ * What a reply to an approval request asks of the draft, from its command
+ * and free text: an approve with "but change…" is none; free text with no
+ * command is the owner's own version only when it reads as one.
+ */
+function readApprovalAnswer(
+  command: DraftCommand | null,
+  note: string | null,
+  options: OwnerReplyOptions,
+): Pick<OwnerReply, 'command' | 'revision' | 'note' | 'notUnderstood'> {
+  const unchanged = { command, revision: null, note, notUnderstood: null };
+  if (note === null) return unchanged;
+  if (command?.type === 'approve' && HOLD.test(note)) {
     return {
-      command,
-      revision: null,
-      referrals,
-      advice,
-      cadenceDays,
-      note,
-      problems,
-      notUnderstood: null,
-    };
-  }
-  if (command?.type === 'approve' && note !== null && HOLD.test(note)) {
-    return {
+      ...unchanged,
       command: null,
-      revision: null,
-      referrals,
-      advice,
-      cadenceDays,
-      note,
-      problems,
       notUnderstood: `your reply says to send it but also "${excerpt(note)}", so nothing was sent. Reply "approve" alone to send the draft as it is, or write your own version of the whole letter`,
     };
   }
-  if (command === null && note !== null) {
-    if (options.draftText && isRevisionOf(note, options.draftText)) {
-      const revision =
-        ownLetter(options.letter ?? null, options) ??
-        (options.signOff ? `${note}\n\n${options.signOff}` : note);
-      return {
-        command,
-        revision,
-        referrals,
-        advice,
-        cadenceDays,
-        note: null,
-        problems,
-        notUnderstood: null,
-      };
-    }
-    return {
-      command,
-      revision: null,
-      referrals,
-      advice,
-      cadenceDays,
-      note,
-      problems,
-      notUnderstood: `"${excerpt(note)}" is not approve, skip or snooze, nor a new version of the letter, so nothing was sent`,
-    };
+  if (command !== null) return unchanged;
+  if (options.draftText && isRevisionOf(note, options.draftText)) {
+    const revision =
+      ownLetter(options.letter ?? null, options) ??
+      (options.signOff ? `${note}\n\n${options.signOff}` : note);
+    return { ...unchanged, revision, note: null };
   }
   return {
-    command,
-    revision: null,
-    referrals,
-    advice,
-    cadenceDays,
-    note,
-    problems,
-    notUnderstood: null,
+    ...unchanged,
+    notUnderstood: `"${excerpt(note)}" is not approve, skip or snooze, nor a new version of the letter, so nothing was sent`,
   };
 }
 
