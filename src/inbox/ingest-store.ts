@@ -10,6 +10,7 @@ import {
 } from '../db/contacts.js';
 import type { Db } from '../db/database.js';
 import { createThread, markAddressDead, setOooReturnDate } from '../db/inbox-queries.js';
+import { addAdvice, recordReferral } from '../db/owner-facts.js';
 import type { Contact } from '../db/schema.js';
 import type { Logger } from '../log.js';
 import { softBounceNotice } from '../pipeline/bounce-notice.js';
@@ -768,16 +769,7 @@ async function ownerNote(
       r.remarks.push('note added');
     }
     for (const body of c.advice) {
-      await r.db
-        .insertInto('advice')
-        .values({
-          contact_id: contactId,
-          meeting_id: null,
-          body,
-          source_message_id: source,
-          created_at: r.now,
-        })
-        .execute();
+      await addAdvice(r.db, contactId, body, source, r.now);
       r.remarks.push('advice added');
     }
     if (c.cadenceDays !== null) {
@@ -792,30 +784,13 @@ async function ownerNote(
     r.remarks.push('note not kept: the kith mail it answers is about no contact');
   }
   for (const referral of c.referrals) {
-    const known = await findContactByEmail(r.db, referral.address);
-    if (known) {
-      if (known.referred_by_id === null && contactId !== null && known.id !== contactId) {
-        await r.db
-          .updateTable('contacts')
-          .set({ referred_by_id: contactId, updated_at: r.now })
-          .where('id', '=', known.id)
-          .execute();
-      }
+    const outcome = await recordReferral(r.db, contactId, referral, { at: r.at, now: r.now });
+    if (outcome.kind === 'known') {
       r.remarks.push(`referral ${referral.address} merged with a known contact`);
       continue;
     }
-    const created = await createContact(
-      r.db,
-      {
-        name: referral.name,
-        emails: [referral.address],
-        source: 'referral',
-        referredById: contactId,
-      },
-      r.at,
-    );
-    r.touch(created.id);
-    r.created.set(created.id, { name: referral.name, address: referral.address });
+    r.touch(outcome.id);
+    r.created.set(outcome.id, { name: referral.name, address: referral.address });
     r.remarks.push(`referral ${referral.address} added as a prospect`);
   }
   if (isCommand || c.problems.length > 0 || c.notUnderstood !== null) {
