@@ -125,6 +125,32 @@ export async function loadFollowUpFacts(db: Db, sel: FollowUpSelection): Promise
   });
 }
 
+/** Follow-up facts for these contacts, those of them still waiting for a reply. */
+export async function followUpFactsOf(db: Db, ids: readonly number[]): Promise<FollowUpFacts[]> {
+  const waiting = await inChunks(ids, (chunk) =>
+    db
+      .selectFrom('contacts')
+      .select(['id', 'stage', 'stage_changed_at'])
+      .where('id', 'in', chunk)
+      .where('stage', '=', 'contacted')
+      .execute(),
+  );
+  const live = waiting.map((c) => c.id);
+  if (live.length === 0) return [];
+  const replies = await lastHumanReplies(db, live);
+  const ooo = await outOfOfficeDates(db, live);
+  const drafts = await followUpDrafts(db, live);
+  return waiting.map((c) => ({
+    contactId: c.id,
+    stage: c.stage as Stage,
+    contactedSince: c.stage_changed_at,
+    stageChangedAt: c.stage_changed_at,
+    lastHumanReplyAt: replies.get(c.id) ?? null,
+    outOfOfficeUntil: ooo.get(c.id) ?? null,
+    followUps: countFollowUps(drafts.get(c.id) ?? [], c.stage_changed_at),
+  }));
+}
+
 async function lastEnteredContacted(db: Db, ids: readonly number[]) {
   return inChunks(ids, (chunk) =>
     db
@@ -320,7 +346,10 @@ function contactIdOf(subjectKey: string): number | null {
 }
 
 /** The facts a keep-in-touch clock needs, for contacts still in a keep-in-touch stage. */
-async function keepInTouchFactsOf(db: Db, ids: readonly number[]): Promise<KeepInTouchFacts[]> {
+export async function keepInTouchFactsOf(
+  db: Db,
+  ids: readonly number[],
+): Promise<KeepInTouchFacts[]> {
   const contacts = await inChunks(ids, (chunk) =>
     db
       .selectFrom('contacts')

@@ -128,7 +128,30 @@ async function selectedMeetingIds(db: Db, sel: MeetingSelection): Promise<number
  * contact, and whether a thank-you draft exists.
  */
 export async function loadMeetingFacts(db: Db, sel: MeetingSelection): Promise<MeetingFacts[]> {
-  const ids = await selectedMeetingIds(db, sel);
+  return meetingFactsOf(db, await selectedMeetingIds(db, sel));
+}
+
+/** The planned meetings of these contacts that ended after `endedAfter` or are still to come. */
+export async function meetingFactsOfContacts(
+  db: Db,
+  contactIds: readonly number[],
+  endedAfter: string,
+): Promise<MeetingFacts[]> {
+  const rows = await inChunks(contactIds, (chunk) =>
+    db
+      .selectFrom('meetings')
+      .select('id')
+      .where('contact_id', 'in', chunk)
+      .where('ends_at', '>', endedAfter)
+      .execute(),
+  );
+  return meetingFactsOf(
+    db,
+    rows.map((r) => r.id),
+  );
+}
+
+async function meetingFactsOf(db: Db, ids: readonly number[]): Promise<MeetingFacts[]> {
   const rows = await inChunks(ids, (chunk) =>
     db
       .selectFrom('meetings as m')

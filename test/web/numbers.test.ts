@@ -87,50 +87,26 @@ describe('referral tree layout', () => {
 });
 
 describe('next thing due on a card', () => {
-  const schedule = { followUpAfterDays: 7, keepInTouchDays: 90 };
-  const base = {
-    stage: 'contacted' as const,
-    stageChangedAt: day(0),
-    cadenceDays: null,
-    nextMeetingAt: null,
-    pendingDrafts: 0,
-    firstDraftId: null,
-  };
+  const base = { nextMeetingAt: null, pendingDrafts: 0, firstDraftId: null };
+  const planned = { kind: 'follow_up' as const, dueAt: day(7) };
 
-  test('a waiting draft beats a meeting, which beats the schedule', () => {
+  test('a waiting draft beats a meeting, which beats the planner’s next step', () => {
     expect(
-      nextDue({ ...base, pendingDrafts: 2, firstDraftId: 9, nextMeetingAt: day(3) }, schedule),
+      nextDue({ ...base, pendingDrafts: 2, firstDraftId: 9, nextMeetingAt: day(3) }, planned),
     ).toEqual({
       kind: 'draft',
       draftId: 9,
       count: 2,
       lateSince: null,
     });
-    expect(nextDue({ ...base, nextMeetingAt: day(3) }, schedule)).toEqual({
+    expect(nextDue({ ...base, nextMeetingAt: day(3) }, planned)).toEqual({
       kind: 'meeting',
       at: day(3),
     });
-    expect(nextDue(base, schedule)).toEqual({ kind: 'follow_up', at: day(7) });
+    expect(nextDue(base, planned)).toEqual({ kind: 'follow_up', at: day(7) });
   });
 
-  test('keep in touch uses the contact’s own cadence when set', () => {
-    expect(nextDue({ ...base, stage: 'thanked' }, schedule)).toEqual({
-      kind: 'keep_in_touch',
-      at: day(90),
-    });
-    expect(nextDue({ ...base, stage: 'thanked', cadenceDays: 30 }, schedule)).toEqual({
-      kind: 'keep_in_touch',
-      at: day(30),
-    });
-    expect(nextDue({ ...base, stage: 'prospect' }, schedule)).toBeUndefined();
-  });
-
-  test('keep in touch counts from the last exchange when it is newer than the stage change', () => {
-    expect(
-      nextDue({ ...base, stage: 'keeping_in_touch', lastExchangeAt: day(40) }, schedule),
-    ).toEqual({ kind: 'keep_in_touch', at: day(130) });
-    expect(
-      nextDue({ ...base, stage: 'keeping_in_touch', lastExchangeAt: day(-10) }, schedule),
-    ).toEqual({ kind: 'keep_in_touch', at: day(90) });
+  test('with nothing planned, the card promises nothing', () => {
+    expect(nextDue(base, undefined)).toBeUndefined();
   });
 });

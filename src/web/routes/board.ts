@@ -1,7 +1,10 @@
 import { Hono } from 'hono';
 import { loadBoard } from '../../db/web-queries.js';
 import { BadInputError } from '../../errors.js';
+import { nextStepsByContact } from '../../pipeline/next-step.js';
 import { isStage, SIDE_EXITS, type Stage } from '../../pipeline/stages.js';
+import { loadContactSnapshot } from '../../scheduler/contact-snapshot.js';
+import { scheduleSettings } from '../../scheduler/settings.js';
 import { moveContact } from '../actions.js';
 import { cachedPage, chromeFor, redirectWith } from '../context.js';
 import type { WebDeps } from '../deps.js';
@@ -27,13 +30,20 @@ export function boardRoutes(deps: WebDeps, cache: PageCache): Hono<AppEnv> {
     // The board changes only when the data does (or a minute passes: "days in stage").
     return cachedPage(c, cache, `board:${minuteOf(now)}`, async () => {
       const columns = await loadBoard(deps.db, { now, perColumn: cardsFor });
+      // The next steps of the shown cards only, from the scheduler's own planner.
+      const shown = columns.flatMap((col) => col.cards.map((card) => card.id));
+      const nextSteps = nextStepsByContact(
+        await loadContactSnapshot(deps.db, shown, now),
+        now.toISOString(),
+        scheduleSettings(deps.config),
+      );
       const chrome = await chromeFor(c, deps);
       const board = boardBody({
         columns,
         now,
         timeZone: deps.config.timeZone,
         csrfToken: chrome.csrfToken,
-        schedule: deps.config.schedule,
+        nextSteps,
       });
       const empty = columns.every((column) => column.count === 0);
       const body = html`${empty ? startHint(deps.config.serviceAddress, 'Nobody on the board yet') : ''}${board}`;

@@ -1,4 +1,5 @@
 import type { BoardCard, BoardColumn } from '../../db/web-queries.js';
+import type { NextStep } from '../../pipeline/next-step.js';
 import { JOURNEY, SIDE_EXITS, STAGE_LABELS, STAGES, type Stage } from '../../pipeline/stages.js';
 import { bothClocks } from '../../templates/both-clocks.js';
 import { html, type SafeHtml } from '../html.js';
@@ -11,10 +12,15 @@ export interface BoardView {
   readonly now: Date;
   readonly timeZone: string;
   readonly csrfToken: string;
-  readonly schedule: { followUpAfterDays: number; keepInTouchDays: number };
+  /** Per contact, the scheduler planner's next step. */
+  readonly nextSteps: ReadonlyMap<number, NextStep>;
 }
 
-function dueLine(due: NextDue | undefined, view: BoardView, card: BoardCard): SafeHtml | string {
+function dueLine(
+  due: NextDue | undefined,
+  view: BoardView,
+  card: BoardCard,
+): SafeHtml | string | undefined {
   if (!due) return '';
   switch (due.kind) {
     case 'draft':
@@ -33,6 +39,8 @@ function dueLine(due: NextDue | undefined, view: BoardView, card: BoardCard): Sa
       return html`<div class="due">Thank-you due ${relativeDays(due.at, view.now)}</div>`;
     case 'keep_in_touch':
       return html`<div class="due">Keep in touch ${relativeDays(due.at, view.now)}</div>`;
+    case 'no_response':
+      return html`<div class="due">No reply: moves to No response ${relativeDays(due.at, view.now)}</div>`;
   }
 }
 
@@ -53,7 +61,7 @@ function card(c: BoardCard, view: BoardView): SafeHtml {
 <div class="name"><a href="/contacts/${c.id}">${name}</a></div>
 ${c.company ? html`<div class="meta">${c.company}</div>` : ''}
 <div class="meta">${plural(days, 'day')} in stage</div>
-${dueLine(nextDue(c, view.schedule), view, c)}</li>`;
+${dueLine(nextDue(c, view.nextSteps.get(c.id)), view, c) ?? ''}</li>`;
 }
 
 /**
