@@ -258,7 +258,9 @@ describe('a meeting with a calendar invitation, changed on the web', () => {
       location: 'https://meet.example/ana',
     });
     expect(moved.status).toBe(303);
-    expect((await postForm(web, auth, `/meetings/${meeting.id}/cancel`, {})).status).toBe(303);
+    expect(
+      (await postForm(web, auth, `/meetings/${meeting.id}/cancel`, { confirm: 'yes' })).status,
+    ).toBe(303);
     const rows = await web.db
       .selectFrom('outbox')
       .select(['kind', 'state', 'calendar_ics'])

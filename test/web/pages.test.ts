@@ -297,7 +297,18 @@ describe('contact page', () => {
     });
     expect(badZone.status).toBe(400);
 
-    expect((await postForm(web, auth, `/meetings/${meeting.id}/cancel`, {})).status).toBe(303);
+    // Cancelling asks first; the question changes nothing.
+    const asked = await postForm(web, auth, `/meetings/${meeting.id}/cancel`, {});
+    expect(asked.status).toBe(200);
+    const question = await asked.text();
+    expect(question).toContain('Cancel the meeting with Ana Souza on');
+    expect(question).toContain('name="confirm" value="yes"');
+    expect((await web.db.selectFrom('meetings').selectAll().executeTakeFirstOrThrow()).status).toBe(
+      'confirmed',
+    );
+    expect(
+      (await postForm(web, auth, `/meetings/${meeting.id}/cancel`, { confirm: 'yes' })).status,
+    ).toBe(303);
     meeting = await web.db.selectFrom('meetings').selectAll().executeTakeFirstOrThrow();
     expect(meeting.status).toBe('cancelled');
     expect((await history(web, id)).at(-1)).toMatchObject({

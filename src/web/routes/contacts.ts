@@ -27,6 +27,7 @@ import { startHint } from '../views/getting-started.js';
 import type { Flash } from '../views/layout.js';
 import { page } from '../views/layout.js';
 import type { MeetingFormState } from '../views/meeting-form.js';
+import { confirmCancelMeeting } from './confirm-pages.js';
 import { choicesFor, mountContactEdits } from './contact-edits.js';
 
 const MESSAGES_PER_PAGE = 50;
@@ -284,7 +285,9 @@ export function contactRoutes(deps: WebDeps, cache: PageCache): Hono<AppEnv> {
   });
 
   app.post('/meetings/:id/cancel', async (c) => {
-    const meeting = await cancelMeetingByHand(db, idParam(c), deps.now());
+    const id = idParam(c);
+    if ((await formFields(c)).confirm !== 'yes') return confirmCancelMeeting(c, deps, id);
+    const meeting = await cancelMeetingByHand(db, id, deps.now());
     await meetingChangedOnWeb(deps, meeting.id);
     return redirectWith(c, `/contacts/${meeting.contact_id}`, 'meeting_cancelled');
   });
