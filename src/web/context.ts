@@ -35,6 +35,11 @@ const FLASH: Readonly<Record<string, Flash>> = {
   referrer_saved: { text: 'Referrer saved.' },
   merged: { text: 'Merged: everything of the other contact is here now.' },
   deleted: { text: 'Contact deleted.' },
+  advice_added: { text: 'Advice added.' },
+  advice_saved: { text: 'Advice saved.' },
+  advice_removed: { text: 'Advice removed.' },
+  referral_added: { text: 'Referral added.' },
+  referral_removed: { text: 'Referral removed: the person stays among your contacts.' },
 };
 
 export function flashFrom(c: Context): Flash | undefined {

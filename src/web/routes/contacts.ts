@@ -4,7 +4,6 @@ import { BadInputError, KithError } from '../../errors.js';
 import { isStage } from '../../pipeline/stages.js';
 import {
   addMeetingByHand,
-  addOwnerNote,
   cancelMeetingByHand,
   editMeetingByHand,
   type MeetingFields,
@@ -14,6 +13,7 @@ import {
   saveDetails,
   WallTimeError,
 } from '../actions.js';
+import { addNoteByHand } from '../advice-referral-actions.js';
 import { backTo, cachedPage, chromeFor, formFields, idParam, redirectWith } from '../context.js';
 import type { WebDeps } from '../deps.js';
 import type { AppEnv } from '../env.js';
@@ -27,8 +27,9 @@ import { startHint } from '../views/getting-started.js';
 import type { Flash } from '../views/layout.js';
 import { page } from '../views/layout.js';
 import type { MeetingFormState } from '../views/meeting-form.js';
+import { mountAdviceReferrals } from './advice-referrals.js';
 import { confirmCancelMeeting } from './confirm-pages.js';
-import { choicesFor, mountContactEdits } from './contact-edits.js';
+import { choicesFor, mountContactEdits, type RefuseOnContact } from './contact-edits.js';
 
 const MESSAGES_PER_PAGE = 50;
 const CONTACTS_PER_PAGE = 100;
@@ -155,9 +156,10 @@ export function contactRoutes(deps: WebDeps, cache: PageCache): Hono<AppEnv> {
   };
 
   // Before /contacts/:id, so /contacts/new is the add form.
-  mountContactEdits(app, deps, (c, id, text, typed) =>
-    renderContact(c, id, { text, error: true }, 400, undefined, typed),
-  );
+  const refuse: RefuseOnContact = (c, id, text, typed) =>
+    renderContact(c, id, { text, error: true }, 400, undefined, typed);
+  mountContactEdits(app, deps, refuse);
+  mountAdviceReferrals(app, deps, refuse);
 
   app.get('/contacts', async (c) => {
     const stageParam = c.req.query('stage') ?? '';
@@ -225,16 +227,17 @@ export function contactRoutes(deps: WebDeps, cache: PageCache): Hono<AppEnv> {
     );
   });
 
-  app.post('/contacts/:id/notes', (c) => {
+  app.post('/contacts/:id/notes', async (c) => {
     const id = idParam(c);
-    return formAction(
-      c,
-      () => id,
-      async (f) => {
-        await addOwnerNote(db, id, f.body ?? '', deps.now());
-        return redirectWith(c, `/contacts/${id}`, 'note');
-      },
-    );
+    const f = await formFields(c);
+    try {
+      // Read like the owner's mail: advice, referral and cadence lines become data.
+      await addNoteByHand(db, id, f.body ?? '', deps.now());
+    } catch (error) {
+      if (!(error instanceof BadInputError)) throw error;
+      return renderContact(c, id, { text: error.message, error: true }, 400, undefined, f);
+    }
+    return redirectWith(c, `/contacts/${id}`, 'note');
   });
 
   app.post('/contacts/:id/meetings', (c) => {

@@ -5,6 +5,7 @@ import { isIanaZone } from '../../pipeline/zone-guess.js';
 import { bothClocks } from '../../templates/both-clocks.js';
 import { KIND_LABELS } from '../../templates/contexts.js';
 import { html, type SafeHtml, safeHttpUrl } from '../html.js';
+import { adviceList, referralList } from './advice-referrals.js';
 import {
   addAddressForm,
   addressButtons,
@@ -212,12 +213,7 @@ ${
     ? html`<p class="muted">Nobody (found directly).</p>`
     : html`<ol class="plain-list">${referralChain.map((p, i) => html`<li>${i > 0 ? html`<span class="muted small">who was referred by </span>` : ''}${personLink(p)}</li>`)}</ol>`
 }
-<h3>Introduced you to</h3>
-${
-  referrals.length === 0
-    ? html`<p class="muted">Nobody yet.</p>`
-    : html`<ul class="plain-list">${referrals.map((p) => html`<li>${personLink(p)}</li>`)}</ul>`
-}
+${referralList({ contactId: v.page.contact.id, referrals, csrfToken: v.csrfToken, typed: v.typedDetails, choices: v.choices ?? [] })}
 </section>`;
 }
 
@@ -324,7 +320,8 @@ function notes(v: ContactView): SafeHtml {
   const c = v.page.contact;
   return html`<section aria-labelledby="notes-h"><h2 id="notes-h">Notes</h2>
 <form method="post" action="/contacts/${c.id}/notes" class="panel">${csrfField(v.csrfToken)}
-<label for="note-body">Add a note</label><textarea id="note-body" name="body" required maxlength="20000"></textarea>
+<label for="note-body">Add a note</label><textarea id="note-body" name="body" required maxlength="20000" aria-describedby="note-hint">${v.typedDetails?.body ?? ''}</textarea>
+<p class="muted small" id="note-hint">Lines starting “advice:”, “referral: Name &lt;address&gt;” or “cadence: every 30 days” are kept as advice, a referral or how often to keep in touch, as in a reply to kith.</p>
 <div class="actions"><button type="submit">Add note</button></div></form>
 ${
   v.page.notes.length === 0
@@ -334,15 +331,7 @@ ${
           html`<li class="note"><time class="muted small" datetime="${n.created_at}">${formatDateTime(n.created_at, v.timeZone)}</time>${n.source_message_id ? html` <span class="muted small">(by mail)</span>` : ''}<pre>${n.body}</pre></li>`,
       )}</ul>`
 }
-<h2 id="advice-h">Advice</h2>
-${
-  v.page.advice.length === 0
-    ? html`<p class="muted">No advice written down yet (reply “advice: …” to kith’s after-meeting mail).</p>`
-    : html`<ul class="plain-list" aria-labelledby="advice-h">${v.page.advice.map(
-        (a) =>
-          html`<li class="note"><time class="muted small" datetime="${a.created_at}">${formatDateTime(a.created_at, v.timeZone)}</time><pre>${a.body}</pre></li>`,
-      )}</ul>`
-}
+${adviceList({ contactId: c.id, advice: v.page.advice, timeZone: v.timeZone, csrfToken: v.csrfToken, typed: v.typedDetails })}
 </section>`;
 }
 
