@@ -1,5 +1,6 @@
 import { findContactByEmail, findContactByLinkedin, normalizeAddress } from './contacts.js';
 import { type Db, inTransaction } from './database.js';
+import { sql } from './kysely.js';
 import type { Contact, ContactUpdate } from './schema.js';
 
 /** The fields an import can bring for one person (already validated). */
@@ -131,4 +132,89 @@ export async function knownAddresses(db: Db, addresses: Iterable<string>): Promi
     for (const row of rows) found.add(row.address);
   }
   return found;
+}
+
+/** Notes that an import created this contact (for undoImport). */
+export async function recordImportCreated(
+  db: Db,
+  importId: string,
+  contactId: number,
+): Promise<void> {
+  await db
+    .insertInto('import_created')
+    .values({ import_id: importId, contact_id: contactId })
+    .execute();
+}
+
+/** Why a contact an import created is kept when the import is undone. */
+export type KeptReason =
+  | 'mail'
+  | 'meetings'
+  | 'notes'
+  | 'stage'
+  | 'drafts'
+  | 'referrals'
+  | 'edited';
+
+export interface ImportCandidate {
+  readonly contactId: number;
+  /** Null when nothing has happened to the contact since the import created it. */
+  readonly kept: KeptReason | null;
+}
+
+/**
+ * Every contact the import created that still exists, with the first thing
+ * that has happened to it since (mail, a meeting, a note or advice, a stage
+ * change, a draft, someone else it referred, or an edit of its details by
+ * hand or by a later import), or null. A page at a time, by contact id.
+ */
+export async function loadImportCandidates(
+  db: Db,
+  importId: string,
+  page: { afterId: number; limit: number },
+): Promise<ImportCandidate[]> {
+  const result = await sql<{
+    id: number;
+    mail: number;
+    meetings: number;
+    notes: number;
+    stage: number;
+    drafts: number;
+    referrals: number;
+    edited: number;
+  }>`
+    SELECT c.id,
+      EXISTS (SELECT 1 FROM messages m WHERE m.contact_id = c.id) AS mail,
+      EXISTS (SELECT 1 FROM meetings m WHERE m.contact_id = c.id) AS meetings,
+      (EXISTS (SELECT 1 FROM notes n WHERE n.contact_id = c.id)
+        OR EXISTS (SELECT 1 FROM advice a WHERE a.contact_id = c.id)) AS notes,
+      (c.stage <> 'prospect'
+        OR (SELECT COUNT(*) FROM stage_history h WHERE h.contact_id = c.id) > 1) AS stage,
+      EXISTS (SELECT 1 FROM outbox o WHERE o.contact_id = c.id) AS drafts,
+      EXISTS (SELECT 1 FROM contacts r WHERE r.referred_by_id = c.id AND NOT EXISTS (
+        SELECT 1 FROM import_created ri WHERE ri.import_id = ic.import_id AND ri.contact_id = r.id
+      )) AS referrals,
+      (c.updated_at <> c.created_at) AS edited
+    FROM import_created ic JOIN contacts c ON c.id = ic.contact_id
+    WHERE ic.import_id = ${importId} AND ic.contact_id > ${page.afterId}
+    ORDER BY ic.contact_id LIMIT ${page.limit}`.execute(db);
+  const order: KeptReason[] = [
+    'mail',
+    'meetings',
+    'notes',
+    'stage',
+    'drafts',
+    'referrals',
+    'edited',
+  ];
+  return result.rows.map((row) => ({
+    contactId: row.id,
+    kept: order.find((reason) => Number(row[reason]) === 1) ?? null,
+  }));
+}
+
+/** Deletes contacts nothing has happened to (addresses and history go with them, by cascade). */
+export async function deleteUntouchedContacts(db: Db, ids: readonly number[]): Promise<void> {
+  if (ids.length === 0) return;
+  await db.deleteFrom('contacts').where('id', 'in', ids).execute();
 }

@@ -198,6 +198,12 @@ export interface KeyValueTable {
   updated_at: ColumnType<string, string, string>;
 }
 
+/** A contact a web import created (see the 2026-12-06-y-import-created migration). */
+export interface ImportCreatedTable {
+  import_id: string;
+  contact_id: number;
+}
+
 /** The whole database, as Kysely sees it. */
 export interface Database {
   contacts: ContactTable;
@@ -213,6 +219,7 @@ export interface Database {
   sync_state: SyncStateTable;
   quarantine: QuarantineTable;
   key_values: KeyValueTable;
+  import_created: ImportCreatedTable;
 }
 
 export type Contact = Selectable<ContactTable>;

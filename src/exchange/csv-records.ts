@@ -59,14 +59,16 @@ function nextLine(text: string, start: number): number {
   return i < text.length ? i + breakLength(text, i) : i;
 }
 
+const PARSE_OPTIONS = (delimiter: string) => ({
+  delimiter,
+  relax_quotes: true,
+  relax_column_count: true,
+  trim: true,
+});
+
 /** Parses one record's text with csv-parse; throws its error for a malformed record. */
 function parseRecord(raw: string, delimiter: string): string[] {
-  const records = parse(raw, {
-    delimiter,
-    relax_quotes: true,
-    relax_column_count: true,
-    trim: true,
-  }) as string[][];
+  const records = parse(raw, PARSE_OPTIONS(delimiter)) as string[][];
   if (records.length !== 1 || !records[0]) throw new Error('not a single CSV record');
   return records[0];
 }
@@ -80,8 +82,19 @@ function parseRecord(raw: string, delimiter: string): string[] {
  * Blank records and records whose cells are all empty are left out.
  */
 export function readCsvRecords(text: string, delimiter = ','): CsvRecord[] {
+  return [...csvRecords(text, delimiter)];
+}
+
+/** readCsvRecords, a batch at a time, so a large file can be read in slices between other work. */
+export function* csvRecords(text: string, delimiter = ','): Generator<CsvRecord> {
   const body = text.startsWith('\uFEFF') ? text.slice(1) : text;
-  const records: CsvRecord[] = [];
+  let pending: { line: number; raw: string }[] = [];
+  function* flush() {
+    for (const record of parseBatch(pending, delimiter)) {
+      if (!('cells' in record) || record.cells.some((cell) => cell !== '')) yield record;
+    }
+    pending = [];
+  }
   let at = 0;
   let line = 1;
   while (at < body.length) {
@@ -89,24 +102,48 @@ export function readCsvRecords(text: string, delimiter = ','): CsvRecord[] {
     if (scan.unclosed) {
       // A quote that never closes would swallow the rest of the file: report
       // the record's first line and carry on with the line after it.
-      records.push({ line, error: 'a quoted field is never closed' });
+      yield* flush();
+      yield { line, error: 'a quoted field is never closed' };
       at = nextLine(body, at);
       line += 1;
       continue;
     }
     const raw = body.slice(at, scan.end);
-    if (raw.trim() !== '') {
-      try {
-        const cells = parseRecord(raw, delimiter);
-        if (cells.some((cell) => cell !== '')) records.push({ line, cells });
-      } catch (error) {
-        records.push({ line, error: csvErrorMessage(error) });
-      }
-    }
+    if (raw.trim() !== '') pending.push({ line, raw });
+    if (pending.length >= BATCH) yield* flush();
     at = scan.next;
     line += scan.breaks;
   }
-  return records;
+  yield* flush();
+}
+
+/** Records handed to csv-parse at once: one call per record cost most of a large import's reading time. */
+const BATCH = 500;
+
+/**
+ * Parses already split records in one csv-parse call; when that call fails
+ * or does not give one row per record, each record is parsed on its own so
+ * the malformed one is reported by its line and the others are kept.
+ */
+function parseBatch(
+  batch: readonly { line: number; raw: string }[],
+  delimiter: string,
+): CsvRecord[] {
+  if (batch.length === 0) return [];
+  try {
+    const rows = parse(batch.map((r) => r.raw).join('\n'), PARSE_OPTIONS(delimiter)) as string[][];
+    if (rows.length === batch.length)
+      return batch.map((r, i) => ({ line: r.line, cells: rows[i] ?? [] }));
+  } catch {
+    // One record is malformed: find it below.
+  }
+  return batch.map(({ line, raw }) => {
+    try {
+      return { line, cells: parseRecord(raw, delimiter) };
+    } catch (error) {
+      return { line, error: csvErrorMessage(error) };
+    }
+  });
 }
 
 /** csv-parse's messages name its own (wrong) line; keep only what went wrong. */

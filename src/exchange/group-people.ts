@@ -40,7 +40,9 @@ export function groupSamePeople(
   const groups = new Map<number, { line: number; person: ImportedPerson }[]>();
   records.forEach((record, i) => {
     const r = root(i);
-    groups.set(r, [...(groups.get(r) ?? []), record]);
+    const members = groups.get(r);
+    if (members) members.push(record);
+    else groups.set(r, [record]);
   });
   return [...groups.values()].map((members) => ({
     lines: members.map((m) => m.line),

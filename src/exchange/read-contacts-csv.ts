@@ -4,7 +4,7 @@ import type { ImportRow } from './imported-person.js';
 import { ACCEPTED_HEADERS, hasPersonColumns, readPeopleCsv } from './read-people-csv.js';
 
 /** Reads a CSV whose first record is a header naming the columns. */
-export function readContactsCsv(text: string): ImportRow[] {
+export function readContactsCsv(text: string): Iterable<ImportRow> {
   return readPeopleCsv(text, {
     delimiter: guessDelimiter(text),
     isHeader: (cells, index) => {

@@ -7,7 +7,7 @@ import { readPeopleCsv } from './read-people-csv.js';
 const REQUIRED = ['first name', 'last name', 'url'];
 
 /** Reads LinkedIn's "Connections.csv" export. */
-export function readLinkedin(text: string): ImportRow[] {
+export function readLinkedin(text: string): Iterable<ImportRow> {
   return readPeopleCsv(text, {
     delimiter: ',',
     isHeader: (cells) => {

@@ -1,5 +1,5 @@
 import { BadInputError } from '../errors.js';
-import { type CsvRecord, readCsvRecords } from './csv-records.js';
+import { type CsvRecord, csvRecords } from './csv-records.js';
 import { type ImportRow, type RawPerson, splitEmailList, toImportRow } from './imported-person.js';
 
 type Field =
@@ -65,15 +65,22 @@ export interface PeopleCsvOptions {
 
 /**
  * Reads a CSV of people with a header row: every record after the header
- * becomes a person or a reported error (with its line in the file).
+ * becomes a person or a reported error (with its line in the file). Rows
+ * come one at a time, so a large file can be read in slices.
  */
-export function readPeopleCsv(text: string, options: PeopleCsvOptions): ImportRow[] {
-  const records = readCsvRecords(text, options.delimiter);
-  const headerAt = records.findIndex((r, i) => 'cells' in r && options.isHeader(r.cells, i));
-  const header = records[headerAt];
-  if (!header || !('cells' in header)) throw new BadInputError(options.noHeaderMessage);
-  const columns = mapHeader(header.cells);
-  return records.slice(headerAt + 1).map((record) => toRow(record, header.cells.length, columns));
+export function* readPeopleCsv(text: string, options: PeopleCsvOptions): Generator<ImportRow> {
+  let header: string[] | undefined;
+  let columns: Partial<Record<Field, number>> = {};
+  let index = 0;
+  for (const record of csvRecords(text, options.delimiter)) {
+    if (header) yield toRow(record, header.length, columns);
+    else if ('cells' in record && options.isHeader(record.cells, index)) {
+      header = record.cells;
+      columns = mapHeader(header);
+    }
+    index += 1;
+  }
+  if (!header) throw new BadInputError(options.noHeaderMessage);
 }
 
 function toRow(

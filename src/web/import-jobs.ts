@@ -3,7 +3,13 @@ import { rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Db } from '../db/database.js';
-import { type ImportKind, type ImportReport, importFile } from '../exchange/import.js';
+import {
+  type ImportKind,
+  type ImportProgress,
+  type ImportReport,
+  importFile,
+} from '../exchange/import.js';
+import { type UndoReport, undoImport } from '../exchange/undo-import.js';
 import type { Logger } from '../log.js';
 
 /** A running or finished import started from the web UI. */
@@ -13,24 +19,29 @@ export interface ImportJob {
   readonly fileName: string;
   readonly startedAt: string;
   state: 'running' | 'done' | 'failed';
-  done: number;
-  total: number;
+  progress: ImportProgress;
   report?: ImportReport;
   error?: string;
+  /** Set once the import was undone from its page. */
+  undo?: UndoReport;
 }
 
 const KEEP_FINISHED = 20;
 
 /**
- * Imports run in the background (importFile yields per row, so pages stay
- * fast) and report progress here for the page's progress bar. Kept in
- * memory: a job only matters while someone watches it.
+ * Imports run in the background (importFile works in slices with the event
+ * loop free between them, so pages stay fast) and report progress here for
+ * the page's progress bar. Kept in memory: a job only matters while someone
+ * watches it; the contacts it created are recorded in the database under
+ * its id, so undo works from the id alone.
  */
 export interface ImportJobs {
   start(kind: ImportKind, fileName: string, bytes: Uint8Array, now: Date): Promise<ImportJob>;
   get(id: string): ImportJob | undefined;
   /** Resolves when the job has finished (for tests and the API). */
   settled(id: string): Promise<ImportJob | undefined>;
+  /** Takes back a finished import (see undoImport); the report is kept on the job when it is known. */
+  undo(id: string): Promise<UndoReport>;
 }
 
 export function createImportJobs(db: Db, logger: Logger): ImportJobs {
@@ -55,14 +66,21 @@ export function createImportJobs(db: Db, logger: Logger): ImportJobs {
         fileName: fileName.slice(0, 200),
         startedAt: now.toISOString(),
         state: 'running',
-        done: 0,
-        total: 0,
+        progress: {
+          phase: 'reading',
+          read: 0,
+          total: 0,
+          done: 0,
+          created: 0,
+          merged: 0,
+          skipped: 0,
+        },
       };
       jobs.set(id, job);
       const work = importFile(db, kind, file, now, {
-        onProgress: (done, total) => {
-          job.done = done;
-          job.total = total;
+        importId: id,
+        onProgress: (progress) => {
+          job.progress = progress;
         },
       })
         .then((report) => {
@@ -89,6 +107,14 @@ export function createImportJobs(db: Db, logger: Logger): ImportJobs {
     async settled(id) {
       await running.get(id);
       return jobs.get(id);
+    },
+    async undo(id) {
+      // An import still running would go on creating contacts after the undo.
+      await running.get(id);
+      const report = await undoImport(db, id);
+      const job = jobs.get(id);
+      if (job) job.undo = report;
+      return report;
     },
   };
 }

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { createContact } from '../../src/db/contacts.js';
 import { BadInputError } from '../../src/errors.js';
 import { exportContacts } from '../../src/exchange/export.js';
-import { importFile, importText } from '../../src/exchange/import.js';
+import { type ImportProgress, importFile, importText } from '../../src/exchange/import.js';
 import { fixture, useTestDb } from './test-db.js';
 
 const openDb = useTestDb();
@@ -146,13 +146,24 @@ describe('LinkedIn import', () => {
     await expect(attempt).rejects.toThrow(/First Name,Last Name,URL/);
   });
 
-  it('reports progress from 0 to the number of records', async () => {
+  it('reports progress: rows read, then saved, with what became of them', async () => {
     const db = await openDb();
-    const calls: [number, number][] = [];
+    const calls: ImportProgress[] = [];
     await importFile(db, 'linkedin', connections, now, {
-      onProgress: (done, total) => calls.push([done, total]),
+      onProgress: (progress) => calls.push(progress),
     });
-    // Bob's two lines are one person, saved at once.
-    expect(calls).toEqual([0, 1, 2, 3, 4, 6].map((done) => [done, 6]));
+    expect(calls[0]).toMatchObject({ phase: 'reading', read: 0, done: 0 });
+    // Bob's two lines are one person: his first line creates, his second merges.
+    expect(calls.at(-1)).toEqual({
+      phase: 'saving',
+      read: 6,
+      total: 6,
+      done: 6,
+      created: 5,
+      merged: 1,
+      skipped: 0,
+    });
+    const dones = calls.map((c) => c.done);
+    expect(dones).toEqual([...dones].sort((a, b) => a - b));
   });
 });

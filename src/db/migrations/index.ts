@@ -8,6 +8,7 @@ import * as addressLearned from './2026-12-06-contact-address-learned.js';
 import * as timeZones from './2026-12-06-time-zones.js';
 import * as vcalendarInvitations from './2026-12-06-vcalendar-invitations.js';
 import * as quarantineSender from './2026-12-06-x-quarantine-sender.js';
+import * as importCreated from './2026-12-06-y-import-created.js';
 
 /**
  * Static list, not a directory scan, so migrations work the same from
@@ -23,4 +24,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-06-time-zones': timeZones,
   '2026-12-06-vcalendar-invitations': vcalendarInvitations,
   '2026-12-06-x-quarantine-sender': quarantineSender,
+  '2026-12-06-y-import-created': importCreated,
 };

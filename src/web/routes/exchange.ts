@@ -6,7 +6,14 @@ import { chromeFor } from '../context.js';
 import type { WebDeps } from '../deps.js';
 import type { AppEnv } from '../env.js';
 import type { ImportJobs } from '../import-jobs.js';
-import { EXPORT_FORMATS, exchangeBody, IMPORT_KINDS, importJobBody } from '../views/exchange.js';
+import {
+  EXPORT_FORMATS,
+  exchangeBody,
+  IMPORT_KINDS,
+  importJobBody,
+  progressLabel,
+  undoReportBody,
+} from '../views/exchange.js';
 import { page } from '../views/layout.js';
 
 /** Reads the upload of an import form into kind, name and bytes. */
@@ -54,7 +61,12 @@ export function exchangeRoutes(deps: WebDeps, jobs: ImportJobs): Hono<AppEnv> {
     const job = jobOf(c.req.param('id'));
     const chrome = await chromeFor(c, deps);
     return c.html(
-      page({ title: 'Import', active: 'exchange', chrome, body: importJobBody(job) }).value,
+      page({
+        title: 'Import',
+        active: 'exchange',
+        chrome,
+        body: importJobBody(job, chrome.csrfToken),
+      }).value,
     );
   });
 
@@ -62,13 +74,22 @@ export function exchangeRoutes(deps: WebDeps, jobs: ImportJobs): Hono<AppEnv> {
     const job = jobOf(c.req.param('id'));
     return c.json({
       state: job.state,
-      done: job.done,
-      total: job.total,
-      created: job.report?.created ?? null,
-      merged: job.report?.merged ?? null,
+      ...job.progress,
+      label: progressLabel(job.progress),
       errors: job.report?.errors ?? [],
       error: job.error ?? null,
     });
+  });
+
+  app.post('/import/jobs/:id/undo', async (c) => {
+    const id = c.req.param('id');
+    const undo = await jobs.undo(id);
+    if (jobs.get(id)) return c.redirect(`/import/jobs/${id}`, 303);
+    // The job was forgotten (a restart), but its contacts are recorded: say what happened here.
+    const chrome = await chromeFor(c, deps);
+    return c.html(
+      page({ title: 'Import', active: 'exchange', chrome, body: undoReportBody(undo) }).value,
+    );
   });
 
   app.get('/export', async (c) => {

@@ -16,7 +16,7 @@ export const APP_JS = `'use strict';
         .then(function (r) { return r.json(); })
         .then(function (job) {
           if (bar && job.total) { bar.max = job.total; bar.value = job.done; }
-          if (label) label.textContent = job.done + ' of ' + (job.total || '?') + ' rows';
+          if (label) label.textContent = job.label;
           if (job.state === 'running') setTimeout(tick, 400);
           else window.location.reload();
         })

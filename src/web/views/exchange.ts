@@ -1,3 +1,6 @@
+import type { KeptReason } from '../../db/import-queries.js';
+import type { ImportProgress } from '../../exchange/import.js';
+import type { UndoReport } from '../../exchange/undo-import.js';
 import { html, type SafeHtml } from '../html.js';
 import type { ImportJob } from '../import-jobs.js';
 import { percent, plural } from './format.js';
@@ -40,13 +43,52 @@ export function exchangeBody(csrfToken: string): SafeHtml {
 </form></section>`;
 }
 
-export function importJobBody(job: ImportJob): SafeHtml {
+const count = (n: number) => n.toLocaleString('en-US');
+
+/** The progress line, on the page and in the polled JSON (the script shows it as it is). */
+export function progressLabel(p: ImportProgress): string {
+  if (p.phase === 'reading') return `Reading: ${count(p.read)} of about ${count(p.total)} rows`;
+  return `Saving: ${count(p.done)} of ${count(p.total)} rows — ${plural(p.created, 'new prospect')}, ${count(p.merged)} merged, ${count(p.skipped)} skipped`;
+}
+
+const KEPT_REASONS: Record<KeptReason, string> = {
+  mail: 'mail was exchanged with them',
+  meetings: 'they have a meeting',
+  notes: 'they have notes or advice',
+  stage: 'they moved on from prospect',
+  drafts: 'a draft was written to them',
+  referrals: 'they referred someone',
+  edited: 'their details were edited since',
+};
+
+export function undoReportBody(undo: UndoReport): SafeHtml {
+  const kept = (Object.entries(undo.kept) as [KeptReason, number][]).filter(([, n]) => n > 0);
+  const keptTotal = kept.reduce((sum, [, n]) => sum + n, 0);
+  return html`<div class="panel" data-undo-report><p role="status">Import undone: ${plural(undo.removed, 'prospect')} removed${keptTotal === 0 ? '' : `, ${plural(keptTotal, 'contact')} kept because something has happened to them since`}.</p>${
+    kept.length === 0
+      ? ''
+      : html`<ul>${kept.map(([reason, n]) => html`<li>${plural(n, 'contact')}: ${KEPT_REASONS[reason]}</li>`)}</ul>`
+  }<p class="muted small">Contacts the import merged into keep what it added.</p></div>`;
+}
+
+function undoForm(job: ImportJob, csrfToken: string): SafeHtml {
+  if (job.undo) return undoReportBody(job.undo);
+  if (!job.report || job.report.created === 0) return html``;
+  return html`<form method="post" action="/import/jobs/${job.id}/undo" class="panel">${csrfField(csrfToken)}
+<p>Imported the wrong file? Undo removes the ${plural(job.report.created, 'prospect')} this import created, except any that mail, a meeting, a note or a move has touched since.</p>
+<div class="actions"><button type="submit">Undo this import</button></div></form>`;
+}
+
+export function importJobBody(job: ImportJob, csrfToken: string): SafeHtml {
   if (job.state === 'running') {
+    const p = job.progress;
+    const max = Math.max(1, p.total);
+    const value = p.phase === 'reading' ? 0 : p.done;
     return html`<div class="panel" data-poll="/import/jobs/${job.id}/progress">
 <p>Importing <strong>${job.fileName}</strong>…</p>
 <label for="import-progress">Progress</label>
-<progress id="import-progress" max="${job.total || 1}" value="${job.done}"></progress>
-<p data-progress-label aria-live="polite">${job.done} of ${job.total || '?'} rows</p>
+<progress id="import-progress" max="${max}" value="${value}"></progress>
+<p data-progress-label aria-live="polite">${progressLabel(p)}</p>
 <p class="muted small">This page updates by itself; without JavaScript, <a href="/import/jobs/${job.id}">reload it</a>.</p>
 </div>`;
   }
@@ -57,6 +99,7 @@ export function importJobBody(job: ImportJob): SafeHtml {
   const rows = r.created + r.merged + r.errors.length;
   return html`<div class="panel"><p role="status"><strong>${job.fileName}</strong>: ${plural(r.created, 'new prospect')}, ${plural(r.merged, 'merged contact')}, ${plural(r.errors.length, 'row')} skipped${rows > 0 ? ` (${percent(r.created + r.merged, rows)} imported)` : ''}.</p>
 <progress max="1" value="1" aria-label="Import finished"></progress></div>
+${undoForm(job, csrfToken)}
 ${
   r.errors.length === 0
     ? ''
