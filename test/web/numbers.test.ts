@@ -28,21 +28,27 @@ describe('funnel', () => {
       arrivals({ prospect: day(0) }),
       // 4: imported straight into met: counts for every earlier step, no durations
       arrivals({ met: day(1) }),
+      // 5: all the way to keeping in touch, 30 days after the thank-you
+      arrivals({ prospect: day(0), met: day(10), thanked: day(11), keeping_in_touch: day(41) }),
     ];
     const funnel = computeFunnel(rows);
     expect(funnel.map((s) => [s.stage, s.reached])).toEqual([
-      ['prospect', 4],
-      ['contacted', 3],
-      ['replied', 2],
-      ['scheduled', 1],
-      ['met', 1],
-      ['thanked', 0],
+      ['prospect', 5],
+      ['contacted', 4],
+      ['replied', 3],
+      ['scheduled', 2],
+      ['met', 2],
+      ['thanked', 1],
+      // The funnel goes on past the thank-you.
+      ['keeping_in_touch', 1],
     ]);
-    expect(funnel[1]?.conversion).toBeCloseTo(3 / 4);
+    expect(funnel[1]?.conversion).toBeCloseTo(4 / 5);
     expect(funnel[1]?.medianDays).toBe(3); // median of 2 and 4
     expect(funnel[2]?.medianDays).toBe(4);
     expect(funnel[0]?.conversion).toBeNull();
-    expect(funnel[5]?.conversion).toBe(0);
+    expect(funnel[5]?.conversion).toBe(0.5);
+    expect(funnel[6]?.conversion).toBe(1);
+    expect(funnel[6]?.medianDays).toBe(30);
   });
 
   test('a later first arrival never makes a negative duration', () => {

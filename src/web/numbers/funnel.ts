@@ -1,8 +1,8 @@
 import type { FirstArrivals } from '../../db/web-queries.js';
 import { JOURNEY, type Stage } from '../../pipeline/stages.js';
 
-/** The funnel's steps: the main road up to the thank-you (a prefix of JOURNEY). */
-export const FUNNEL: readonly Stage[] = JOURNEY.slice(0, JOURNEY.indexOf('thanked') + 1);
+/** The funnel's steps: the whole main road, on past the thank-you to keeping in touch. */
+export const FUNNEL: readonly Stage[] = JOURNEY;
 
 export interface FunnelStep {
   readonly stage: Stage;
