@@ -204,15 +204,43 @@ export interface ContactListRow {
   readonly email: string | null;
   readonly stage: Stage;
   readonly stageChangedAt: string;
+  /** The newest human mail either way, when there is one. */
+  readonly lastContactAt: string | null;
 }
 
-/** A page of contacts, optionally of one stage and matching a search. */
+/** The orders the contact list offers (next action is ordered by the caller: it needs the planner). */
+export const CONTACT_SORTS = ['name', 'company', 'stage', 'last', 'next'] as const;
+export type ContactSort = (typeof CONTACT_SORTS)[number];
+
+export function isContactSort(value: string): value is ContactSort {
+  return (CONTACT_SORTS as readonly string[]).includes(value);
+}
+
+const lastContactOf = sql<
+  string | null
+>`(SELECT max(m.date) FROM messages m WHERE m.contact_id = c.id AND m.kind NOT IN (${sql.join(NOT_AN_EXCHANGE)}))`;
+
+/**
+ * A page of contacts, optionally of one stage and matching a search, in
+ * `sort` order (`desc` reverses it; unnamed and unknown values come last
+ * either way); without a sort, most recently moved first.
+ */
 export async function listContacts(
   db: Db,
-  options: { stage?: Stage; q?: string; limit: number; offset: number },
+  options: {
+    stage?: Stage;
+    q?: string;
+    limit: number;
+    offset: number;
+    sort?: Exclude<ContactSort, 'next'>;
+    desc?: boolean;
+    /** Only these contacts (the next-action order pages by id). */
+    ids?: readonly number[];
+  },
 ): Promise<{ total: number; rows: ContactListRow[] }> {
   let query = db.selectFrom('contacts as c');
   if (options.stage) query = query.where('c.stage', '=', options.stage);
+  if (options.ids) query = query.where('c.id', 'in', options.ids.length > 0 ? options.ids : [0]);
   const q = options.q?.trim();
   if (q) {
     const like = `%${q.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
@@ -249,9 +277,10 @@ export async function listContacts(
           .orderBy('e.id')
           .limit(1)
           .as('email'),
+      lastContactOf.as('last_contact'),
     ])
-    .orderBy('c.stage_changed_at', 'desc')
-    .orderBy('c.id', 'desc')
+    .orderBy(contactOrder(options.sort, options.desc === true))
+    .orderBy('c.id', options.desc ? 'desc' : 'asc')
     .limit(options.limit)
     .offset(options.offset)
     .execute();
@@ -264,8 +293,75 @@ export async function listContacts(
       email: r.email ?? null,
       stage: r.stage as Stage,
       stageChangedAt: r.stage_changed_at,
+      lastContactAt: r.last_contact ?? null,
     })),
   };
+}
+
+/** The ORDER BY of a contact-list sort; blanks sort last in both directions. */
+function contactOrder(sort: Exclude<ContactSort, 'next'> | undefined, desc: boolean) {
+  const dir = sql.raw(desc ? 'DESC' : 'ASC');
+  switch (sort) {
+    case 'name':
+      return sql`(nullif(trim(c.name), '') IS NULL), c.name COLLATE NOCASE ${dir}`;
+    case 'company':
+      return sql`(nullif(trim(c.company), '') IS NULL), c.company COLLATE NOCASE ${dir}`;
+    case 'stage':
+      // Along the journey, not alphabetically.
+      return sql`CASE c.stage ${sql.join(
+        STAGES.map((stage, i) => sql`WHEN ${stage} THEN ${i}`),
+        sql` `,
+      )} END ${dir}`;
+    case 'last':
+      return sql`(last_contact IS NULL), last_contact ${dir}`;
+    default:
+      return sql`c.stage_changed_at DESC`;
+  }
+}
+
+/** The ids of every contact a list shows, most recently moved first (to order by next action). */
+export async function listContactIds(
+  db: Db,
+  options: { stage?: Stage; q?: string },
+): Promise<number[]> {
+  const ids: number[] = [];
+  for (let offset = 0; ; offset += 5000) {
+    const { rows } = await listContacts(db, { ...options, limit: 5000, offset });
+    ids.push(...rows.map((r) => r.id));
+    if (rows.length < 5000) return ids;
+  }
+}
+
+/** What a next-action line needs of a contact besides the planner: meeting and drafts. */
+export interface ContactDueFacts {
+  readonly nextMeetingAt: string | null;
+  readonly pendingDrafts: number;
+  readonly firstDraftId: number | null;
+  readonly thankYouLateSince: string | null;
+}
+
+/** The next meeting and the drafts waiting, per contact. */
+export async function dueFacts(
+  db: Db,
+  ids: readonly number[],
+  now: Date,
+): Promise<Map<number, ContactDueFacts>> {
+  const meetings = await nextMeetings(db, ids, now);
+  const drafts = await pendingDraftCounts(db, ids);
+  return new Map(
+    ids.map((id) => {
+      const draft = drafts.get(id);
+      return [
+        id,
+        {
+          nextMeetingAt: meetings.get(id) ?? null,
+          pendingDrafts: draft?.n ?? 0,
+          firstDraftId: draft?.first ?? null,
+          thankYouLateSince: lateSince('thank_you', draft?.thankYouMeetingEnd, now.toISOString()),
+        },
+      ];
+    }),
+  );
 }
 
 // ---------------------------------------------------------------- contact page

@@ -1,5 +1,11 @@
 import { type Context, Hono } from 'hono';
-import { type ContactPage, listContacts, loadContactPage } from '../../db/web-queries.js';
+import {
+  type ContactPage,
+  isContactSort,
+  listContactIds,
+  listContacts,
+  loadContactPage,
+} from '../../db/web-queries.js';
 import { BadInputError, KithError } from '../../errors.js';
 import { isStage } from '../../pipeline/stages.js';
 import {
@@ -18,6 +24,7 @@ import { backTo, cachedPage, chromeFor, formFields, idParam, redirectWith } from
 import type { WebDeps } from '../deps.js';
 import type { AppEnv } from '../env.js';
 import { html } from '../html.js';
+import { byNextAction, nextActions } from '../contact-next-actions.js';
 import { meetingChangedOnWeb } from '../outbox-actions.js';
 import { minuteOf, type PageCache } from '../stamp-cache.js';
 import { contactBody, contactHeading } from '../views/contact.js';
@@ -27,6 +34,7 @@ import { startHint } from '../views/getting-started.js';
 import type { Flash } from '../views/layout.js';
 import { page } from '../views/layout.js';
 import type { MeetingFormState } from '../views/meeting-form.js';
+import type { NextDue } from '../views/next-due.js';
 import { mountAdviceReferrals } from './advice-referrals.js';
 import { confirmCancelMeeting } from './confirm-pages.js';
 import { choicesFor, mountContactEdits, type RefuseOnContact } from './contact-edits.js';
@@ -166,21 +174,46 @@ export function contactRoutes(deps: WebDeps, cache: PageCache): Hono<AppEnv> {
     const stage = isStage(stageParam) ? stageParam : undefined;
     const q = (c.req.query('q') ?? '').slice(0, 200);
     const offset = nonNegative(c.req.query('offset'));
-    const { total, rows } = await listContacts(db, {
-      stage,
-      q,
-      limit: CONTACTS_PER_PAGE,
-      offset,
-    });
+    const sortParam = c.req.query('sort') ?? '';
+    const sort = isContactSort(sortParam) ? sortParam : undefined;
+    const desc = c.req.query('dir') === 'desc';
+    const now = deps.now();
+    const limit = CONTACTS_PER_PAGE;
+    let listed: Awaited<ReturnType<typeof listContacts>>;
+    let actions: ReadonlyMap<number, NextDue>;
+    if (sort === 'next') {
+      // The planner is code, not SQL: every listed contact is asked, then one page is shown.
+      const ids = await listContactIds(db, { stage, q });
+      actions = await nextActions(deps, ids, now);
+      const shown = byNextAction(ids, actions, now, desc).slice(offset, offset + limit);
+      const { rows } = await listContacts(db, { ids: shown, limit, offset: 0 });
+      const byId = new Map(rows.map((r) => [r.id, r]));
+      listed = {
+        total: ids.length,
+        rows: shown.flatMap((id) => byId.get(id) ?? []),
+      };
+    } else {
+      listed = await listContacts(db, { stage, q, limit, offset, sort, desc });
+      actions = await nextActions(
+        deps,
+        listed.rows.map((r) => r.id),
+        now,
+      );
+    }
+    const { total, rows } = listed;
     const chrome = await chromeFor(c, deps);
     const list = contactListBody({
       rows,
       total,
       stage,
       q,
+      sort,
+      desc,
       offset,
-      limit: CONTACTS_PER_PAGE,
-      now: deps.now(),
+      limit,
+      now,
+      timeZone: deps.config.timeZone,
+      nextActions: actions,
     });
     const empty = total === 0 && !stage && q === '';
     const body = html`${empty ? startHint(deps.config.serviceAddress, 'No contacts yet') : ''}${list}`;

@@ -161,6 +161,8 @@ td, dd { overflow-wrap: anywhere; }
   /* Tables whose columns do not fit become lists: one block per row, each cell labelled. */
   table.stack, table.stack tbody, table.stack tr, table.stack td, table.stack tbody th { display: block; }
   table.stack thead { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); }
+  /* Its hidden headings stack too, so a wide heading row cannot reach past the edge. */
+  table.stack thead tr, table.stack thead th { display: block; }
   table.stack tr { border-bottom: 1px solid var(--line); padding: .35rem 0; }
   table.stack td, table.stack tbody th { border: 0; padding: .1rem .6rem; text-align: left; }
   table.stack td[data-label]::before { content: attr(data-label) ": "; color: var(--muted); font-size: .85rem; }

@@ -16,10 +16,11 @@ export interface BoardView {
   readonly nextSteps: ReadonlyMap<number, NextStep>;
 }
 
-function dueLine(
+/** A card's next-action line; the contact list shows the same words. */
+export function dueLine(
   due: NextDue | undefined,
-  view: BoardView,
-  card: BoardCard,
+  view: Pick<BoardView, 'now' | 'timeZone'>,
+  card: Pick<BoardCard, 'name' | 'timeZone'>,
 ): SafeHtml | string | undefined {
   if (!due) return '';
   switch (due.kind) {
