@@ -233,12 +233,19 @@ export async function loadReferralFacts(db: Db, reachedIn: InstantRange): Promis
   const rows = await db
     .selectFrom('contacts as c')
     .innerJoin('contacts as r', 'r.id', 'c.referred_by_id')
-    .select([
+    .select((eb) => [
       'c.id as referral_id',
       'c.stage as referral_stage',
       'c.stage_changed_at',
       'r.id as referrer_id',
       'r.stage as referrer_stage',
+      eb
+        .selectFrom('meetings as m')
+        .select((m) => m.fn.min<string>('m.ends_at').as('ends_at'))
+        .whereRef('m.contact_id', '=', 'c.id')
+        .where('m.status', '=', 'confirmed')
+        .whereRef('m.ends_at', '>', 'c.stage_changed_at')
+        .as('unheld_meeting_ends_at'),
     ])
     .where('c.stage', 'in', KEEP_IN_TOUCH)
     .where('c.stage_changed_at', '>', reachedIn.from)
@@ -250,6 +257,7 @@ export async function loadReferralFacts(db: Db, reachedIn: InstantRange): Promis
     reachedAt: r.stage_changed_at,
     referrerId: r.referrer_id,
     referrerStage: r.referrer_stage as Stage,
+    unheldMeetingEndsAt: r.unheld_meeting_ends_at ?? null,
   }));
 }
 

@@ -163,6 +163,8 @@ function keepInTouchJob(
 /** When someone a contact referred reaches met, that contact hears about it (once per referral). */
 function referrerUpdateJob(r: ReferralFacts, clock: ScheduleClock): DueJob | null {
   if (!REFERRAL_MET_STAGES.includes(r.referralStage)) return null;
+  // Nothing recorded either: the meeting's over step plans the same key.
+  if (r.unheldMeetingEndsAt && after(r.unheldMeetingEndsAt, r.reachedAt)) return null;
   if (!dueNow(r.reachedAt, clock)) return null;
   return {
     kind: 'referrer_update',

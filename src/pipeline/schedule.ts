@@ -103,6 +103,12 @@ export interface ReferralFacts {
   readonly reachedAt: string;
   readonly referrerId: number;
   readonly referrerStage: Stage;
+  /**
+   * The end of a confirmed meeting that had not ended when they reached met
+   * (moved by hand ahead of it), or null: the referrer then hears only once
+   * that meeting is over, from the meeting's own step.
+   */
+  readonly unheldMeetingEndsAt?: string | null;
 }
 
 /** A thank-you or keep-in-touch draft that was sent: it moves the stage. */

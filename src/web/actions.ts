@@ -2,6 +2,7 @@ import { DateTime, IANAZone } from 'luxon';
 import { applyStageEvent, findContactById, normalizeLinkedinUrl } from '../db/contacts.js';
 import type { Db } from '../db/database.js';
 import type { Meeting } from '../db/schema.js';
+import { type UnheldMeeting, unheldMeetings } from '../db/unheld-meetings.js';
 import {
   addMeeting,
   addNote,
@@ -13,7 +14,8 @@ import {
   updateMeeting,
 } from '../db/web-queries.js';
 import { BadInputError, KithError } from '../errors.js';
-import { isStage } from '../pipeline/stages.js';
+import { movePresumesMeeting } from '../pipeline/move-checks.js';
+import { isStage, type Stage } from '../pipeline/stages.js';
 import type { TransitionResult } from '../pipeline/transitions.js';
 import { checkWallTime, type WallReading, type WallTimeCheck } from '../pipeline/wall-time.js';
 import { isIanaZone } from '../pipeline/zone-guess.js';
@@ -30,22 +32,55 @@ async function requireContact(db: Db, id: number) {
   return contact;
 }
 
-/** A move by hand: recorded as `moved by hand: <reason>`. */
+/** A move that says a meeting took place before it has: the owner is asked first. */
+export class MeetingNotHeldError extends BadInputError {
+  constructor(
+    readonly to: Stage,
+    readonly meeting: UnheldMeeting,
+    name: string,
+  ) {
+    super(
+      `The meeting with ${name} has not taken place yet (it starts ${meeting.startsAt}): confirm the move to ${to.replace(/_/g, ' ')} if you have met already.`,
+    );
+    this.name = 'MeetingNotHeldError';
+  }
+}
+
+/**
+ * A move by hand: recorded as `moved by hand: <reason>`. A move past a
+ * meeting that has not happened is refused unless `meetingConfirmed`.
+ */
 export async function moveContact(
   db: Db,
   id: number,
   to: string,
   reason: string | null,
   now: Date,
+  options: { readonly meetingConfirmed?: boolean } = {},
 ): Promise<TransitionResult> {
   if (!isStage(to)) throw new BadInputError(`"${to}" is not a stage.`);
-  await requireContact(db, id);
-  const why = reason?.trim() || 'no reason given';
+  const contact = await requireContact(db, id);
+  const meeting = (await unheldMeetings(db, [id], now)).get(id);
+  const presumes = movePresumesMeeting(
+    contact.stage as Stage,
+    to,
+    meeting?.endsAt ?? null,
+    now.toISOString(),
+  );
+  if (presumes && meeting && !options.meetingConfirmed) {
+    throw new MeetingNotHeldError(to, meeting, contact.name ?? `contact #${id}`);
+  }
+  const why = (reason?.trim() || 'no reason given').slice(0, 200);
   return applyStageEvent(
     db,
     id,
     { type: 'manual_move', to },
-    { at: now.toISOString(), cause: `moved by hand: ${why.slice(0, 200)}` },
+    {
+      at: now.toISOString(),
+      cause: presumes
+        ? `moved by hand before the meeting took place: ${why}`
+        : `moved by hand: ${why}`,
+    },
   );
 }
 

@@ -14,6 +14,11 @@ import type { Chrome, Flash } from './views/layout.js';
 const FLASH: Readonly<Record<string, Flash>> = {
   moved: { text: 'Moved.' },
   not_moved: { text: 'That move was not made: the contact is already in that stage.', error: true },
+  move_undone: { text: 'Move undone: back where it was, and what the move planned is taken back.' },
+  move_not_undone: {
+    text: 'That move cannot be undone any more: something happened to the contact since.',
+    error: true,
+  },
   choose_cards: { text: 'Tick the cards to move first, then press Move.', error: true },
   saved: { text: 'Saved.' },
   note: { text: 'Note added.' },

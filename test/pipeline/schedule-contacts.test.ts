@@ -258,6 +258,14 @@ describe('referrer update', () => {
     expect(jobs[0]?.subjectKey).toBe('contact:40');
   });
 
+  it('plans nothing for a referral moved to met by hand before its meeting took place', () => {
+    const early = { ...referral, unheldMeetingEndsAt: '2026-05-06T15:00:00.000Z' };
+    expect(plan({ referrals: [early] }, '2026-05-05T12:00:00.000Z')).toEqual([]);
+    // A meeting that had ended by then is no reason to wait.
+    const held = { ...referral, unheldMeetingEndsAt: '2026-05-05T11:00:00.000Z' };
+    expect(brief(plan({ referrals: [held] }, '2026-05-05T12:00:00.000Z'))).toHaveLength(1);
+  });
+
   it('keeps the same key as the referral moves on, so it is sent once', () => {
     const later = {
       ...referral,

@@ -84,7 +84,7 @@ describe('board', () => {
       reason: 'wrote on LinkedIn',
     });
     expect(res.status).toBe(303);
-    expect(res.headers.get('location')).toBe('/?msg=moved');
+    expect(res.headers.get('location')).toMatch(/^\/\?msg=moved&undo=\d+$/);
     const rows = await history(web, id);
     expect(rows.at(-1)).toMatchObject({
       from_stage: 'prospect',

@@ -1,4 +1,5 @@
 import { Hono } from 'hono';
+import { latestManualMoves, undoManualMoves } from '../../db/move-undo.js';
 import { loadBoard } from '../../db/web-queries.js';
 import { BadInputError } from '../../errors.js';
 import { nextStepsByContact } from '../../pipeline/next-step.js';
@@ -6,7 +7,7 @@ import { isStage, SIDE_EXITS, type Stage } from '../../pipeline/stages.js';
 import { loadContactSnapshot } from '../../scheduler/contact-snapshot.js';
 import { scheduleSettings } from '../../scheduler/settings.js';
 import { moveContact } from '../actions.js';
-import { cachedPage, chromeFor, redirectWith } from '../context.js';
+import { backTo, cachedPage, chromeFor, formFields, redirectWith } from '../context.js';
 import type { WebDeps } from '../deps.js';
 import type { AppEnv } from '../env.js';
 import { html } from '../html.js';
@@ -14,6 +15,8 @@ import { minuteOf, type PageCache } from '../stamp-cache.js';
 import { boardBody } from '../views/board.js';
 import { startHint } from '../views/getting-started.js';
 import { page } from '../views/layout.js';
+import { undoIds, undoMoveForm } from '../views/undo-move.js';
+import { confirmMovePastMeeting, notYetMet } from './confirm-pages.js';
 
 /** Cards per column (fewer for the side exits); the rest is one click away in the contact list. */
 export const CARDS_PER_COLUMN = 20;
@@ -46,7 +49,8 @@ export function boardRoutes(deps: WebDeps, cache: PageCache): Hono<AppEnv> {
         nextSteps,
       });
       const empty = columns.every((column) => column.count === 0);
-      const body = html`${empty ? startHint(deps.config.serviceAddress, 'Nobody on the board yet') : ''}${board}`;
+      const undo = undoIds(c.req.query('undo'));
+      const body = html`${undo.length > 0 ? undoMoveForm(undo, chrome.csrfToken, '/') : ''}${empty ? startHint(deps.config.serviceAddress, 'Nobody on the board yet') : ''}${board}`;
       return page({ title: 'Board', active: 'board', chrome, wide: true, body }).value;
     });
   });
@@ -62,11 +66,40 @@ export function boardRoutes(deps: WebDeps, cache: PageCache): Hono<AppEnv> {
     const to = typeof body.to === 'string' ? body.to : '';
     if (!isStage(to)) throw new BadInputError(`"${to}" is not a stage.`);
     const reason = typeof body.reason === 'string' ? body.reason : null;
-    let moved = 0;
-    for (const id of new Set(ids)) {
-      if ((await moveContact(deps.db, id, to, reason, deps.now())).moved) moved += 1;
+    const unique = [...new Set(ids)];
+    const meetingConfirmed = body.confirm === 'yes';
+    if (!meetingConfirmed) {
+      const notYet = await notYetMet(deps.db, unique, to, deps.now());
+      if (notYet.length > 0) {
+        return confirmMovePastMeeting(c, deps, {
+          to,
+          notYet,
+          action: '/board/move',
+          fields: [
+            ...unique.map((id) => ['id', String(id)] as const),
+            ['to', to],
+            ['reason', reason ?? ''],
+          ],
+          back: '/',
+        });
+      }
     }
-    return redirectWith(c, '/', moved > 0 ? 'moved' : 'not_moved');
+    const moved: number[] = [];
+    for (const id of unique) {
+      const result = await moveContact(deps.db, id, to, reason, deps.now(), { meetingConfirmed });
+      if (result.moved) moved.push(id);
+    }
+    if (moved.length === 0) return redirectWith(c, '/', 'not_moved');
+    const undo = await latestManualMoves(deps.db, moved);
+    // The flash first, as for every other move; the undo button reads `undo`.
+    return c.redirect(`/?msg=moved&undo=${undo.join('.')}`, 303);
+  });
+
+  // Takes back the moves an undo button names (their history rows).
+  app.post('/board/undo', async (c) => {
+    const f = await formFields(c);
+    const undone = await undoManualMoves(deps.db, undoIds(f.moves), deps.now());
+    return redirectWith(c, backTo(f, '/'), undone > 0 ? 'move_undone' : 'move_not_undone');
   });
 
   return app;

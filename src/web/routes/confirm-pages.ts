@@ -1,7 +1,10 @@
 import type { Context } from 'hono';
 import { findContactById } from '../../db/contacts.js';
+import type { Db } from '../../db/database.js';
 import { meetingById } from '../../db/scheduler-mail-queries.js';
+import { unheldMeetings } from '../../db/unheld-meetings.js';
 import { KithError } from '../../errors.js';
+import { movePresumesMeeting } from '../../pipeline/move-checks.js';
 import { STAGE_LABELS, type Stage } from '../../pipeline/stages.js';
 import { bothClocks } from '../../templates/both-clocks.js';
 import { chromeFor } from '../context.js';
@@ -48,6 +51,30 @@ export interface NotYetMet {
   readonly name: string;
   readonly startsAt: string;
   readonly timeZone: string | null;
+}
+
+/** Of the contacts to move to `to`, those whose meeting that move would say took place too early. */
+export async function notYetMet(
+  db: Db,
+  ids: readonly number[],
+  to: Stage,
+  now: Date,
+): Promise<NotYetMet[]> {
+  const meetings = await unheldMeetings(db, ids, now);
+  const out: NotYetMet[] = [];
+  for (const [id, meeting] of meetings) {
+    const contact = await findContactById(db, id);
+    if (!contact) continue;
+    if (!movePresumesMeeting(contact.stage as Stage, to, meeting.endsAt, now.toISOString()))
+      continue;
+    out.push({
+      contactId: id,
+      name: displayName(contact),
+      startsAt: meeting.startsAt,
+      timeZone: contact.time_zone ?? meeting.timeZone,
+    });
+  }
+  return out;
 }
 
 /**

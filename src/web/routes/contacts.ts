@@ -13,6 +13,7 @@ import {
   cancelMeetingByHand,
   editMeetingByHand,
   type MeetingFields,
+  MeetingNotHeldError,
   moveContact,
   PastMeetingError,
   parseMeeting,
@@ -36,7 +37,7 @@ import { page } from '../views/layout.js';
 import type { MeetingFormState } from '../views/meeting-form.js';
 import type { NextDue } from '../views/next-due.js';
 import { mountAdviceReferrals } from './advice-referrals.js';
-import { confirmCancelMeeting } from './confirm-pages.js';
+import { confirmCancelMeeting, confirmMovePastMeeting, notYetMet } from './confirm-pages.js';
 import { choicesFor, mountContactEdits, type RefuseOnContact } from './contact-edits.js';
 
 const MESSAGES_PER_PAGE = 50;
@@ -254,8 +255,27 @@ export function contactRoutes(deps: WebDeps, cache: PageCache): Hono<AppEnv> {
       c,
       () => id,
       async (f) => {
-        const result = await moveContact(db, id, f.to ?? '', f.reason ?? null, deps.now());
-        return redirectWith(c, backTo(f, `/contacts/${id}`), result.moved ? 'moved' : 'not_moved');
+        const back = backTo(f, `/contacts/${id}`);
+        const meetingConfirmed = f.confirm === 'yes';
+        try {
+          const result = await moveContact(db, id, f.to ?? '', f.reason ?? null, deps.now(), {
+            meetingConfirmed,
+          });
+          return redirectWith(c, back, result.moved ? 'moved' : 'not_moved');
+        } catch (error) {
+          if (!(error instanceof MeetingNotHeldError)) throw error;
+          return confirmMovePastMeeting(c, deps, {
+            to: error.to,
+            notYet: await notYetMet(db, [id], error.to, deps.now()),
+            action: `/contacts/${id}/stage`,
+            fields: [
+              ['to', error.to],
+              ['reason', f.reason ?? ''],
+              ['back', back],
+            ],
+            back,
+          });
+        }
       },
     );
   });
