@@ -1,10 +1,6 @@
-import {
-  type DueJob,
-  type JobAction,
-  planDueJobs,
-  type ScheduleSettings,
-  type ScheduleSnapshot,
-} from './schedule.js';
+import type { DueJob, JobAction, ScheduleSettings, ScheduleSnapshot } from './schedule.js';
+import { planContactJobs } from './schedule-contacts.js';
+import { planMeetingJobs } from './schedule-meetings.js';
 
 /** What the owner will next see happen for a contact, as the scheduler plans it. */
 export interface NextStep {
@@ -56,9 +52,14 @@ export function nextStepsByContact(
   settings: ScheduleSettings,
 ): Map<number, NextStep> {
   const horizon = new Date(Date.parse(now) + horizonDays(snapshot, settings) * DAY_MS);
-  const jobs = planDueJobs(snapshot, { since: now, now: horizon.toISOString() }, settings);
+  const clock = { since: now, now: horizon.toISOString() };
+  // The planner's own per-subject rules; the owner's weekly digests concern no card.
+  const jobs = [
+    ...planMeetingJobs(snapshot, clock, settings),
+    ...planContactJobs(snapshot, clock, settings),
+  ].sort((a, b) => Date.parse(a.dueAt) - Date.parse(b.dueAt));
   const out = new Map<number, NextStep>();
-  // Jobs come oldest first: the first step seen for a contact is its next one.
+  // Oldest first: the first step seen for a contact is its next one.
   for (const job of jobs) {
     const step = stepOf(job);
     if (step === null || out.has(step.contactId)) continue;
