@@ -3,7 +3,8 @@
  * 100,000 messages into a temp SQLite file, starts the real server in a child
  * process on a loopback port, logs in, then drives the board, a busy contact
  * page and the numbers page with 20 concurrent connections each and prints
- * p50/p95/p99 and throughput. Target: p95 < 50 ms.
+ * p50/p95/p99 and throughput, then each page right after a write, and the
+ * numbers page right after a mail in or a move. Target: p95 < 50 ms.
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -332,6 +333,67 @@ async function coldLoad(writer: Db, url: string, cookie: string) {
   return { p50: percentile(latencies, 50), p95: percentile(latencies, 95) };
 }
 
+/**
+ * Like coldLoad, but the write before each request is what the Numbers page
+ * counts: a reply arriving (even requests) or a contact moved along the road
+ * (odd ones), each for a different contact.
+ */
+async function afterChangeLoad(writer: Db, url: string, cookie: string) {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  const latencies: number[] = [];
+  const at = new Date(NOW).toISOString();
+  for (let i = 0; i < COLD_REQUESTS; i++) {
+    const contactId = 1 + ((i * 97) % CONTACTS);
+    if (i % 2 === 0) {
+      await writer
+        .insertInto('messages')
+        .values({
+          message_id: `bench-change-${i}@example.com`,
+          thread_id: null,
+          contact_id: contactId,
+          direction: 'in',
+          kind: 'reply',
+          from_address: `person${contactId}@example.com`,
+          to_addresses: 'owner@example.org',
+          subject: 'Re: a conversation',
+          date: at,
+          in_reply_to: null,
+          references: '',
+          text: 'Thanks!',
+          created_at: at,
+        })
+        .execute();
+    } else {
+      await writer.transaction().execute(async (trx) => {
+        await trx
+          .updateTable('contacts')
+          .set({ stage: 'replied', stage_changed_at: at, updated_at: at })
+          .where('id', '=', contactId)
+          .execute();
+        await trx
+          .insertInto('stage_history')
+          .values({
+            contact_id: contactId,
+            from_stage: null,
+            to_stage: 'replied',
+            at,
+            cause: 'bench move',
+            manual: 1,
+            source_message_id: null,
+          })
+          .execute();
+      });
+    }
+    const t0 = performance.now();
+    const { status } = await get(url, cookie, agent);
+    latencies.push(performance.now() - t0);
+    if (status !== 200) throw new Error(`${url}: HTTP ${status}`);
+  }
+  agent.destroy();
+  latencies.sort((a, b) => a - b);
+  return { p50: percentile(latencies, 50), p95: percentile(latencies, 95) };
+}
+
 async function main() {
   const dir = mkdtempSync(path.join(tmpdir(), 'kith-bench-web-'));
   try {
@@ -396,6 +458,13 @@ async function main() {
             `${name.padEnd(34)} p50 ${r.p50.toFixed(1).padStart(6)} ms  p95 ${r.p95.toFixed(1).padStart(6)} ms`,
           );
         }
+        // Target: p95 < 50 ms right after a mail in or a move.
+        const r = await afterChangeLoad(writer, `${base}/numbers`, cookie);
+        const met = r.p95 < 50;
+        allMet &&= met;
+        console.log(
+          `${'numbers after a mail in or a move'.padEnd(34)} p50 ${r.p50.toFixed(1).padStart(6)} ms  p95 ${r.p95.toFixed(1).padStart(6)} ms  ${met ? 'ok' : 'OVER 50 ms'}`,
+        );
       } finally {
         await writer.destroy();
       }

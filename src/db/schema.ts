@@ -204,6 +204,13 @@ export interface ImportCreatedTable {
   contact_id: number;
 }
 
+/** Which contacts' numbers changed (written by triggers; see the 2026-12-06-y-numbers-changes migration). */
+export interface NumbersChangeTable {
+  seq: Generated<number>;
+  contact_id: number;
+  part: 'funnel' | 'replies' | 'tree';
+}
+
 /** The whole database, as Kysely sees it. */
 export interface Database {
   contacts: ContactTable;
@@ -220,6 +227,7 @@ export interface Database {
   quarantine: QuarantineTable;
   key_values: KeyValueTable;
   import_created: ImportCreatedTable;
+  numbers_changes: NumbersChangeTable;
 }
 
 export type Contact = Selectable<ContactTable>;

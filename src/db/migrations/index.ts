@@ -9,6 +9,7 @@ import * as timeZones from './2026-12-06-time-zones.js';
 import * as vcalendarInvitations from './2026-12-06-vcalendar-invitations.js';
 import * as quarantineSender from './2026-12-06-x-quarantine-sender.js';
 import * as importCreated from './2026-12-06-y-import-created.js';
+import * as numbersChanges from './2026-12-06-y-numbers-changes.js';
 
 /**
  * Static list, not a directory scan, so migrations work the same from
@@ -25,4 +26,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-06-vcalendar-invitations': vcalendarInvitations,
   '2026-12-06-x-quarantine-sender': quarantineSender,
   '2026-12-06-y-import-created': importCreated,
+  '2026-12-06-y-numbers-changes': numbersChanges,
 };

@@ -26,6 +26,14 @@ export function median(values: readonly number[]): number | null {
     : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
 }
 
+/** First arrivals as epoch milliseconds (NaN for never), JOURNEY order. */
+export type ArrivalTimes = readonly number[];
+
+/** Parses FirstArrivals once, so a funnel recomputed often does not parse every date again. */
+export function arrivalTimes(row: FirstArrivals): ArrivalTimes {
+  return row.map((at) => (at ? Date.parse(at) : Number.NaN));
+}
+
 /**
  * Pure: from each contact's first arrival at each main-road stage (JOURNEY
  * order, null for never), how many got how far, the conversion between
@@ -33,15 +41,17 @@ export function median(values: readonly number[]): number | null {
  * step (by hand, or imported straight to met) still counts as having reached it.
  */
 export function computeFunnel(arrivals: readonly FirstArrivals[]): FunnelStep[] {
+  return funnelFromTimes(arrivals.map(arrivalTimes));
+}
+
+/** computeFunnel over already parsed times. */
+export function funnelFromTimes(rows: Iterable<ArrivalTimes>): FunnelStep[] {
   const reachedCount = new Array<number>(FUNNEL.length).fill(0);
   const gaps: number[][] = FUNNEL.map(() => []);
-  const times = new Array<number>(FUNNEL.length);
-  for (const row of arrivals) {
+  for (const times of rows) {
     let furthest = -1;
-    for (let j = 0; j < JOURNEY.length; j++) if (row[j]) furthest = j;
+    for (let j = 0; j < JOURNEY.length; j++) if (!Number.isNaN(times[j])) furthest = j;
     for (let i = 0; i < FUNNEL.length; i++) {
-      const at = row[i];
-      times[i] = at ? Date.parse(at) : Number.NaN;
       if (furthest >= i) reachedCount[i] = (reachedCount[i] as number) + 1;
       if (i === 0) continue;
       const from = times[i - 1] as number;

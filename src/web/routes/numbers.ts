@@ -1,31 +1,20 @@
 import { Hono } from 'hono';
-import type { TemplateReplies } from '../../db/web-queries.js';
-import { loadFirstArrivals, loadReferralEdges, loadReplyRates } from '../../db/web-queries.js';
 import { cachedPage, chromeFor } from '../context.js';
 import type { WebDeps } from '../deps.js';
 import type { AppEnv } from '../env.js';
-import { computeFunnel, type FunnelStep } from '../numbers/funnel.js';
-import { layoutReferralTree, type TreeLayout } from '../numbers/referral-tree.js';
-import { cacheUntilChange, type PageCache } from '../stamp-cache.js';
+import { type Numbers, numbersState } from '../numbers/numbers-state.js';
+import type { PageCache } from '../stamp-cache.js';
 import { page } from '../views/layout.js';
 import { numbersBody } from '../views/numbers.js';
 
 /** People drawn in the referral tree at most. */
 export const TREE_MAX_NODES = 250;
 
-export interface Numbers {
-  readonly funnel: readonly FunnelStep[];
-  readonly replies: readonly TemplateReplies[];
-  readonly tree: TreeLayout;
-}
+export type { Numbers };
 
-/** The numbers, recomputed only when the database changed. */
+/** The numbers, refreshed only for the contacts that changed (see numbersState). */
 export function numbersSource(deps: WebDeps): () => Promise<Numbers> {
-  return cacheUntilChange(deps.db, async () => ({
-    funnel: computeFunnel(await loadFirstArrivals(deps.db)),
-    replies: await loadReplyRates(deps.db),
-    tree: layoutReferralTree(await loadReferralEdges(deps.db), TREE_MAX_NODES),
-  }));
+  return numbersState(deps.db, TREE_MAX_NODES);
 }
 
 /** GET /numbers — funnel, reply rates, referral tree. */
