@@ -87,21 +87,39 @@ async function lastExchanges(db: Db, ids: readonly number[]): Promise<Map<number
   return new Map(rows.map((r) => [r.contact_id as number, String(r.last)]));
 }
 
+/** Contact `c` has `q` in its name, company or one of its addresses (a search box). */
+function contactMatches(q: string) {
+  const like = `%${q.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
+  return sql<boolean>`(c.name LIKE ${like} ESCAPE '\\' OR c.company LIKE ${like} ESCAPE '\\'
+    OR EXISTS (SELECT 1 FROM contact_emails e WHERE e.contact_id = c.id
+      AND e.address LIKE ${like.toLowerCase()} ESCAPE '\\'))`;
+}
+
 /**
  * One column per stage with its count and its `perColumn` most recently
  * moved cards: 5 queries in all (counts, cards, meetings, drafts, last exchanges).
  */
 export async function loadBoard(
   db: Db,
-  options: { now: Date; perColumn: number | ((stage: Stage) => number) },
+  options: {
+    now: Date;
+    perColumn: number | ((stage: Stage) => number);
+    /** Only cards whose name, company or an address holds this. */
+    q?: string;
+  },
 ): Promise<BoardColumn[]> {
   const { perColumn } = options;
   const limitOf = typeof perColumn === 'number' ? () => perColumn : perColumn;
-  const counts = await db
-    .selectFrom('contacts')
-    .select(['stage', (eb) => eb.fn.countAll<number>().as('n')])
-    .groupBy('stage')
-    .execute();
+  const q = options.q?.trim() ?? '';
+  const matches = q ? sql`AND ${contactMatches(q)}` : sql``;
+  const counts = (
+    await sql<{
+      stage: string;
+      n: number;
+    }>`SELECT c.stage, count(*) AS n FROM contacts c WHERE 1 ${matches} GROUP BY c.stage`.execute(
+      db,
+    )
+  ).rows;
   const countOf = new Map(counts.map((r) => [r.stage, Number(r.n)]));
 
   // One statement: a LIMITed, index-ordered slice per stage, glued by UNION ALL.
@@ -112,7 +130,7 @@ export async function loadBoard(
         CASE WHEN c.name IS NULL OR trim(c.name) = '' THEN
           (SELECT e.address FROM contact_emails e WHERE e.contact_id = c.id
             ORDER BY e.is_primary DESC, e.id LIMIT 1) END AS email
-      FROM contacts c WHERE c.stage = ${stage}
+      FROM contacts c WHERE c.stage = ${stage} ${matches}
       ORDER BY c.stage_changed_at DESC, c.id DESC LIMIT ${limitOf(stage)})`,
   );
   const rows = (await sql<CardRow>`${sql.join(parts, sql` UNION ALL `)}`.execute(db)).rows;
@@ -242,22 +260,7 @@ export async function listContacts(
   if (options.stage) query = query.where('c.stage', '=', options.stage);
   if (options.ids) query = query.where('c.id', 'in', options.ids.length > 0 ? options.ids : [0]);
   const q = options.q?.trim();
-  if (q) {
-    const like = `%${q.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
-    query = query.where((eb) =>
-      eb.or([
-        eb(sql`c.name`, 'like', sql`${like} ESCAPE '\\'`),
-        eb(sql`c.company`, 'like', sql`${like} ESCAPE '\\'`),
-        eb.exists(
-          eb
-            .selectFrom('contact_emails as e')
-            .select(sql`1`.as('one'))
-            .whereRef('e.contact_id', '=', 'c.id')
-            .where(sql`e.address`, 'like', sql`${like.toLowerCase()} ESCAPE '\\'`),
-        ),
-      ]),
-    );
-  }
+  if (q) query = query.where(contactMatches(q));
   const total = await query
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .executeTakeFirstOrThrow();

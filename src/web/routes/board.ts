@@ -30,9 +30,10 @@ export function boardRoutes(deps: WebDeps, cache: PageCache): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   app.get('/', (c) => {
     const now = deps.now();
+    const q = (c.req.query('q') ?? '').trim().slice(0, 200);
     // The board changes only when the data does (or a minute passes: "days in stage").
-    return cachedPage(c, cache, `board:${minuteOf(now)}`, async () => {
-      const columns = await loadBoard(deps.db, { now, perColumn: cardsFor });
+    return cachedPage(c, cache, `board:${minuteOf(now)}:${q}`, async () => {
+      const columns = await loadBoard(deps.db, { now, perColumn: cardsFor, q });
       // The next steps of the shown cards only, from the scheduler's own planner.
       const shown = columns.flatMap((col) => col.cards.map((card) => card.id));
       const nextSteps = nextStepsByContact(
@@ -47,8 +48,9 @@ export function boardRoutes(deps: WebDeps, cache: PageCache): Hono<AppEnv> {
         timeZone: deps.config.timeZone,
         csrfToken: chrome.csrfToken,
         nextSteps,
+        q,
       });
-      const empty = columns.every((column) => column.count === 0);
+      const empty = q === '' && columns.every((column) => column.count === 0);
       const undo = undoIds(c.req.query('undo'));
       const body = html`${undo.length > 0 ? undoMoveForm(undo, chrome.csrfToken, '/') : ''}${empty ? startHint(deps.config.serviceAddress, 'Nobody on the board yet') : ''}${board}`;
       return page({ title: 'Board', active: 'board', chrome, wide: true, body }).value;

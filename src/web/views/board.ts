@@ -14,6 +14,8 @@ export interface BoardView {
   readonly csrfToken: string;
   /** Per contact, the scheduler planner's next step. */
   readonly nextSteps: ReadonlyMap<number, NextStep>;
+  /** The search the cards were found by; empty shows them all. */
+  readonly q?: string;
 }
 
 /** A card's next-action line; the contact list shows the same words. */
@@ -65,6 +67,13 @@ ${c.company ? html`<div class="meta">${c.company}</div>` : ''}
 ${dueLine(nextDue(c, view.nextSteps.get(c.id)), view, c) ?? ''}</li>`;
 }
 
+/** The contact list of one stage, searched as the board is. */
+function columnListHref(stage: Stage, q: string | undefined): string {
+  const params = new URLSearchParams({ stage });
+  if (q) params.set('q', q);
+  return `/contacts?${params.toString()}`;
+}
+
 /**
  * A column is one form: tick cards, choose where they go, press Move — one
  * card or several at once (the small script does the same on drag and drop).
@@ -86,7 +95,7 @@ ${
 <button type="submit">Move</button></div>`
     : ''
 }</form>
-${hidden > 0 ? html`<p class="more"><a href="/contacts?stage=${s}">All ${col.count} ${label.toLowerCase()} contacts</a></p>` : ''}
+${hidden > 0 ? html`<p class="more"><a href="${columnListHref(s, view.q)}">All ${col.count} ${label.toLowerCase()} contacts${view.q ? ' that match' : ''}</a></p>` : ''}
 </section>`;
 }
 
@@ -95,7 +104,11 @@ export function boardBody(view: BoardView): SafeHtml {
   const pick = (stages: readonly Stage[]) =>
     view.columns.filter((c) => stages.includes(c.stage)).map((c) => column(c, view));
   const total = view.columns.reduce((n, c) => n + c.count, 0);
-  return html`<p class="muted">${plural(total, 'contact')}. Newest moves first in each column. To move cards, tick them and use Move at the foot of their column (or drag a card onto another column).</p>
+  const q = view.q ?? '';
+  return html`<form method="get" action="/" class="panel form-grid" role="search">
+<div><label for="board-q">Find cards by name, company or address</label><input id="board-q" name="q" type="search" value="${q}" maxlength="200"></div>
+<div class="actions"><button type="submit">Find</button>${q ? html`<a href="/">Show every card</a>` : ''}</div></form>
+<p class="muted">${plural(total, 'contact')}${q ? html` match “${q}”` : ''}. Newest moves first in each column. To move cards, tick them and use Move at the foot of their column (or drag a card onto another column).</p>
 <div class="board">${pick(JOURNEY)}</div>
 <section class="side-exits" aria-labelledby="side-exits"><h2 id="side-exits">Left the main road</h2>
 <div class="board">${pick(SIDE_EXITS)}</div></section>`;
