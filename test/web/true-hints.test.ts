@@ -228,3 +228,30 @@ describe('undo the last move', () => {
     expect(await stageOf(web, ana)).toBe('contacted');
   });
 });
+
+describe('the contact page', () => {
+  test('lists the planner’s next step, and a move from it can be undone', async () => {
+    const web = await makeWeb(tempDir(), { now: new Date('2026-12-01T10:00:00.000Z') });
+    const id = await seedContact(web.db, {
+      name: 'Ana',
+      email: 'ana@example.com',
+      stage: 'contacted',
+      at: '2026-11-28T10:00:00.000Z',
+    });
+    const auth = await login(web);
+    const before = await (await get(web, auth, `/contacts/${id}`)).text();
+    expect(before).toMatch(/<li>Follow-up due in 4 days <span class="muted small">/);
+
+    const moved = await postForm(web, auth, `/contacts/${id}/stage`, { to: 'replied' });
+    const location = moved.headers.get('location') ?? '';
+    expect(location).toMatch(new RegExp(`^/contacts/${id}\\?msg=moved&undo=\\d+$`));
+    const after = await (await get(web, auth, location)).text();
+    expect(after).not.toContain('Follow-up due');
+    const moves = /name="moves" value="([0-9.]+)"/.exec(after)?.[1] ?? '';
+    const undone = await postForm(web, auth, '/board/undo', { moves, back: `/contacts/${id}` });
+    expect(undone.headers.get('location')).toBe(`/contacts/${id}?msg=move_undone`);
+    expect(await stageOf(web, id)).toBe('contacted');
+    const back = await (await get(web, auth, `/contacts/${id}`)).text();
+    expect(back).toContain('Follow-up due in 4 days');
+  });
+});

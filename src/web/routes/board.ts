@@ -51,7 +51,8 @@ export function boardRoutes(deps: WebDeps, cache: PageCache): Hono<AppEnv> {
         q,
       });
       const empty = q === '' && columns.every((column) => column.count === 0);
-      const undo = undoIds(c.req.query('undo'));
+      // Only right after a move (never cached): a cached page must not carry one.
+      const undo = c.req.query('msg') === 'moved' ? undoIds(c.req.query('undo')) : [];
       const body = html`${undo.length > 0 ? undoMoveForm(undo, chrome.csrfToken, '/') : ''}${empty ? startHint(deps.config.serviceAddress, 'Nobody on the board yet') : ''}${board}`;
       return page({ title: 'Board', active: 'board', chrome, wide: true, body }).value;
     });

@@ -1,4 +1,5 @@
 import { type Context, Hono } from 'hono';
+import { latestManualMoves } from '../../db/move-undo.js';
 import {
   type ContactPage,
   isContactSort,
@@ -7,7 +8,10 @@ import {
   loadContactPage,
 } from '../../db/web-queries.js';
 import { BadInputError, KithError } from '../../errors.js';
+import { nextStepsByContact } from '../../pipeline/next-step.js';
 import { isStage } from '../../pipeline/stages.js';
+import { loadContactSnapshot } from '../../scheduler/contact-snapshot.js';
+import { scheduleSettings } from '../../scheduler/settings.js';
 import {
   addMeetingByHand,
   cancelMeetingByHand,
@@ -21,11 +25,11 @@ import {
   WallTimeError,
 } from '../actions.js';
 import { addNoteByHand } from '../advice-referral-actions.js';
+import { byNextAction, nextActions } from '../contact-next-actions.js';
 import { backTo, cachedPage, chromeFor, formFields, idParam, redirectWith } from '../context.js';
 import type { WebDeps } from '../deps.js';
 import type { AppEnv } from '../env.js';
 import { html } from '../html.js';
-import { byNextAction, nextActions } from '../contact-next-actions.js';
 import { meetingChangedOnWeb } from '../outbox-actions.js';
 import { minuteOf, type PageCache } from '../stamp-cache.js';
 import { contactBody, contactHeading } from '../views/contact.js';
@@ -36,6 +40,7 @@ import type { Flash } from '../views/layout.js';
 import { page } from '../views/layout.js';
 import type { MeetingFormState } from '../views/meeting-form.js';
 import type { NextDue } from '../views/next-due.js';
+import { undoIds, undoMoveForm } from '../views/undo-move.js';
 import { mountAdviceReferrals } from './advice-referrals.js';
 import { confirmCancelMeeting, confirmMovePastMeeting, notYetMet } from './confirm-pages.js';
 import { choicesFor, mountContactEdits, type RefuseOnContact } from './contact-edits.js';
@@ -106,6 +111,8 @@ export function contactRoutes(deps: WebDeps, cache: PageCache): Hono<AppEnv> {
   ) => {
     const offset = nonNegative(c.req.query('older'));
     const now = deps.now();
+    // Only right after a move (never cached): a cached page must not carry one.
+    const undo = c.req.query('msg') === 'moved' ? undoIds(c.req.query('undo')) : [];
     const render = async () => {
       const data = await loadContactPage(db, id, {
         messageLimit: MESSAGES_PER_PAGE,
@@ -113,7 +120,13 @@ export function contactRoutes(deps: WebDeps, cache: PageCache): Hono<AppEnv> {
       });
       if (!data) throw new KithError('not_found', `There is no contact #${id}.`);
       const chrome = await chromeFor(c, deps);
+      const nextStep = nextStepsByContact(
+        await loadContactSnapshot(db, [id], now),
+        now.toISOString(),
+        scheduleSettings(deps.config),
+      ).get(id);
       const view = {
+        nextStep,
         choices: await choicesFor(deps),
         page: data,
         now,
@@ -136,7 +149,7 @@ export function contactRoutes(deps: WebDeps, cache: PageCache): Hono<AppEnv> {
         active: 'contacts',
         chrome: flash ? { ...chrome, flash } : chrome,
         heading: contactHeading(view),
-        body: contactBody(view),
+        body: html`${undo.length > 0 ? undoMoveForm(undo, chrome.csrfToken, `/contacts/${id}`) : ''}${contactBody(view)}`,
       }).value;
     };
     if (flash) return c.html(await render(), status as 200);
@@ -261,7 +274,11 @@ export function contactRoutes(deps: WebDeps, cache: PageCache): Hono<AppEnv> {
           const result = await moveContact(db, id, f.to ?? '', f.reason ?? null, deps.now(), {
             meetingConfirmed,
           });
-          return redirectWith(c, back, result.moved ? 'moved' : 'not_moved');
+          if (!result.moved) return redirectWith(c, back, 'not_moved');
+          const moves = await latestManualMoves(db, [id]);
+          const sep = back.includes('?') ? '&' : '?';
+          // The flash first, as for every other move; the undo button reads `undo`.
+          return c.redirect(`${back}${sep}msg=moved&undo=${moves.join('.')}`, 303);
         } catch (error) {
           if (!(error instanceof MeetingNotHeldError)) throw error;
           return confirmMovePastMeeting(c, deps, {

@@ -1,5 +1,6 @@
 import type { Meeting, OutboxRow } from '../../db/schema.js';
 import type { ContactPage, PersonRef, TimelineMessage } from '../../db/web-queries.js';
+import type { NextStep } from '../../pipeline/next-step.js';
 import { STAGE_LABELS, STAGES, type Stage } from '../../pipeline/stages.js';
 import { isIanaZone } from '../../pipeline/zone-guess.js';
 import { bothClocks } from '../../templates/both-clocks.js';
@@ -39,6 +40,8 @@ export interface ContactView {
   readonly typedDetails?: Readonly<Record<string, string>>;
   /** Contacts offered for "referred by" and "merge" (most recently changed first). */
   readonly choices?: readonly ContactChoice[];
+  /** What the scheduler's planner will do next for this contact, if anything. */
+  readonly nextStep?: NextStep;
 }
 
 const ZONE_SOURCES: Readonly<Record<string, string>> = {
@@ -268,7 +271,8 @@ function nextUp(v: ContactView): SafeHtml | string {
   const meeting = v.page.meetings
     .filter((m) => m.status === 'confirmed' && m.ends_at > now)
     .sort((a, b) => (a.starts_at < b.starts_at ? -1 : 1))[0];
-  if (waiting.length === 0 && !meeting) return '';
+  const step = v.nextStep;
+  if (waiting.length === 0 && !meeting && !step) return '';
   return html`<h3>Next</h3><ul class="next-list">${waiting.map(
     (d) =>
       html`<li><a href="/drafts/${d.id}">${capitalised((KIND_LABELS as Readonly<Record<string, string>>)[d.kind] ?? d.kind.replace(/_/g, ' '))} waits for your approval</a>${d.state === 'snoozed' && d.send_after ? html` <span class="muted small">(snoozed until ${formatDateTime(d.send_after, v.timeZone)})</span>` : ''}</li>`,
@@ -276,10 +280,22 @@ function nextUp(v: ContactView): SafeHtml | string {
     meeting
       ? html`<li>Meeting ${bothClocks(meeting.starts_at, v.timeZone, c.time_zone ?? meeting.time_zone, c.name, { year: true })} <span class="muted small">(${relativeDays(meeting.starts_at, v.now)})</span></li>`
       : ''
+  }${
+    step
+      ? html`<li>${STEP_WORDS[step.kind]} ${relativeDays(step.dueAt, v.now)} <span class="muted small">(${formatDateTime(step.dueAt, v.timeZone)})</span></li>`
+      : ''
   }</ul>`;
 }
 
 const WAITING = new Set(['drafted', 'awaiting_approval', 'snoozed']);
+
+/** The planner's next step in words, as on the board's cards. */
+const STEP_WORDS: Readonly<Record<NextStep['kind'], string>> = {
+  follow_up: 'Follow-up due',
+  thank_you: 'Thank-you due',
+  keep_in_touch: 'Keep in touch',
+  no_response: 'No reply: moves to No response',
+};
 
 function capitalised(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
