@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import type { FirstArrivals, ReferralEdge } from '../../src/db/web-queries.js';
 import { JOURNEY, type Stage } from '../../src/pipeline/stages.js';
-import { computeFunnel, median } from '../../src/web/numbers/funnel.js';
+import { arrivalTimes, computeFunnel, FunnelTally, median } from '../../src/web/numbers/funnel.js';
 import { layoutReferralTree } from '../../src/web/numbers/referral-tree.js';
 import { nextDue } from '../../src/web/views/next-due.js';
 
@@ -49,6 +49,21 @@ describe('funnel', () => {
     expect(funnel[5]?.conversion).toBe(0.5);
     expect(funnel[6]?.conversion).toBe(1);
     expect(funnel[6]?.medianDays).toBe(30);
+  });
+
+  test('a tally with one contact taken out and put back changed equals the funnel from scratch', () => {
+    const rows = [
+      arrivals({ prospect: day(0), contacted: day(2), replied: day(6) }),
+      arrivals({ prospect: day(0), contacted: day(4) }),
+      arrivals({ prospect: day(0), contacted: day(4), replied: day(5), scheduled: day(7) }),
+    ];
+    const tally = FunnelTally.of(rows.map(arrivalTimes));
+    const moved = arrivals({ prospect: day(0), contacted: day(4), replied: day(9) });
+    tally.remove(arrivalTimes(rows[1] as FirstArrivals));
+    tally.add(arrivalTimes(moved));
+    expect(tally.steps()).toEqual(computeFunnel([rows[0], moved, rows[2]] as FirstArrivals[]));
+    tally.remove(arrivalTimes(moved));
+    expect(tally.steps()).toEqual(computeFunnel([rows[0], rows[2]] as FirstArrivals[]));
   });
 
   test('a later first arrival never makes a negative duration', () => {

@@ -7,7 +7,7 @@ import {
 } from '../../db/numbers-queries.js';
 import type { TemplateReplies } from '../../db/web-queries.js';
 import { loadReferralEdges } from '../../db/web-queries.js';
-import { type ArrivalTimes, arrivalTimes, type FunnelStep, funnelFromTimes } from './funnel.js';
+import { type ArrivalTimes, arrivalTimes, type FunnelStep, FunnelTally } from './funnel.js';
 import { layoutReferralTree, type TreeLayout } from './referral-tree.js';
 
 export interface Numbers {
@@ -22,6 +22,7 @@ const MAX_CHANGED = 2_000;
 interface Held {
   seq: number;
   readonly arrivals: Map<number, ArrivalTimes>;
+  readonly tally: FunnelTally;
   readonly replies: Map<number, ContactReplies>;
   numbers: Numbers;
 }
@@ -43,11 +44,13 @@ export function numbersState(db: Db, treeMaxNodes: number): () => Promise<Number
       arrivals.set(id, arrivalTimes(row));
     const replies = await loadReplyCountsOf(db, null);
     const tree = layoutReferralTree(await loadReferralEdges(db), treeMaxNodes);
+    const tally = FunnelTally.of(arrivals.values());
     return {
       seq: latest,
       arrivals,
+      tally,
       replies,
-      numbers: { funnel: funnelFromTimes(arrivals.values()), replies: totals(replies), tree },
+      numbers: { funnel: tally.steps(), replies: totals(replies), tree },
     };
   };
 
@@ -75,11 +78,16 @@ export function numbersState(db: Db, treeMaxNodes: number): () => Promise<Number
     if (funnelIds.length > 0) {
       const fresh = await loadFirstArrivalsOf(db, funnelIds);
       for (const id of funnelIds) {
+        const before = state.arrivals.get(id);
+        if (before) state.tally.remove(before);
         const row = fresh.get(id);
-        if (row) state.arrivals.set(id, arrivalTimes(row));
-        else state.arrivals.delete(id);
+        if (row) {
+          const times = arrivalTimes(row);
+          state.arrivals.set(id, times);
+          state.tally.add(times);
+        } else state.arrivals.delete(id);
       }
-      funnel = funnelFromTimes(state.arrivals.values());
+      funnel = state.tally.steps();
     }
     if (replyIds.length > 0) {
       const fresh = await loadReplyCountsOf(db, replyIds);
