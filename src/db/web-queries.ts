@@ -256,11 +256,8 @@ export async function listContacts(
     ids?: readonly number[];
   },
 ): Promise<{ total: number; rows: ContactListRow[] }> {
-  let query = db.selectFrom('contacts as c');
-  if (options.stage) query = query.where('c.stage', '=', options.stage);
+  let query = listedContacts(db, options);
   if (options.ids) query = query.where('c.id', 'in', options.ids.length > 0 ? options.ids : [0]);
-  const q = options.q?.trim();
-  if (q) query = query.where(contactMatches(q));
   const total = await query
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .executeTakeFirstOrThrow();
@@ -322,17 +319,26 @@ function contactOrder(sort: Exclude<ContactSort, 'next'> | undefined, desc: bool
   }
 }
 
+/** The contacts a list shows, of one stage and matching a search when given. */
+function listedContacts(db: Db, options: { stage?: Stage; q?: string }) {
+  let query = db.selectFrom('contacts as c');
+  if (options.stage) query = query.where('c.stage', '=', options.stage);
+  const q = options.q?.trim();
+  if (q) query = query.where(contactMatches(q));
+  return query;
+}
+
 /** The ids of every contact a list shows, most recently moved first (to order by next action). */
 export async function listContactIds(
   db: Db,
   options: { stage?: Stage; q?: string },
 ): Promise<number[]> {
-  const ids: number[] = [];
-  for (let offset = 0; ; offset += 5000) {
-    const { rows } = await listContacts(db, { ...options, limit: 5000, offset });
-    ids.push(...rows.map((r) => r.id));
-    if (rows.length < 5000) return ids;
-  }
+  const rows = await listedContacts(db, options)
+    .select('c.id')
+    .orderBy('c.stage_changed_at', 'desc')
+    .orderBy('c.id', 'desc')
+    .execute();
+  return rows.map((r) => r.id);
 }
 
 /** What a next-action line needs of a contact besides the planner: meeting and drafts. */

@@ -1,8 +1,9 @@
-import { dueFacts } from '../db/web-queries.js';
+import { changeStamp, dueFacts } from '../db/web-queries.js';
 import { nextStepsByContact } from '../pipeline/next-step.js';
 import { loadContactSnapshot } from '../scheduler/contact-snapshot.js';
 import { scheduleSettings } from '../scheduler/settings.js';
 import type { WebDeps } from './deps.js';
+import { minuteOf } from './stamp-cache.js';
 import { type NextDue, nextDue } from './views/next-due.js';
 
 /** Contacts asked of the planner at once (its queries list ids). */
@@ -34,6 +35,36 @@ export async function nextActions(
     }
   }
   return out;
+}
+
+/**
+ * The next action of every contact in `ids`, kept until the database changes
+ * or the minute turns: ordering the whole list by next action asks the
+ * planner about every contact (about a second at 10,000), so paging through
+ * that order or coming back to it must not ask again.
+ */
+export function nextActionsUntilChange(
+  deps: Pick<WebDeps, 'db' | 'config'>,
+): (ids: readonly number[], now: Date) => Promise<ReadonlyMap<number, NextDue>> {
+  // null: nothing planned, remembered so it is not asked again.
+  let held: { key: string; value: Map<number, NextDue | null> } | undefined;
+  return async (ids, now) => {
+    // The stamp before computing: a write meanwhile makes the next call recompute.
+    const key = `${await changeStamp(deps.db)}:${minuteOf(now)}`;
+    if (held?.key !== key) held = { key, value: new Map() };
+    const cached = held.value;
+    const missing = ids.filter((id) => !cached.has(id));
+    if (missing.length > 0) {
+      const found = await nextActions(deps, missing, now);
+      for (const id of missing) cached.set(id, found.get(id) ?? null);
+    }
+    const out = new Map<number, NextDue>();
+    for (const id of ids) {
+      const due = cached.get(id);
+      if (due) out.set(id, due);
+    }
+    return out;
+  };
 }
 
 /** When a next action is due, for ordering: a waiting draft is due now. */

@@ -134,6 +134,19 @@ describe('contact list', () => {
       'Ben Alt',
       'Cara Diaz',
     ]);
+    // A change is seen at once, though the order is kept between requests.
+    const cara = await s.web.db
+      .selectFrom('contacts')
+      .select('id')
+      .where('name', '=', 'Cara Diaz')
+      .executeTakeFirstOrThrow();
+    await seedDraft(s.web.db, {
+      contactId: cara.id,
+      to: 'cara@home.example',
+      subject: 'Hi',
+      body: 'Hi',
+    });
+    expect((await order(s, '?sort=next')).names).toEqual(['Cara Diaz', 'Ben Alt', 'Ana Souza']);
     // Search and stage filters keep the order.
     expect((await order(s, '?sort=next&q=a&stage=met')).names).toEqual(['Ben Alt']);
 

@@ -25,7 +25,7 @@ import {
   WallTimeError,
 } from '../actions.js';
 import { addNoteByHand } from '../advice-referral-actions.js';
-import { byNextAction, nextActions } from '../contact-next-actions.js';
+import { byNextAction, nextActions, nextActionsUntilChange } from '../contact-next-actions.js';
 import { backTo, cachedPage, chromeFor, formFields, idParam, redirectWith } from '../context.js';
 import type { WebDeps } from '../deps.js';
 import type { AppEnv } from '../env.js';
@@ -100,6 +100,7 @@ function contactZoneOf(page: ContactPage, ownerZone: string): string | null {
 export function contactRoutes(deps: WebDeps, cache: PageCache): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   const { db } = deps;
+  const allNextActions = nextActionsUntilChange(deps);
 
   const renderContact = async (
     c: Context<AppEnv>,
@@ -198,7 +199,7 @@ export function contactRoutes(deps: WebDeps, cache: PageCache): Hono<AppEnv> {
     if (sort === 'next') {
       // The planner is code, not SQL: every listed contact is asked, then one page is shown.
       const ids = await listContactIds(db, { stage, q });
-      actions = await nextActions(deps, ids, now);
+      actions = await allNextActions(ids, now);
       const shown = byNextAction(ids, actions, now, desc).slice(offset, offset + limit);
       const { rows } = await listContacts(db, { ids: shown, limit, offset: 0 });
       const byId = new Map(rows.map((r) => [r.id, r]));
