@@ -308,7 +308,7 @@ export const SETTINGS = [
     default: undefined,
     schema: httpUrl,
     description:
-      'The address you open kith at when it is not this machine, e.g. https://kith.example.org behind a reverse proxy. The calendar feed address is built from it (a web calendar cannot fetch from 127.0.0.1). The web UI answers only to 127.0.0.1, localhost, [::1], WEB_HOST, IP addresses and this host name (against DNS rebinding).',
+      'The address you open kith at when it is not this machine, e.g. https://kith.example.org behind a reverse proxy. The calendar feed address and the login link printed at start are built from it (a web calendar cannot fetch from 127.0.0.1). The web UI answers only to 127.0.0.1, localhost, [::1], WEB_HOST, IP addresses and this host name (against DNS rebinding).',
   }),
   spec({
     name: 'KITH_TEMPLATES_DIR',

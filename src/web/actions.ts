@@ -5,7 +5,6 @@ import type { Meeting } from '../db/schema.js';
 import { type UnheldMeeting, unheldMeetings } from '../db/unheld-meetings.js';
 import {
   addMeeting,
-  addNote,
   type ContactDetailsInput,
   cancelMeeting,
   hasActiveMeeting,
@@ -144,16 +143,6 @@ export async function saveDetails(
     timeZone: contactZoneField(fields.timeZone),
   };
   await updateContactDetails(db, id, input, now.toISOString());
-}
-
-/** Adds a note written by the owner in the UI. */
-export async function addOwnerNote(db: Db, id: number, body: string, now: Date): Promise<number> {
-  await requireContact(db, id);
-  const text = body.replace(/\r\n?/g, '\n').trim();
-  if (text === '') throw new BadInputError('The note is empty.');
-  if (text.length > 20_000)
-    throw new BadInputError('The note is too long (at most 20,000 characters).');
-  return addNote(db, id, text, now.toISOString());
 }
 
 /** A meeting as a form gives it: local wall time in a zone, and a length. */

@@ -33,7 +33,8 @@ function cleanAdvice(body: string | undefined): string {
 
 /** What a web note turned into. */
 export interface NoteOutcome {
-  readonly note: boolean;
+  /** The note kept from the lines that were not keyed, if any. */
+  readonly noteId: number | null;
   readonly advice: number;
   readonly referrals: number;
   readonly cadenceDays: number | null;
@@ -65,7 +66,7 @@ export async function addNoteByHand(
     .join('\n')
     .replace(/\n{3,}/g, '\n\n')
     .trim();
-  if (rest !== '') await addNote(db, id, rest, at);
+  const noteId = rest === '' ? null : await addNote(db, id, rest, at);
   for (const advice of read.advice) await addAdvice(db, id, advice, null, at);
   for (const person of read.referrals) await recordReferral(db, id, person, { at, now: at });
   if (read.cadenceDays !== null) {
@@ -76,7 +77,7 @@ export async function addNoteByHand(
       .execute();
   }
   return {
-    note: rest !== '',
+    noteId,
     advice: read.advice.length,
     referrals: read.referrals.length,
     cadenceDays: read.cadenceDays,

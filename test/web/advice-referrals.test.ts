@@ -205,4 +205,20 @@ describe('a web note read like the owner’s mail', () => {
     const notes = await s.web.db.selectFrom('notes').select('body').execute();
     expect(notes).toEqual([]);
   });
+
+  it('is read the same way through the JSON API', async () => {
+    const s = await setup();
+    const res = await s.web.app.request(`http://kith.test/api/contacts/${s.mia.id}/notes`, {
+      method: 'POST',
+      body: JSON.stringify({ body: 'advice: Ask about the grad scheme' }),
+      headers: {
+        'content-type': 'application/json',
+        cookie: s.auth.cookie,
+        'x-csrf-token': s.auth.csrf,
+      },
+    });
+    expect(res.status).toBe(201);
+    expect(await res.json()).toEqual({ id: null, advice: 1, referrals: 0, cadenceDays: null });
+    expect((await adviceOf(s)).map((a) => a.body)).toEqual(['Ask about the grad scheme']);
+  });
 });

@@ -16,7 +16,6 @@ import { BadInputError, KithError } from '../../errors.js';
 import { isStage } from '../../pipeline/stages.js';
 import {
   addMeetingByHand,
-  addOwnerNote,
   cancelMeetingByHand,
   editMeetingByHand,
   type MeetingTiming,
@@ -26,6 +25,7 @@ import {
   saveDetails,
   WallTimeError,
 } from '../actions.js';
+import { addNoteByHand } from '../advice-referral-actions.js';
 import { idParam } from '../context.js';
 import type { WebDeps } from '../deps.js';
 import type { AppEnv } from '../env.js';
@@ -259,7 +259,10 @@ export function apiRoutes(deps: WebDeps, numbers: () => Promise<Numbers>): Hono<
   app.post('/contacts/:id/notes', async (c) => {
     const id = idParam(c);
     const body = await jsonBody(c, noteSchema);
-    return c.json({ id: await addOwnerNote(db, id, body.body, deps.now()) }, 201);
+    // Read like a note typed on the page: advice, referral and cadence lines become data.
+    const outcome = await addNoteByHand(db, id, body.body, deps.now());
+    const { noteId, advice, referrals, cadenceDays } = outcome;
+    return c.json({ id: noteId, advice, referrals, cadenceDays }, 201);
   });
 
   app.get('/meetings', async (c) => {
