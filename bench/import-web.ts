@@ -3,8 +3,8 @@
  * runs? Starts the real server over a fresh SQLite file in a child process,
  * logs in, uploads a generated 50,000-row LinkedIn Connections.csv through
  * the import page, and fetches the board over 4 concurrent connections
- * until the import is done. Prints p50/p95/max of those board requests and
- * the import's duration. Target: p95 < 100 ms.
+ * until the import is done, and once every 100 ms on top. Prints p50/p95/max
+ * of those board requests and the import's duration. Target: p95 < 100 ms.
  * Usage: npm run bench:import-web [-- <rows>]
  */
 import { spawn } from 'node:child_process';
@@ -155,7 +155,30 @@ async function main() {
         }
         agent.destroy();
       };
-      await Promise.all([watcher, ...Array.from({ length: CONCURRENCY }, worker)]);
+      // Closed-loop workers wait out a freeze with one request each, which hides
+      // it from their percentiles; a request every 100 ms regardless does not.
+      const paced: number[] = [];
+      const pacer = (async () => {
+        const agent = new http.Agent({ keepAlive: true });
+        const inFlight: Promise<void>[] = [];
+        while (running) {
+          const t0 = performance.now();
+          inFlight.push(
+            get(`${base}/`, cookie, agent)
+              .catch(() => {
+                failed += 1;
+                return 0;
+              })
+              .then(() => {
+                paced.push(performance.now() - t0);
+              }),
+          );
+          await new Promise((r) => setTimeout(r, 100));
+        }
+        await Promise.all(inFlight);
+        agent.destroy();
+      })();
+      await Promise.all([watcher, pacer, ...Array.from({ length: CONCURRENCY }, worker)]);
       const seconds = (performance.now() - started) / 1000;
       latencies.sort((a, b) => a - b);
       const p95 = percentile(latencies, 95);
@@ -165,7 +188,13 @@ async function main() {
       console.log(
         `board during the import (${CONCURRENCY} connections, ${latencies.length} requests): p50 ${percentile(latencies, 50).toFixed(1)} ms  p95 ${p95.toFixed(1)} ms  max ${(latencies.at(-1) ?? 0).toFixed(1)} ms  ${failed} failed  ${p95 < TARGET_MS ? 'ok' : `OVER ${TARGET_MS} ms`}`,
       );
-      process.exitCode = last.state === 'done' && failed === 0 && p95 < TARGET_MS ? 0 : 1;
+      paced.sort((a, b) => a - b);
+      const pacedP95 = percentile(paced, 95);
+      console.log(
+        `board every 100 ms during the import (${paced.length} requests): p50 ${percentile(paced, 50).toFixed(1)} ms  p95 ${pacedP95.toFixed(1)} ms  max ${(paced.at(-1) ?? 0).toFixed(1)} ms  ${pacedP95 < TARGET_MS ? 'ok' : `OVER ${TARGET_MS} ms`}`,
+      );
+      const met = last.state === 'done' && failed === 0 && p95 < TARGET_MS && pacedP95 < TARGET_MS;
+      process.exitCode = met ? 0 : 1;
     } finally {
       child.kill('SIGTERM');
     }
