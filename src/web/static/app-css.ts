@@ -55,6 +55,7 @@ label { font-weight: 600; display: block; margin: .5rem 0 .2rem; }
 .inline label { display: inline; margin: 0 .3rem 0 0; }
 .form-grid { display: grid; grid-template-columns: repeat(auto-fit, minmax(14rem, 1fr)); gap: 0 1rem; }
 .form-grid input, .form-grid select { width: 100%; }
+.form-grid input.tick { width: auto; }
 .actions { display: flex; flex-wrap: wrap; gap: .5rem; align-items: center; margin-top: .7rem; }
 table { border-collapse: collapse; width: 100%; background: var(--panel); }
 th, td { text-align: left; padding: .4rem .6rem; border-bottom: 1px solid var(--line); vertical-align: top; }

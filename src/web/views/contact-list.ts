@@ -72,7 +72,7 @@ export function contactListBody(v: ContactListView): SafeHtml {
     ([value, label]) =>
       html`<option value="${value}"${value === v.sort ? html` selected` : ''}>${label}</option>`,
   )}</select>
-<label class="inline-label"><input type="checkbox" name="dir" value="desc"${v.desc ? html` checked` : ''}> Reversed</label></div>
+<label class="inline-label"><input type="checkbox" class="tick" name="dir" value="desc"${v.desc ? html` checked` : ''}> Reversed</label></div>
 <div class="actions"><button type="submit">Show</button></div>
 </form>
 <p class="muted">${plural(v.total, 'contact')}${v.total > v.limit ? html`, showing ${v.offset + 1}–${Math.min(v.offset + v.limit, v.total)}` : ''}.${v.sort ? html` <a href="${listHref(v, { sort: undefined, desc: false })}">Most recently moved first</a>` : ''}</p>
