@@ -60,6 +60,8 @@ async function envFor(user: string): Promise<Record<string, string>> {
     IMAP_USER: user,
     IMAP_PASS: dovecot.password,
     IMAP_MAILBOXES: 'INBOX',
+    // The test server's name in the Authentication-Results its fixtures carry (see corpus.ts).
+    IMAP_AUTHSERV_ID: 'mx.example.org',
     WEB_PORT: String(await freePort()),
     WEB_PASSWORD: 'chaos web password',
   };

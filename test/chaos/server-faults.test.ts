@@ -61,6 +61,8 @@ async function serve(options: { pass?: string } = {}): Promise<Serving> {
     IMAP_USER: user,
     IMAP_PASS: options.pass ?? dovecot.password,
     IMAP_MAILBOXES: 'INBOX',
+    // The test server's name in the Authentication-Results its fixtures carry (see corpus.ts).
+    IMAP_AUTHSERV_ID: 'mx.example.org',
     WEB_PORT: String(port),
     WEB_PASSWORD,
   });
