@@ -435,6 +435,61 @@ describe('the web UI in Chromium', () => {
     expect(received.some((m) => m.to.includes('cy@example.com'))).toBe(false);
   });
 
+  test('a move to Met before the meeting asks first and can be undone; cancelling a meeting asks first', async () => {
+    for (const [width, height, suffix] of [
+      [1366, 900, ''],
+      [390, 844, '-phone'],
+    ] as const) {
+      const page = await loggedInPage(width, height);
+      const column = page.locator('section.column[data-stage="scheduled"]');
+      await page
+        .locator(`li.card[data-contact="${ids.cy}"]`)
+        .getByLabel(/^Tick /)
+        .check();
+      await column.getByLabel('Move ticked to').selectOption('met');
+      await column.getByRole('button', { name: 'Move' }).click();
+      await expect.poll(() => page.textContent('body')).toContain('Move to Met anyway?');
+      await page.screenshot({
+        path: path.join(ARTIFACTS, `move-asks${suffix}.png`),
+        fullPage: true,
+      });
+      await page.getByRole('button', { name: 'Yes, move to Met' }).click();
+      await page.waitForURL(/msg=moved/);
+      await expect
+        .poll(() => page.locator(`li.card[data-contact="${ids.cy}"]`).getAttribute('data-stage'))
+        .toBe('met');
+      await page.getByRole('button', { name: 'Undo this move' }).click();
+      await page.waitForURL(/msg=move_undone/);
+      await expect
+        .poll(() => page.locator(`li.card[data-contact="${ids.cy}"]`).getAttribute('data-stage'))
+        .toBe('scheduled');
+
+      await page.goto(`${base}/contacts/${ids.cy}`);
+      await page.getByText('Change or cancel').first().click();
+      await page.getByRole('button', { name: 'Cancel this meeting' }).click();
+      await expect.poll(() => page.textContent('body')).toContain('Cancel the meeting with');
+      await page.screenshot({
+        path: path.join(ARTIFACTS, `cancel-asks${suffix}.png`),
+        fullPage: true,
+      });
+      await page.getByRole('link', { name: 'No, keep it' }).click();
+      await page.waitForURL(new RegExp(`/contacts/${ids.cy}`));
+      await page.context().close();
+    }
+    const meeting = await db
+      .selectFrom('meetings')
+      .select('status')
+      .where('contact_id', '=', ids.cy!)
+      .executeTakeFirstOrThrow();
+    expect(meeting.status).toBe('confirmed');
+    const contact = await db
+      .selectFrom('contacts')
+      .select('stage')
+      .where('id', '=', ids.cy!)
+      .executeTakeFirstOrThrow();
+    expect(contact.stage).toBe('scheduled');
+  });
+
   test('add a note on a contact page, and take a screenshot of it', async () => {
     const page = await loggedInPage();
     await page.goto(`${base}/contacts/${ids.ana}`);
