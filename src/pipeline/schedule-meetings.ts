@@ -1,3 +1,21 @@
+/**
+ * Where a thank-you is drafted, and when — the whole answer is this file plus
+ * the scheduler's interpreter:
+ * - every tick, src/scheduler/snapshot.ts loads the meetings in the planning
+ *   window as plain facts (`MeetingFacts`: end, stage, the owner's last mail,
+ *   whether a thank-you draft exists);
+ * - `thankYou()` below decides: due at the first `THANK_YOU_HOUR`:00 on the
+ *   owner's clock at least `THANK_YOU_MIN_HOURS` after the meeting ended (so
+ *   1–2 days later); nothing when the owner already wrote to the contact
+ *   after the meeting (that mail was the thank-you: `thank_you_by_owner`
+ *   moves the stage instead), when a draft exists, or when the contact left
+ *   the main road;
+ * - src/scheduler/tick.ts carries out `thank_you_draft` once per meeting (its
+ *   job key), and src/scheduler/outbox-effects.ts renders the `thank_you`
+ *   template into a contact draft that waits for the owner's approval — it
+ *   is never sent without it. A day later, still undecided, `thankYouReminder()`
+ *   asks once more.
+ */
 import { dayBeforeAt, firstHourAtLeast, plusMinutes } from './owner-time.js';
 import {
   type DueJob,
