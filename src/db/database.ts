@@ -13,8 +13,13 @@ export function databasePath(dataDir: string): string {
   return path.join(dataDir, 'kith.sqlite');
 }
 
+export interface OpenOptions {
+  /** Keep prepared statements (see withStatementCache); false only to measure what the cache gains. */
+  readonly statementCache?: boolean;
+}
+
 /** Opens (creating if needed) the SQLite database with WAL and foreign keys on. */
-export function openDatabase(file: string): Db {
+export function openDatabase(file: string, options: OpenOptions = {}): Db {
   if (file !== ':memory:') {
     makePrivateDir(path.dirname(file));
     makePrivateFile(file);
@@ -27,7 +32,9 @@ export function openDatabase(file: string): Db {
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('synchronous = NORMAL');
   const db = new Kysely<Database>({
-    dialect: new SqliteDialect({ database: withStatementCache(sqlite) }),
+    dialect: new SqliteDialect({
+      database: options.statementCache === false ? sqlite : withStatementCache(sqlite),
+    }),
   });
   handles.set(db, sqlite);
   return db;

@@ -114,6 +114,8 @@ export interface IngesterDeps {
   readonly drafts?: DraftCommandHandler;
   /** Parse worker threads; default one when a core is free, 0 parses on this thread. */
   readonly parseWorkers?: number;
+  /** False commits each message alone instead of grouping neighbours (see group-writer.ts); only to measure the gain. */
+  readonly groupWrites?: boolean;
   /** Told about the owner's mail whose Message-ID kith fixed for a draft (sent from Drafts, seen in Sent). */
   readonly sentCopies?: SentCopyHandler;
 }
@@ -177,7 +179,10 @@ export function createIngester(deps: IngesterDeps): Ingester {
   // One message at a time, in call order (two mailboxes can deliver the BCC
   // and the Sent copy of one outreach at the same moment, and only one may
   // win); messages that are ready back to back share a transaction.
-  const writer = createGroupWriter(db);
+  const writer = createGroupWriter(
+    db,
+    deps.groupWrites === false ? { maxGroup: 1, gatherMs: 0 } : {},
+  );
 
   /** Quarantines inside the caller's transaction; the log line follows the commit. */
   const putAsideIn = async (

@@ -82,7 +82,7 @@ export function createApp(deps: WebDeps): Hono<AppEnv> {
   app.use(requireCsrfToken());
   app.route('/', auth.logout);
   const numbers = numbersSource(deps);
-  const pages = createPageCache(deps.db, PAGE_CACHE_ENTRIES);
+  const pages = createPageCache(deps.db, deps.pageCacheEntries ?? PAGE_CACHE_ENTRIES);
   app.route('/', boardRoutes(deps, pages));
   app.route('/', contactRoutes(deps, pages));
   app.route('/', composeRoutes(deps));

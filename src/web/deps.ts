@@ -33,4 +33,6 @@ export interface WebDeps {
   readonly runChecks?: (now: Date) => Promise<readonly CheckResult[]>;
   /** How the login slow-down waits; tests pass one that moves their clock. Default: a timer. */
   readonly sleep?: (ms: number) => Promise<void>;
+  /** Rendered pages kept until the data changes (default 64); 0 renders every view, only to measure the cache. */
+  readonly pageCacheEntries?: number;
 }

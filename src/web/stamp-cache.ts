@@ -30,6 +30,8 @@ export interface PageCache {
 }
 
 export function createPageCache(db: Db, maxEntries: number): PageCache {
+  // No room: every view renders, without the stamp query either (what the cache saves is measured against this).
+  if (maxEntries <= 0) return { get: async (_key, render) => Buffer.from(await render(), 'utf8') };
   const entries = new Map<string, { stamp: string; bytes: Uint8Array }>();
   return {
     async get(key, render) {
