@@ -238,14 +238,14 @@ export const SETTINGS = [
     default: '5',
     schema: wholeNumber(1, 28),
     description:
-      'Minutes between re-issuing IDLE with a NOOP (servers drop IDLE after 29 minutes, some sooner); also how soon a silent connection is noticed.',
+      'Minutes between heartbeats that re-open the mailbox (a fresh read-only EXAMINE) and re-issue IDLE (servers drop IDLE after 29 minutes, some sooner); also how soon a silent connection is noticed.',
   }),
   spec({
     name: 'IMAP_TIMEOUT_SECONDS',
     default: '30',
     schema: wholeNumber(2, 600),
     description:
-      'Seconds an IMAP connect or NOOP may take before the connection counts as dead and kith reconnects.',
+      'Seconds an IMAP connect or heartbeat EXAMINE may take before the connection counts as dead and kith reconnects.',
   }),
   spec({
     name: 'SMTP_HOST',

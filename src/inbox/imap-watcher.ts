@@ -57,10 +57,11 @@ import type { Ingester } from './ingest.js';
  * Per connection: open read-only (EXAMINE, so the owner's \Seen flags never
  * change), catch up from the stored cursor, then IDLE at once — imapflow's
  * own auto-IDLE waits seconds after the last command. A heartbeat breaks
- * IDLE every few minutes with a NOOP that must answer within a deadline
- * (re-issuing IDLE well inside RFC 2177's 29 minutes, and treating a silent
- * connection as dead); any error closes the connection and a reconnect loop
- * with exponential backoff catches up whatever arrived meanwhile.
+ * IDLE every few minutes with a fresh EXAMINE of the mailbox that must
+ * answer within a deadline (re-issuing IDLE well inside RFC 2177's 29
+ * minutes, and treating a silent connection as dead); any error closes the
+ * connection and a reconnect loop with exponential backoff catches up
+ * whatever arrived meanwhile.
  */
 
 export interface ImapWatcherOptions {
@@ -71,9 +72,9 @@ export interface ImapWatcherOptions {
   readonly backfillDays: number;
   readonly maxMessageBytes: number;
   readonly now?: () => Date;
-  /** Break and re-issue IDLE (with a NOOP) this often. */
+  /** Break IDLE, re-open the mailbox (EXAMINE) and re-issue IDLE this often. */
   readonly idleRestartMs?: number;
-  /** A command (connect, NOOP) not answered within this is a dead connection. */
+  /** A connect or heartbeat EXAMINE not answered within this is a dead connection. */
   readonly timeoutMs?: number;
   readonly reconnect?: {
     readonly initialMs?: number;
