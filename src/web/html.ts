@@ -1,8 +1,13 @@
+import { escapeToBuffer } from 'hono/utils/html';
+
 /**
  * A tiny escaping template tag. Every interpolated value is escaped unless it
  * is already SafeHtml (built by this tag or by `raw` on text we wrote). Text
  * that came in by mail is data, never markup: it can only enter a page
- * through an escaped interpolation.
+ * through an escaped interpolation. The escaping itself is hono's; the tag is
+ * kith's because hono's `html` returns `HtmlEscapedString | Promise<…>` (a
+ * String object that may be async), and every view and route here builds and
+ * passes plain synchronous markup.
  */
 
 export class SafeHtml {
@@ -21,17 +26,11 @@ export type HtmlValue =
   | undefined
   | readonly HtmlValue[];
 
-const ESCAPES: Readonly<Record<string, string>> = {
-  '&': '&amp;',
-  '<': '&lt;',
-  '>': '&gt;',
-  '"': '&quot;',
-  "'": '&#39;',
-};
-
 /** Escapes text for use in element content and double-quoted attributes. */
 export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (ch) => ESCAPES[ch] ?? ch);
+  const buffer: [string] = [''];
+  escapeToBuffer(text, buffer);
+  return buffer[0];
 }
 
 function render(value: HtmlValue): string {

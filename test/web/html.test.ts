@@ -19,7 +19,7 @@ describe('html tag', () => {
 
   test('raw is the only way to inject markup', () => {
     expect(html`${raw('<b>x</b>')}`.value).toBe('<b>x</b>');
-    expect(escapeHtml(`'`)).toBe('&#39;');
+    expect(escapeHtml(`a&<>"'b`)).toBe('a&amp;&lt;&gt;&quot;&#39;b');
   });
 
   test('only http(s) URLs become links', () => {
