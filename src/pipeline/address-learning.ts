@@ -1,4 +1,5 @@
 import type { MailMessage } from './mail.js';
+import { isForwardSubject } from './subject-key.js';
 
 /**
  * When a reply in a contact's thread comes from an address kith does not
@@ -59,13 +60,12 @@ export function isRoleAddress(address: string): boolean {
   );
 }
 
-const FORWARD_SUBJECT = /^\s*((re|aw|sv|antw)\s*:\s*)*(fwd?|tr|wg|rv|enc|doorst|vs)\s*:/i;
 const FORWARD_BLOCK =
   /^\s*(-{2,}\s*(Forwarded message|Weitergeleitete Nachricht|Message transféré|Mensaje reenviado|Doorgestuurd bericht|Mensagem encaminhada|Messaggio inoltrato)\s*-{2,}|(Begin forwarded message|Anfang der weitergeleiteten Nachricht|Début du message réexpédié|Inicio del mensaje reenviado)\s?:)\s*$/im;
 
 /** The mail passes someone else's message on: its sender is not the one who wrote it. */
 export function isForwarded(subject: string, text: string): boolean {
-  return FORWARD_SUBJECT.test(subject) || FORWARD_BLOCK.test(text);
+  return isForwardSubject(subject) || FORWARD_BLOCK.test(text);
 }
 
 // Cyrillic and Greek letters in their usual English spelling, so "Ольга Иванова"

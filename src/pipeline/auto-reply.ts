@@ -1,4 +1,5 @@
 import type { MailMessage } from './mail.js';
+import { withoutSubjectPrefixes } from './subject-key.js';
 import { unicodeWords, wordPatterns } from './unicode-words.js';
 
 /**
@@ -83,10 +84,6 @@ function headerEvidence(message: MailMessage): AutoReplyEvidence | null {
   return null;
 }
 
-function stripReplyPrefixes(subject: string): string {
-  return subject.replace(/^\s*((re|aw|antw|sv|r|rif|res|rv|tr|fw|fwd|wg)\s*:\s*)+/i, '').trim();
-}
-
 // Where the quoted original starts: its question is the owner's, not the auto-reply's.
 const QUOTE_START =
   /^(-{2,}\s*(original message|ursprüngliche nachricht|message d'origine|mensaje original|oorspronkelijk bericht|mensagem original|forwarded message)|_{5,}|(from|von|de|van|da|sent|gesendet|envoyé|enviado)\s*:\s|on .{4,120} wrote:?$|am .{4,120} schrieb|le .{4,120} a écrit|el .{4,120} escribió|op .{4,120} schreef|em .{4,120} escreveu)/i;
@@ -130,7 +127,7 @@ const CHALLENGE_SUBJECT = wordPatterns([
 
 /** A challenge/response filter asking the sender to prove they are human. */
 export function isChallenge(message: MailMessage): boolean {
-  if (CHALLENGE_SUBJECT.test(stripReplyPrefixes(message.subject))) return true;
+  if (CHALLENGE_SUBJECT.test(withoutSubjectPrefixes(message.subject))) return true;
   return CHALLENGE.test(ownText(message.text));
 }
 
@@ -150,7 +147,7 @@ export function detectAutoReply(message: MailMessage): AutoReplyEvidence | null 
   if (isChallenge(message)) return 'challenge';
   const fromHeaders = headerEvidence(message);
   if (fromHeaders) return fromHeaders;
-  const subject = stripReplyPrefixes(message.subject);
+  const subject = withoutSubjectPrefixes(message.subject);
   if (SUBJECT_PATTERNS.some((re) => re.test(subject))) return 'subject';
   const opening = openingLines(message.text);
   // A quoted subject ("Your message “Coffee?” sent on …") asks nothing of anyone.

@@ -2,6 +2,7 @@ import { canonicalAddress } from './address.js';
 import { type FailureReason, type FailureSeverity, judgeFailure } from './failure-kind.js';
 import type { MailMessage } from './mail.js';
 import { failedAddressesInText, reportPart } from './report-text.js';
+import { isReplySubject } from './subject-key.js';
 
 /**
  * Delivery failures, written on the normalized message (no npm bounce parser
@@ -59,7 +60,6 @@ const GIVEN_UP =
 // Phrases only a delivery report uses: what makes a text a report, whoever sent it.
 const REPORT_TEXT =
   /(this is the mail system at host|created automatically by mail delivery software|wasn't able to deliver|qmail-send program|addresses had (permanent fatal errors|delivery problems)|transcript of (the )?session follows|delivery to the following recipients? (failed|has failed)|did not reach|recipient\(s\) (cannot|could not) be reached|could not be delivered to|couldn't be delivered|was not delivered to|wasn't delivered to|delivery has failed|(could not|couldn't|cannot|can't|wasn't|was not) (be )?delivered|undeliverable|permanent(ly)? (error|failure|fatal)|unable to deliver|mail failed, returning to sender|error delivering your mail|delivery failure|returned mail|failed to deliver|message not delivered|not recogni[sz]ed|address not found|unable to be delivered|remote (host|server) said|smtp error|retry timeout exceeded|host .{1,120} said: *5|final-recipient:|diagnostic-code:|reporting-mta:|status: *5\.\d|(?<![\d.])5\.\d{1,3}\.\d{1,3}(?!\.?\d)|\b55[0-4][ -]|user unknown|no such user|does not exist|unzustellbar|konnte nicht zugestellt|n'a pas pu être remis|no se pudo entregar|kon niet worden afgeleverd|não pôde ser entregue|配信できませんでした|届きませんでした|送信できませんでした)/i;
-const REPLY_PREFIX = /^\s*(re|aw|antw|sv|rv|res|r)\s*:/i;
 const SMTP_STATUS = /(?<![\d.])(5\.\d{1,3}\.\d{1,3}|55[0-4])(?!\.?\d)/;
 // A bounce forwarded by hand still shows the mail system as its sender.
 const FORWARDED_DAEMON =
@@ -169,7 +169,7 @@ export function detectBounce(
     (sender !== 'person' && (failureSubject || delaySubject) && reportShaped) ||
     (sender === 'none' && reportShaped && SMTP_STATUS.test(text)) ||
     // A person's "Re: delivery failure on the project" is talk about a failure, not a report.
-    (failureSubject && !REPLY_PREFIX.test(subject) && reportShaped && SMTP_STATUS.test(text));
+    (failureSubject && !isReplySubject(subject) && reportShaped && SMTP_STATUS.test(text));
   if (!isReport) return { type: 'none' };
   if (delaySubject || (DELAY_TEXT.test(text) && !GIVEN_UP.test(text))) {
     return { type: 'notice', action: 'delayed' };

@@ -1,4 +1,5 @@
 import { DateTime } from 'luxon';
+import { isReplySubject } from './subject-key.js';
 
 /**
  * Mail from a known contact that kith put aside, said in plain words for
@@ -20,7 +21,7 @@ export interface PutAsideMail {
 }
 
 export function putAsideSentence(mail: PutAsideMail, timeZone: string): string {
-  const what = /^\s*(re|aw|sv|antw|r)\s*:/i.test(mail.subject ?? '') ? 'A reply' : 'A mail';
+  const what = isReplySubject(mail.subject ?? '') ? 'A reply' : 'A mail';
   const who = mail.name ? `${mail.name} (${mail.address})` : mail.address;
   const when = DateTime.fromISO(mail.at, { zone: timeZone })
     .setLocale('en-GB')

@@ -26,6 +26,7 @@ import { ownerView, personView } from '../outbox/views.js';
 import { lateSince } from '../pipeline/late.js';
 import { putAsideSentence } from '../pipeline/put-aside.js';
 import { isStage, STAGE_LABELS, STAGES } from '../pipeline/stages.js';
+import { withoutSubjectPrefixes } from '../pipeline/subject-key.js';
 import { tidyAdvice } from '../templates/advice.js';
 import { KIND_LABELS, type MeetingView, type PersonView } from '../templates/contexts.js';
 import { loadTemplatesCached, type Templates } from '../templates/render.js';
@@ -64,10 +65,6 @@ function stageOrder(stage: string): number {
 
 function day(at: string, zone: string): string {
   return DateTime.fromISO(at, { zone }).setLocale('en-GB').toFormat('d LLL yyyy');
-}
-
-function withoutReplyPrefix(subject: string): string {
-  return subject.replace(/^\s*((re|fwd?|aw|wg|tr)\s*:\s*)+/i, '').trim();
 }
 
 /**
@@ -212,7 +209,7 @@ export function createOutboxEffects(options: OutboxEffectsOptions): SchedulerEff
         owner: owner(),
         contact: view,
         referrer: referrer ? personOf(referrer.contact, referrer.address) : null,
-        previousSubject: previous ? withoutReplyPrefix(previous.subject) : 'My earlier note',
+        previousSubject: previous ? withoutSubjectPrefixes(previous.subject) : 'My earlier note',
         daysSince: Math.max(1, Math.floor((Date.parse(at) - Date.parse(from)) / 86_400_000)),
         followUpNumber: number,
       });
