@@ -5,11 +5,13 @@
  * page and the numbers page with 20 concurrent connections each and prints
  * p50/p95/p99 and throughput, then each page right after a write, and the
  * numbers page right after a mail in or a move. Target: p95 < 50 ms.
+ * With `-- --page-cache [pairs]` it instead compares the page cache on and
+ * off (see comparePageCache).
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadConfig, withSecret } from '../src/config.js';
@@ -228,7 +230,7 @@ async function seed(db: Db): Promise<number> {
 }
 
 /** Child process: serve the app over the seeded file and print the port. */
-async function serveChild(dir: string) {
+async function serveChild(dir: string, pageCache: boolean) {
   const { serve } = await import('@hono/node-server');
   const { createApp } = await import('../src/web/app.js');
   const { createLogger } = await import('../src/log.js');
@@ -252,6 +254,7 @@ async function serveChild(dir: string) {
     logger: createLogger({ secrets: [SECRET], quiet: true }),
     version: 'bench',
     now: () => new Date(NOW),
+    ...(pageCache ? {} : { pageCacheEntries: 0 }),
   });
   const server = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 }, (info) => {
     process.stdout.write(`PORT ${info.port}\n`);
@@ -279,6 +282,38 @@ function get(
     });
     req.on('error', reject);
   });
+}
+
+/** Starts the server on the seeded `dir` in a child process and logs in. */
+async function startServer(dir: string, pageCache: boolean) {
+  const self = fileURLToPath(import.meta.url);
+  const args = ['--import', 'tsx', self, '--serve', dir, ...(pageCache ? [] : ['--no-page-cache'])];
+  const child = spawn(process.execPath, args, {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    cwd: path.resolve(path.dirname(self), '..'),
+  });
+  const port = await new Promise<number>((resolve, reject) => {
+    let out = '';
+    child.stdout.on('data', (d) => {
+      out += d;
+      const m = /PORT (\d+)/.exec(out);
+      if (m) resolve(Number(m[1]));
+    });
+    child.once('exit', (code) => reject(new Error(`server exited with ${code}`)));
+  });
+  const base = `http://127.0.0.1:${port}`;
+  const login = await fetch(`${base}/login`, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', origin: base },
+    body: new URLSearchParams({ password: PASSWORD, next: '/' }),
+  });
+  const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+  if (login.status !== 303 || !cookie) {
+    child.kill('SIGTERM');
+    throw new Error(`login failed: ${login.status}`);
+  }
+  return { child, base, cookie };
 }
 
 /** 20 workers, each with its own connection, fetching `url` until `total` requests are done. */
@@ -406,31 +441,8 @@ async function main() {
       `seeded ${CONTACTS} contacts, ${MESSAGES} messages (${BUSY_MESSAGES} for contact #${busy}) in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
     );
 
-    const self = fileURLToPath(import.meta.url);
-    const child = spawn(process.execPath, ['--import', 'tsx', self, '--serve', dir], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-      cwd: path.resolve(path.dirname(self), '..'),
-    });
-    const port = await new Promise<number>((resolve, reject) => {
-      let out = '';
-      child.stdout.on('data', (d) => {
-        out += d;
-        const m = /PORT (\d+)/.exec(out);
-        if (m) resolve(Number(m[1]));
-      });
-      child.once('exit', (code) => reject(new Error(`server exited with ${code}`)));
-    });
-    const base = `http://127.0.0.1:${port}`;
+    const { child, base, cookie } = await startServer(dir, true);
     try {
-      const login = await fetch(`${base}/login`, {
-        method: 'POST',
-        redirect: 'manual',
-        headers: { 'content-type': 'application/x-www-form-urlencoded', origin: base },
-        body: new URLSearchParams({ password: PASSWORD, next: '/' }),
-      });
-      const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
-      if (login.status !== 303 || !cookie) throw new Error(`login failed: ${login.status}`);
-
       const targets = [
         ['board', '/'],
         [`contact #${busy} (${BUSY_MESSAGES} messages)`, `/contacts/${busy}`],
@@ -478,8 +490,72 @@ async function main() {
   }
 }
 
+const AB_REQUESTS = 300;
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2
+    ? (sorted[mid] as number)
+    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+}
+
+/**
+ * `npm run bench:web -- --page-cache [pairs]`: the board and the busy contact
+ * page with the page cache (as shipped) and without it (pageCacheEntries 0),
+ * two servers on one seeded file, runs interleaved A B A B…; prints the
+ * medians of each run's p95 and the ratio (docs/speed-machinery.md).
+ */
+async function comparePageCache(pairs: number) {
+  const dir = mkdtempSync(path.join(tmpdir(), 'kith-bench-web-'));
+  try {
+    const db = openDatabase(path.join(dir, 'kith.sqlite'));
+    await migrateToLatest(db);
+    const busy = await seed(db);
+    await db.destroy();
+    const servers = {
+      with: await startServer(dir, true),
+      without: await startServer(dir, false),
+    };
+    try {
+      const pages = [
+        ['board', '/'],
+        [`contact #${busy}`, `/contacts/${busy}`],
+      ] as const;
+      console.log(
+        `page cache A/B: ${CONTACTS} contacts, ${MESSAGES} messages, ${CONCURRENCY} connections, ${AB_REQUESTS} requests a run, ${pairs} pairs, load average at start ${loadavg()[0]?.toFixed(2)}`,
+      );
+      for (const [name, pathname] of pages) {
+        const p95 = { with: [] as number[], without: [] as number[] };
+        for (const s of Object.values(servers))
+          await load(`${s.base}${pathname}`, s.cookie, WARMUP);
+        for (let i = 0; i < pairs; i++) {
+          // Alternate which goes first, so neither always meets the same moment of load.
+          const order = i % 2 ? (['without', 'with'] as const) : (['with', 'without'] as const);
+          for (const key of order) {
+            const s = servers[key];
+            p95[key].push((await load(`${s.base}${pathname}`, s.cookie, AB_REQUESTS)).p95);
+          }
+        }
+        const w = median(p95.with);
+        const wo = median(p95.without);
+        console.log(
+          `${name.padEnd(16)} p95 median with cache ${w.toFixed(1).padStart(7)} ms  without ${wo.toFixed(1).padStart(7)} ms  ratio ${(wo / w).toFixed(1)}×  (with: ${p95.with.map((x) => x.toFixed(0)).join(', ')}; without: ${p95.without.map((x) => x.toFixed(0)).join(', ')})`,
+        );
+      }
+      console.log(`load average at the end ${loadavg()[0]?.toFixed(2)}`);
+    } finally {
+      for (const s of Object.values(servers)) s.child.kill('SIGTERM');
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 if (process.argv[2] === '--serve') {
-  await serveChild(process.argv[3] as string);
+  await serveChild(process.argv[3] as string, process.argv[4] !== '--no-page-cache');
+} else if (process.argv[2] === '--page-cache') {
+  await comparePageCache(Number(process.argv[3] ?? 5));
 } else {
   await main();
 }
