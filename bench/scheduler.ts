@@ -89,9 +89,7 @@ function seedDatabase(sqlite: SQLite.Database): void {
   const job = sqlite.prepare(
     `INSERT INTO jobs (kind, subject_key, occurrence, due_at, state, reason, ran_at) VALUES (?, ?, ?, ?, 'done', NULL, ?)`,
   );
-  const keyValue = sqlite.prepare(
-    'INSERT INTO key_values (key, value, updated_at) VALUES (?, ?, ?)',
-  );
+  const awayUntil = sqlite.prepare('UPDATE contacts SET away_until = ? WHERE id = ?');
 
   let messages = 0;
   let meetings = 0;
@@ -171,12 +169,7 @@ function seedDatabase(sqlite: SQLite.Database): void {
       addMessage(id, 'out', 'outreach', outreachAt);
       if (p.stage === 'contacted') {
         const age = NOW - p.changedAt;
-        if (i % 50 === 0)
-          keyValue.run(
-            `ooo_until:${id}`,
-            iso(p.changedAt + 5 * DAY).slice(0, 10),
-            iso(p.changedAt),
-          );
+        if (i % 50 === 0) awayUntil.run(iso(p.changedAt + 5 * DAY).slice(0, 10), id);
         if (age > 8 * DAY)
           addOutbox(
             'follow_up',

@@ -179,7 +179,6 @@ export async function deleteContact(db: Db, contactId: number, at: string): Prom
       .where('contact_id', '=', contactId)
       .execute();
     await trx.deleteFrom('contacts').where('id', '=', contactId).execute();
-    await trx.deleteFrom('key_values').where('key', '=', `ooo_until:${contactId}`).execute();
     return true;
   });
 }
@@ -264,6 +263,7 @@ export async function mergeContacts(
         title: kept.title ?? gone.title,
         linkedin_url: kept.linkedin_url ?? gone.linkedin_url,
         cadence_days: kept.cadence_days ?? gone.cadence_days,
+        away_until: kept.away_until ?? gone.away_until,
         referred_by_id: referrer === keptId || referrer === goneId ? null : referrer,
         ...zone,
         stage,
@@ -285,18 +285,6 @@ export async function mergeContacts(
         source_message_id: null,
       })
       .execute();
-    const ooo = await trx
-      .selectFrom('key_values')
-      .select('key')
-      .where('key', '=', `ooo_until:${keptId}`)
-      .executeTakeFirst();
-    if (ooo) await trx.deleteFrom('key_values').where('key', '=', `ooo_until:${goneId}`).execute();
-    else
-      await trx
-        .updateTable('key_values')
-        .set({ key: `ooo_until:${keptId}` })
-        .where('key', '=', `ooo_until:${goneId}`)
-        .execute();
     await trx.deleteFrom('contacts').where('id', '=', goneId).execute();
     return { keptId, goneName, stage };
   });

@@ -281,30 +281,31 @@ export async function markAddressDead(
 // --- out-of-office return dates --------------------------------------------
 
 /*
- * Kept in key_values as `ooo_until:<contactId>` → ISO date, so no migration
- * is needed; the scheduler asks `oooReturnDate` before planning a follow-up.
+ * contacts.away_until; the scheduler reads it before planning a follow-up
+ * (src/db/scheduler-contact-queries.ts).
  */
-const oooKey = (contactId: number) => `ooo_until:${contactId}`;
 
-/** Remembers that a contact is away until `until` (a later date wins). */
-export async function setOooReturnDate(db: Db, contactId: number, until: string, at: string) {
-  const current = await oooReturnDate(db, contactId);
-  if (current && current >= until) return;
+/**
+ * Remembers that a contact is away until `until` (a later date wins). `_at`,
+ * when the auto-reply was read, is no longer kept: nothing ever read it.
+ */
+export async function setOooReturnDate(db: Db, contactId: number, until: string, _at: string) {
   await db
-    .insertInto('key_values')
-    .values({ key: oooKey(contactId), value: until, updated_at: at })
-    .onConflict((oc) => oc.column('key').doUpdateSet({ value: until, updated_at: at }))
+    .updateTable('contacts')
+    .set({ away_until: until })
+    .where('id', '=', contactId)
+    .where((eb) => eb.or([eb('away_until', 'is', null), eb('away_until', '<', until)]))
     .execute();
 }
 
 /** When an out-of-office contact said they are back, if they did. */
 export async function oooReturnDate(db: Db, contactId: number): Promise<string | undefined> {
   const row = await db
-    .selectFrom('key_values')
-    .select('value')
-    .where('key', '=', oooKey(contactId))
+    .selectFrom('contacts')
+    .select('away_until')
+    .where('id', '=', contactId)
     .executeTakeFirst();
-  return row?.value;
+  return row?.away_until ?? undefined;
 }
 
 /**

@@ -32,7 +32,6 @@ const PENDING_DRAFT: readonly OutboxState[] = [
   'sending',
   'snoozed',
 ];
-const OOO_PREFIX = 'ooo_until:';
 
 /** Where a follow-up step's base may lie (each range is (from, to]). */
 export interface FollowUpSelection {
@@ -71,15 +70,12 @@ export async function loadFollowUpFacts(db: Db, sel: FollowUpSelection): Promise
   }
   if (sel.returnDatesIn) {
     for (const row of await db
-      .selectFrom('key_values')
-      .select('key')
-      .where('key', '>=', OOO_PREFIX)
-      .where('key', '<', `${OOO_PREFIX}\uffff`)
-      .where('value', '>=', sel.returnDatesIn.from)
-      .where('value', '<=', `${sel.returnDatesIn.to}\uffff`)
+      .selectFrom('contacts')
+      .select('id')
+      .where('away_until', '>=', sel.returnDatesIn.from)
+      .where('away_until', '<=', `${sel.returnDatesIn.to}\uffff`)
       .execute()) {
-      const id = Number(row.key.slice(OOO_PREFIX.length));
-      if (Number.isInteger(id)) waitingIds.add(id);
+      waitingIds.add(row.id);
     }
   }
   const waiting = await inChunks([...waitingIds], (chunk) =>
@@ -179,20 +175,17 @@ async function lastHumanReplies(db: Db, ids: readonly number[]): Promise<Map<num
   return new Map(rows.map((r) => [r.contact_id as number, r.date]));
 }
 
-/** Out-of-office return dates the inbox keeps as `ooo_until:<contactId>`. */
+/** Out-of-office return dates the inbox read from auto-replies (contacts.away_until). */
 async function outOfOfficeDates(db: Db, ids: readonly number[]): Promise<Map<number, string>> {
   const rows = await inChunks(ids, (chunk) =>
     db
-      .selectFrom('key_values')
-      .select(['key', 'value'])
-      .where(
-        'key',
-        'in',
-        chunk.map((id) => `${OOO_PREFIX}${id}`),
-      )
+      .selectFrom('contacts')
+      .select(['id', 'away_until'])
+      .where('id', 'in', chunk)
+      .where('away_until', 'is not', null)
       .execute(),
   );
-  return new Map(rows.map((r) => [Number(r.key.slice(OOO_PREFIX.length)), r.value]));
+  return new Map(rows.map((r) => [r.id, r.away_until as string]));
 }
 
 interface DraftRow {

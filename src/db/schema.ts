@@ -23,6 +23,8 @@ export interface ContactTable {
   time_zone: string | null;
   /** Where time_zone came from: owner, invite, text or header (strongest first). */
   time_zone_source: string | null;
+  /** Back from out-of-office on this date (`YYYY-MM-DD`, from their auto-reply), null if never away. */
+  away_until: string | null;
   created_at: string;
   updated_at: string;
 }

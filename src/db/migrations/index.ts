@@ -10,6 +10,7 @@ import * as vcalendarInvitations from './2026-12-06-vcalendar-invitations.js';
 import * as quarantineSender from './2026-12-06-x-quarantine-sender.js';
 import * as importCreated from './2026-12-06-y-import-created.js';
 import * as numbersChanges from './2026-12-06-y-numbers-changes.js';
+import * as awayUntil from './2026-12-07-a-away-until.js';
 
 /**
  * Static list, not a directory scan, so migrations work the same from
@@ -27,4 +28,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-06-x-quarantine-sender': quarantineSender,
   '2026-12-06-y-import-created': importCreated,
   '2026-12-06-y-numbers-changes': numbersChanges,
+  '2026-12-07-a-away-until': awayUntil,
 };
