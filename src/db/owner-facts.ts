@@ -1,3 +1,4 @@
+import { referrerToSet } from '../pipeline/referral-rule.js';
 import { createContact, findContactByEmail } from './contacts.js';
 import type { Db } from './database.js';
 
@@ -46,10 +47,14 @@ export async function recordReferral(
 ): Promise<ReferralOutcome> {
   const known = await findContactByEmail(db, person.address);
   if (known) {
-    if (known.referred_by_id === null && referrerId !== null && known.id !== referrerId) {
+    const referrer = referrerToSet(
+      { id: known.id, referredById: known.referred_by_id },
+      referrerId,
+    );
+    if (referrer !== null) {
       await db
         .updateTable('contacts')
-        .set({ referred_by_id: referrerId, updated_at: when.now })
+        .set({ referred_by_id: referrer, updated_at: when.now })
         .where('id', '=', known.id)
         .execute();
     }

@@ -196,3 +196,37 @@ function agreeWithoutTime(facts: MeetingFacts, theirs: readonly OpenProposal[]):
     return { kind: 'none', reason: 'the agreement names none of several proposed times' };
   return confirm(facts, latest);
 }
+
+/**
+ * How a meeting is held, read from its place: no place or a link is a
+ * video call, something that reads as a phone number is a call, anything
+ * else is a place to meet in person.
+ */
+export function meetingMode(place: string | null): 'video' | 'phone' | 'in_person' {
+  if (!place) return 'video';
+  if (/https?:\/\//i.test(place)) return 'video';
+  if (/^[+\d(][\d ().-]{6,}$/.test(place.trim())) return 'phone';
+  return 'in_person';
+}
+
+/** A meeting as the cancel rule sees it. */
+export interface MeetingState {
+  readonly status: 'proposed' | 'confirmed' | 'cancelled' | 'done';
+  /** ISO instant. */
+  readonly end: string;
+}
+
+/**
+ * Whether cancelling a meeting moves the contact back to replied: only when
+ * none of their other meetings is still proposed or confirmed and not yet
+ * over at `at`. A contact with a second meeting ahead is still scheduled.
+ * The same rule for a calendar CANCEL by mail, the web page and the API;
+ * `others` are the contact's meetings after the cancel, the cancelled one
+ * included or not (a cancelled meeting never counts).
+ */
+export function cancelMovesBack(others: readonly MeetingState[], at: string): boolean {
+  const now = Date.parse(at);
+  return !others.some(
+    (m) => (m.status === 'proposed' || m.status === 'confirmed') && Date.parse(m.end) >= now,
+  );
+}
