@@ -1,5 +1,5 @@
 import { DateTime, IANAZone } from 'luxon';
-import { applyStageEvent, findContactById, normalizeLinkedinUrl } from '../db/contacts.js';
+import { applyStageEvent, findContactById } from '../db/contacts.js';
 import type { Db } from '../db/database.js';
 import type { Meeting } from '../db/schema.js';
 import { type UnheldMeeting, unheldMeetings } from '../db/unheld-meetings.js';
@@ -19,6 +19,7 @@ import type { TransitionResult } from '../pipeline/transitions.js';
 import { checkWallTime, type WallReading, type WallTimeCheck } from '../pipeline/wall-time.js';
 import { isIanaZone } from '../pipeline/zone-guess.js';
 import { zoneAbbreviation } from '../zone-abbreviation.js';
+import { FIELD_LIMITS, limitedText, linkedinUrlField } from './field-limits.js';
 
 /**
  * What a page form and the JSON API both do: one function per owner action,
@@ -69,7 +70,7 @@ export async function moveContact(
   if (presumes && meeting && !options.meetingConfirmed) {
     throw new MeetingNotHeldError(to, meeting, contact.name ?? `contact #${id}`);
   }
-  const why = (reason?.trim() || 'no reason given').slice(0, 200);
+  const why = (reason?.trim() || 'no reason given').slice(0, FIELD_LIMITS.moveReason);
   return applyStageEvent(
     db,
     id,
@@ -95,10 +96,7 @@ export interface DetailsFields {
 }
 
 function cleanText(value: string | null | undefined, max: number, what: string): string | null {
-  const text = (value ?? '').trim();
-  if (text.length > max)
-    throw new BadInputError(`${what} is too long (at most ${max} characters).`);
-  return text === '' ? null : text;
+  return limitedText((value ?? '').trim(), max, what);
 }
 
 /** The typed zone: undefined when the form had no such field, null when emptied. */
@@ -106,7 +104,7 @@ function contactZoneField(value: string | null | undefined): string | null | und
   if (value === undefined) return undefined;
   const zone = (value ?? '').trim();
   if (zone === '') return null;
-  if (zone.length > 64 || !isIanaZone(zone)) {
+  if (zone.length > FIELD_LIMITS.zone || !isIanaZone(zone)) {
     throw new BadInputError(
       `"${zone.slice(0, 64)}" is not a time zone name: use one like Europe/Berlin or America/Los_Angeles.`,
     );
@@ -122,10 +120,7 @@ export async function saveDetails(
   now: Date,
 ): Promise<void> {
   await requireContact(db, id);
-  const linkedin = cleanText(fields.linkedinUrl, 500, 'The LinkedIn URL');
-  if (linkedin !== null && !/^https?:\/\/([a-z0-9-]+\.)*linkedin\.com\//i.test(linkedin)) {
-    throw new BadInputError('The LinkedIn URL must look like https://www.linkedin.com/in/…');
-  }
+  const linkedinUrl = linkedinUrlField(fields.linkedinUrl);
   const cadenceRaw = fields.cadenceDays;
   let cadenceDays: number | null = null;
   if (cadenceRaw !== null && cadenceRaw !== undefined && String(cadenceRaw).trim() !== '') {
@@ -135,10 +130,10 @@ export async function saveDetails(
     }
   }
   const input: ContactDetailsInput = {
-    name: cleanText(fields.name, 200, 'The name'),
-    company: cleanText(fields.company, 200, 'The company'),
-    title: cleanText(fields.title, 200, 'The title'),
-    linkedinUrl: linkedin === null ? null : normalizeLinkedinUrl(linkedin),
+    name: cleanText(fields.name, FIELD_LIMITS.name, 'The name'),
+    company: cleanText(fields.company, FIELD_LIMITS.company, 'The company'),
+    title: cleanText(fields.title, FIELD_LIMITS.title, 'The title'),
+    linkedinUrl,
     cadenceDays,
     timeZone: contactZoneField(fields.timeZone),
   };
@@ -260,7 +255,7 @@ export function parseMeeting(
     endsAt: start.plus({ minutes }).toUTC().toISO()!,
     timeZone: zone.name,
     mode,
-    location: cleanText(fields.location, 500, 'The place'),
+    location: cleanText(fields.location, FIELD_LIMITS.place, 'The place'),
   };
 }
 

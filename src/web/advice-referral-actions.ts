@@ -7,6 +7,7 @@ import { BadInputError, KithError } from '../errors.js';
 import { isValidEmail } from '../exchange/imported-person.js';
 import { readKeyedLines } from '../pipeline/owner-commands.js';
 import { resolveContactRef, setReferrer } from './contact-actions.js';
+import { FIELD_LIMITS, limitedText } from './field-limits.js';
 
 /**
  * Advice and referrals by hand, and a web note read like the owner's mail:
@@ -14,8 +15,6 @@ import { resolveContactRef, setReferrer } from './contact-actions.js';
  * reply to kith makes. Every refusal is a BadInputError to show beside
  * what was typed.
  */
-
-const ADVICE_MAX = 5000;
 
 async function requireContact(db: Db, id: number) {
   const contact = await findContactById(db, id);
@@ -26,8 +25,7 @@ async function requireContact(db: Db, id: number) {
 function cleanAdvice(body: string | undefined): string {
   const text = (body ?? '').replace(/\r\n?/g, '\n').trim();
   if (text === '') throw new BadInputError('The advice is empty.');
-  if (text.length > ADVICE_MAX)
-    throw new BadInputError(`The advice is too long (at most ${ADVICE_MAX} characters).`);
+  limitedText(text, FIELD_LIMITS.advice, 'The advice');
   return text;
 }
 
@@ -53,8 +51,7 @@ export async function addNoteByHand(
   await requireContact(db, id);
   const text = body.replace(/\r\n?/g, '\n').trim();
   if (text === '') throw new BadInputError('The note is empty.');
-  if (text.length > 20_000)
-    throw new BadInputError('The note is too long (at most 20,000 characters).');
+  limitedText(text, FIELD_LIMITS.note, 'The note');
   const read = readKeyedLines(text);
   if (read.problems.length > 0) {
     throw new BadInputError(
@@ -160,7 +157,7 @@ export async function addReferralByHand(
   }
   if (name === '' && rawAddress === '')
     throw new BadInputError('Pick a contact, or give the new person’s name.');
-  if (name.length > 200) throw new BadInputError('The name is too long (at most 200 characters).');
+  limitedText(name, FIELD_LIMITS.name, 'The name');
   const at = now.toISOString();
   if (rawAddress === '') {
     const created = await createContact(

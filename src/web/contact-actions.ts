@@ -12,7 +12,6 @@ import {
   findContactById,
   findContactByLinkedin,
   normalizeAddress,
-  normalizeLinkedinUrl,
   recordInHistory,
   tidyName,
 } from '../db/contacts.js';
@@ -20,6 +19,7 @@ import type { Db } from '../db/database.js';
 import { addNote } from '../db/web-queries.js';
 import { BadInputError, KithError } from '../errors.js';
 import { isValidEmail, splitEmailList } from '../exchange/imported-person.js';
+import { FIELD_LIMITS, limitedText, linkedinUrlField } from './field-limits.js';
 
 /**
  * The owner's hand edits of people — add, addresses, who referred them,
@@ -48,9 +48,7 @@ async function requireContact(db: Db, id: number) {
 }
 
 function text(value: string | null | undefined, max: number, what: string): string | null {
-  const t = tidyName(value ?? '');
-  if (t.length > max) throw new BadInputError(`${what} is too long (at most ${max} characters).`);
-  return t === '' ? null : t;
+  return limitedText(tidyName(value ?? ''), max, what);
 }
 
 function whoHas(contact: { id: number; name: string | null }): string {
@@ -60,7 +58,7 @@ function whoHas(contact: { id: number; name: string | null }): string {
 /** A typed address checked and in canonical form. */
 function checkedAddress(raw: string): string {
   const address = raw.trim();
-  if (!isValidEmail(address))
+  if (address.length > FIELD_LIMITS.address || !isValidEmail(address))
     throw new BadInputError(`"${address.slice(0, 100)}" is not a mail address.`);
   return normalizeAddress(address);
 }
@@ -74,17 +72,9 @@ async function freeAddress(db: Db, address: string, self?: number): Promise<void
   );
 }
 
-function checkedLinkedin(raw: string | null | undefined): string | null {
-  const url = text(raw, 500, 'The LinkedIn URL');
-  if (url === null) return null;
-  if (!/^(https?:\/\/)?([a-z0-9-]+\.)*linkedin\.com\//i.test(url))
-    throw new BadInputError('The LinkedIn URL must look like https://www.linkedin.com/in/…');
-  return normalizeLinkedinUrl(url.startsWith('http') ? url : `https://${url}`);
-}
-
 /** Finds the contact a "referred by" field names: `#12`, an address or an exact name. */
 export async function resolveContactRef(db: Db, raw: string): Promise<number> {
-  const typed = raw.trim();
+  const typed = limitedText(raw.trim(), FIELD_LIMITS.contactRef, 'The contact named') ?? '';
   const byId = /^#?([1-9][0-9]{0,15})$/.exec(typed);
   if (byId) {
     const contact = await findContactById(db, Number(byId[1]));
@@ -121,19 +111,18 @@ export async function addContactByHand(
   fields: NewContactFields,
   now: Date,
 ): Promise<number> {
-  const name = text(fields.name, 200, 'The name');
-  const company = text(fields.company, 200, 'The company');
-  const title = text(fields.title, 200, 'The title');
-  const linkedinUrl = checkedLinkedin(fields.linkedinUrl);
-  const how = (fields.how ?? '').trim();
-  if (how.length > 2000)
-    throw new BadInputError('"How you know them" is too long (at most 2,000 characters).');
+  const name = text(fields.name, FIELD_LIMITS.name, 'The name');
+  const company = text(fields.company, FIELD_LIMITS.company, 'The company');
+  const title = text(fields.title, FIELD_LIMITS.title, 'The title');
+  const linkedinUrl = linkedinUrlField(fields.linkedinUrl);
+  const how = limitedText((fields.how ?? '').trim(), FIELD_LIMITS.how, '"How you know them"') ?? '';
   const typed =
     typeof fields.addresses === 'string'
       ? splitEmailList(fields.addresses.replace(/\s+/g, ','))
       : [...(fields.addresses ?? [])];
   const emails = [...new Set(typed.map(checkedAddress))];
-  if (emails.length > 20) throw new BadInputError('At most 20 addresses at once.');
+  if (emails.length > FIELD_LIMITS.addressesAtOnce)
+    throw new BadInputError(`At most ${FIELD_LIMITS.addressesAtOnce} addresses at once.`);
   if (!name && emails.length === 0 && !linkedinUrl)
     throw new BadInputError('Give at least a name, an address or a LinkedIn URL.');
   for (const address of emails) await freeAddress(db, address);
