@@ -6,6 +6,7 @@ import type {
 } from '../pipeline/schedule.js';
 import type { Stage } from '../pipeline/stages.js';
 import type { Db } from './database.js';
+import { raiseKeyValue, readKeyValue } from './key-values.js';
 import type { JobTable } from './schema.js';
 
 /**
@@ -40,26 +41,12 @@ const PLANNED_UNTIL = 'scheduler:planned_until';
 
 /** Where the last complete tick planned up to, if any tick ever completed. */
 export async function getPlannedUntil(db: Db): Promise<string | undefined> {
-  const row = await db
-    .selectFrom('key_values')
-    .select('value')
-    .where('key', '=', PLANNED_UNTIL)
-    .executeTakeFirst();
-  return row?.value;
+  return readKeyValue(db, PLANNED_UNTIL);
 }
 
 /** Moves the watermark forward to `at`; never back (a clock jumping back re-plans nothing). */
 export async function advancePlannedUntil(db: Db, at: string, updatedAt: string): Promise<void> {
-  await db
-    .insertInto('key_values')
-    .values({ key: PLANNED_UNTIL, value: at, updated_at: updatedAt })
-    .onConflict((oc) =>
-      oc
-        .column('key')
-        .doUpdateSet({ value: at, updated_at: updatedAt })
-        .where('key_values.value', '<', at),
-    )
-    .execute();
+  await raiseKeyValue(db, PLANNED_UNTIL, at, updatedAt);
 }
 
 // --- meetings -------------------------------------------------------------------

@@ -1009,27 +1009,3 @@ export async function hasActiveMeeting(db: Db, contactId: number, now: Date): Pr
     .executeTakeFirst();
   return row !== undefined;
 }
-
-/** A value from key_values, or undefined. */
-export async function readKeyValue(db: Db, key: string): Promise<string | undefined> {
-  const row = await db
-    .selectFrom('key_values')
-    .select('value')
-    .where('key', '=', key)
-    .executeTakeFirst();
-  return row?.value;
-}
-
-/** Inserts or replaces a key_values row. */
-export async function writeKeyValue(db: Db, key: string, value: string, at: string): Promise<void> {
-  await db
-    .insertInto('key_values')
-    .values({ key, value, updated_at: at })
-    .onConflict((oc) => oc.column('key').doUpdateSet({ value, updated_at: at }))
-    .execute();
-}
-
-/** Deletes a key_values row. */
-export async function deleteKeyValue(db: Db, key: string): Promise<void> {
-  await db.deleteFrom('key_values').where('key', '=', key).execute();
-}

@@ -1,7 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Db } from '../db/database.js';
-import { getValue, insertValueIfAbsent, swapValue } from '../db/outbox-queries.js';
+import {
+  deleteKeyValue,
+  insertKeyValueIfAbsent,
+  readKeyValue,
+  swapKeyValue,
+} from '../db/key-values.js';
 import { KithError } from '../errors.js';
 
 /**
@@ -94,11 +99,11 @@ export function createSenderLease(db: Db, options: LeaseOptions): SenderLease {
       for (let attempt = 0; attempt < 5; attempt++) {
         const at = now().toISOString();
         const mine = value();
-        if (await insertValueIfAbsent(db, LEASE_KEY, mine, at)) {
+        if (await insertKeyValueIfAbsent(db, LEASE_KEY, mine, at)) {
           current = mine;
           return;
         }
-        const existing = await getValue(db, LEASE_KEY);
+        const existing = await readKeyValue(db, LEASE_KEY);
         if (existing === undefined) continue;
         const holder = heldByOther(existing);
         if (holder) {
@@ -107,7 +112,7 @@ export function createSenderLease(db: Db, options: LeaseOptions): SenderLease {
             `another kith process (pid ${holder.pid} on ${holder.host}, sending since ${holder.since}) is already sending mail from ${options.dataDir}. Stop it first, or give this one its own KITH_DATA_DIR.`,
           );
         }
-        if (await swapValue(db, LEASE_KEY, existing, mine, at)) {
+        if (await swapKeyValue(db, LEASE_KEY, existing, mine, at)) {
           current = mine;
           return;
         }
@@ -122,7 +127,7 @@ export function createSenderLease(db: Db, options: LeaseOptions): SenderLease {
       const next = renewing.then(async () => {
         if (current === undefined) return false;
         const fresh = value();
-        if (await swapValue(db, LEASE_KEY, current, fresh, now().toISOString())) {
+        if (await swapKeyValue(db, LEASE_KEY, current, fresh, now().toISOString())) {
           current = fresh;
           return true;
         }
@@ -134,11 +139,7 @@ export function createSenderLease(db: Db, options: LeaseOptions): SenderLease {
     },
     async release() {
       if (current === undefined) return;
-      await db
-        .deleteFrom('key_values')
-        .where('key', '=', LEASE_KEY)
-        .where('value', '=', current)
-        .execute();
+      await deleteKeyValue(db, LEASE_KEY, current);
       current = undefined;
     },
   };

@@ -1,16 +1,14 @@
 import type { Config } from '../config.js';
 import { type Db, inTransaction } from '../db/database.js';
+import { deleteKeyValue, keysWithPrefix, writeKeyValue } from '../db/key-values.js';
 import {
   countDue,
   countOwnerMailSince,
-  deleteValue,
   dueForSending,
   findOutboxById,
-  keysWithPrefix,
   moveOutboxRow,
   OPEN_DRAFT_STATES,
   rowsInState,
-  setValue,
   snoozeOver,
 } from '../db/outbox-queries.js';
 import type { OutboxRow } from '../db/schema.js';
@@ -284,7 +282,7 @@ export function createSendLoop(options: SendLoopOptions): SendLoop {
       // Remove first: a crash between APPEND and the record below must not leave two copies.
       await box.remove('\\Drafts', row.message_id);
       await box.appendDraft(mail.rawWithBcc);
-      await setValue(db, key, 'appended', iso());
+      await writeKeyValue(db, key, 'appended', iso());
     }
     const openIds = new Set(open.map((r) => String(r.id)));
     for (const key of copied) {
@@ -292,7 +290,7 @@ export function createSendLoop(options: SendLoopOptions): SendLoop {
       if (openIds.has(id)) continue;
       const row = await findOutboxById(db, Number(id));
       if (row) await box.remove('\\Drafts', row.message_id);
-      await deleteValue(db, key);
+      await deleteKeyValue(db, key);
     }
   };
 
@@ -365,7 +363,7 @@ export function createSendLoop(options: SendLoopOptions): SendLoop {
         // if IMAP is down the copy stays recorded and the next Drafts sync removes it.
         try {
           await folders.remove('\\Drafts', row.message_id);
-          await deleteValue(db, `${DRAFT_COPY_PREFIX}${row.id}`);
+          await deleteKeyValue(db, `${DRAFT_COPY_PREFIX}${row.id}`);
         } catch (error) {
           logger.warn('could not remove the Drafts copy before sending', { outbox: row.id, error });
         }

@@ -1,6 +1,7 @@
 import ICAL from 'ical.js';
 import type { Db } from '../db/database.js';
-import { type MeetingRow, readKeyValue, writeKeyValue } from '../db/web-queries.js';
+import { readKeyValue, writeKeyValue } from '../db/key-values.js';
+import type { MeetingRow } from '../db/web-queries.js';
 import { safeEqual, type WebKeys } from './auth/keys.js';
 import { setZonedTimes, timeZoneComponents } from './feed-time-zones.js';
 

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Db } from '../../db/database.js';
-import { readKeyValue, writeKeyValue } from '../../db/web-queries.js';
+import { readKeyValue, swapKeyValue, writeKeyValue } from '../../db/key-values.js';
 import type { Logger } from '../../log.js';
 import { safeEqual, sha256Hex } from './keys.js';
 
@@ -56,13 +56,7 @@ export async function spendLoginToken(db: Db, token: string, now: Date): Promise
   if (!safeEqual(sha256Hex(token), stored.hash)) return false;
   const spent: StoredToken = { ...stored, usedAt: now.toISOString() };
   // Compare-and-set, so two logins racing with the same token cannot both win.
-  const result = await db
-    .updateTable('key_values')
-    .set({ value: JSON.stringify(spent), updated_at: now.toISOString() })
-    .where('key', '=', KEY)
-    .where('value', '=', JSON.stringify(stored))
-    .executeTakeFirst();
-  return Number(result.numUpdatedRows) === 1;
+  return swapKeyValue(db, KEY, JSON.stringify(stored), JSON.stringify(spent), now.toISOString());
 }
 
 /**

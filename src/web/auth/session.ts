@@ -1,6 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import type { Db } from '../../db/database.js';
-import { deleteKeyValue, readKeyValue, writeKeyValue } from '../../db/web-queries.js';
+import {
+  deleteKeysWithPrefixBelow,
+  deleteKeyValue,
+  readKeyValue,
+  writeKeyValue,
+} from '../../db/key-values.js';
 import { safeEqual, sha256Hex, type WebKeys } from './keys.js';
 
 /** A logged-in browser. */
@@ -65,9 +70,5 @@ export function createSessionStore(db: Db, keys: WebKeys): SessionStore {
 }
 
 async function pruneExpired(db: Db, now: Date): Promise<void> {
-  await db
-    .deleteFrom('key_values')
-    .where('key', 'like', `${KEY_PREFIX}%`)
-    .where('value', '<', now.toISOString())
-    .execute();
+  await deleteKeysWithPrefixBelow(db, KEY_PREFIX, now.toISOString());
 }
