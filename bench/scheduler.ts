@@ -3,7 +3,8 @@
  * enqueue it) against 100,000 contacts, 20,000 meetings and 200,000
  * messages in SQLite. Prints the median of ≥ 20 minute ticks (target
  * < 50 ms), the heavier ticks (17:00 and 09:00 owner time, the first tick
- * after a start), and EXPLAIN QUERY PLAN for every query the ticks ran.
+ * after a start), what the due windows save (compareDueWindows), and
+ * EXPLAIN QUERY PLAN for every query the ticks ran.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -267,6 +268,40 @@ function percentile(values: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] as number;
 }
 
+const WINDOW_PAIRS = 5;
+
+/**
+ * Due windows (docs/speed-machinery.md): a tick loads only rows whose anchor
+ * instant puts a job due in (since, now]. Without them a tick must load every
+ * row that can ever hold a job and plan it; a window reaching back to 2000
+ * does exactly that through the same loaders. Times load + plan only (the
+ * recorded-key check of every job ever due would come on top, so the
+ * windowless figure is a lower bound); runs interleaved, medians printed.
+ */
+async function compareDueWindows(db: Db, settings: TickDeps['settings'], now: string) {
+  const since = (await getPlannedUntil(db)) as string;
+  const run = async (from: string) => {
+    const t0 = performance.now();
+    const snapshot = await loadSnapshot(db, { since: from, now }, settings);
+    const due = planDueJobs(snapshot, { since: from, now }, settings);
+    const rows = Object.values(snapshot).reduce((n, v) => n + (v as unknown[]).length, 0);
+    return { ms: performance.now() - t0, rows, due: due.length };
+  };
+  const windowed: number[] = [];
+  const windowless: number[] = [];
+  let sizes = { windowed: { rows: 0, due: 0 }, windowless: { rows: 0, due: 0 } };
+  for (let i = 0; i < WINDOW_PAIRS; i += 1) {
+    const a = await run(since);
+    const b = await run('2000-01-01T00:00:00.000Z');
+    windowed.push(a.ms);
+    windowless.push(b.ms);
+    sizes = { windowed: a, windowless: b };
+  }
+  console.log(
+    `due windows, load + plan of a minute tick (${WINDOW_PAIRS} interleaved pairs): with ${median(windowed).toFixed(2)} ms (${sizes.windowed.rows} rows, ${sizes.windowed.due} due), without ${median(windowless).toFixed(1)} ms (${sizes.windowless.rows} rows, ${sizes.windowless.due} ever due), ${(median(windowless) / median(windowed)).toFixed(0)}×`,
+  );
+}
+
 async function main(): Promise<void> {
   const dir = mkdtempSync(path.join(tmpdir(), 'kith-bench-scheduler-'));
   try {
@@ -362,6 +397,7 @@ async function main(): Promise<void> {
         `a minute tick's phases: load ${(t1 - t0).toFixed(2)} ms (${sizes.join(', ')}), plan ${(t2 - t1).toFixed(2)} ms (${due.length} due), recorded-check ${(t3 - t2).toFixed(2)} ms`,
       );
     }
+    await compareDueWindows(db, deps.settings, new Date(NOW + 30_000).toISOString());
     const times: number[] = [];
     let jobs = 0;
     for (let i = 1; i <= MINUTE_TICKS; i += 1) {
