@@ -2,15 +2,20 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Config } from '../config.js';
 import { withDatabase } from '../db/open-for-command.js';
+import { dueForSending, findOutboxById } from '../db/outbox-queries.js';
 import { type WriteFailure, writeFailure } from '../db/write-errors.js';
-import { createIngester, describeOutcome } from '../inbox/ingest.js';
+import { KithError } from '../errors.js';
+import { describeOutcome } from '../inbox/ingest.js';
+import { createKith, type Kith } from '../kith.js';
 import type { Logger } from '../log.js';
 
 const IN_FLIGHT = 8;
 
 /**
  * `kith ingest <file.eml | folder>...`: feeds files through the same ingest
- * path the IMAP and Maildir sources use, one line per message. Exit 0 when
+ * path the IMAP and Maildir sources use, one line per message, then sends
+ * what they made due (an owner's "approve") with one round of the real send
+ * loop, as `kith serve` would at once. Exit 0 when
  * every file was read (a broken mail put in quarantine was read, and says
  * so), 1 when some file could not be read at all, or the database could not
  * be written (disk full, read-only…): then it stops with one line saying so.
@@ -37,7 +42,8 @@ export async function runIngestCommand(
     }
   }
   await withDatabase(config, async (db) => {
-    const ingester = createIngester({ db, config, logger });
+    const kith = await createKith(config, { logger, db, manual: true, inbox: false });
+    const { ingester } = kith;
     // A few files in flight (parsing runs ahead in a worker); lines print in file order.
     const inflight: Promise<string>[] = [];
     const flush = async () => {
@@ -80,8 +86,9 @@ export async function runIngestCommand(
         if (inflight.length >= IN_FLIGHT) await flush();
       }
       while (inflight.length > 0) await flush();
+      if (!stopped) await sendWhatIsDue(kith, out);
     } finally {
-      await ingester.close();
+      await kith.stop();
     }
   });
   if (files.length === 0 && unreadable === 0) out('no mail files found');
@@ -92,6 +99,43 @@ export async function runIngestCommand(
     return 1;
   }
   return unreadable > 0 ? 1 : 0;
+}
+
+/**
+ * One send round, with the send loop's lease: when a running `kith serve`
+ * holds it, that kith sends the mail on its next round (it polls every few
+ * seconds), so this process must not.
+ */
+async function sendWhatIsDue(kith: Kith, out: (line: string) => void): Promise<void> {
+  const at = new Date().toISOString();
+  const due = [
+    ...(await dueForSending(kith.db, at, 'contact', 1000)),
+    ...(await dueForSending(kith.db, at, 'owner', 1000)),
+  ];
+  if (due.length === 0) return;
+  try {
+    await kith.sendLoop.start();
+  } catch (error) {
+    if (!(error instanceof KithError && error.code === 'locked')) throw error;
+    out(`${due.length} mail(s) ready to send: the running kith sends them within seconds`);
+    return;
+  }
+  await kith.sendLoop.runOnce();
+  for (const before of due) {
+    const row = await findOutboxById(kith.db, before.id);
+    if (!row) continue;
+    const to = row.to_address.replace(/"/g, '');
+    const what =
+      row.audience === 'owner'
+        ? `note to you “${row.subject}”`
+        : `${row.kind.replace(/_/g, ' ')} to ${to} “${row.subject}”`;
+    if (row.state === 'sent') out(`sent: ${what}`);
+    else if (row.state === 'approved')
+      out(
+        `not sent yet: ${what}${row.last_error ? ` (${row.last_error})` : ''}; kith serve retries it`,
+      );
+    else out(`not sent: ${what} is ${row.state}${row.last_error ? ` (${row.last_error})` : ''}`);
+  }
 }
 
 function reason(error: unknown): string {
