@@ -6,11 +6,12 @@
  * Prints one JSON line: duration, peak RSS, fetch counts, messages stored.
  */
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { ImapFlow } from 'imapflow';
 import type { Config } from '../src/config.js';
 import { type Db, openDatabase } from '../src/db/database.js';
-import { createImapWatcher } from '../src/inbox/imap-watcher.js';
-import { createIngester } from '../src/inbox/ingest.js';
+import { createKith } from '../src/kith.js';
+import { kithConfig } from './kith-config.js';
 
 export interface ChildTask {
   readonly mode: 'watcher' | 'naive';
@@ -73,12 +74,28 @@ async function storedCount(db: Db): Promise<number> {
 
 async function run(task: ChildTask): Promise<ChildResult> {
   const db = openDatabase(task.dbFile);
-  const ingester = createIngester({
-    db,
-    config: task.config,
+  // kith as `serve` wires it (src/kith.ts); nothing on timers, so only the backfill runs.
+  // Its mailbox (INBOX only) and a 30-day backfill.
+  const config = kithConfig(
+    task.config,
+    {
+      KITH_BACKFILL_DAYS: '30',
+      IMAP_HOST: task.imap.host,
+      IMAP_PORT: String(task.imap.port),
+      IMAP_SECURE: 'false',
+      IMAP_USER: task.imap.user,
+      IMAP_PASS: task.imap.pass,
+      IMAP_MAILBOXES: 'INBOX',
+    },
+    path.dirname(task.dbFile),
+  );
+  const kith = await createKith(config, {
     logger: quiet,
+    db,
+    manual: true,
     ...(task.parseWorkers === undefined ? {} : { parseWorkers: task.parseWorkers }),
   });
+  const { ingester } = kith;
   let peakHeap = 0;
   let peakExternal = 0;
   let progress = () => '';
@@ -98,20 +115,8 @@ async function run(task: ChildTask): Promise<ChildResult> {
   started = performance.now();
   let counts: { headersFetched: number; bodiesFetched: number; bodyBytes: number };
   if (task.mode === 'watcher') {
-    const watcher = createImapWatcher({
-      imap: {
-        ...task.imap,
-        secure: false,
-        passCommand: undefined,
-        auth: 'password',
-        mailboxes: ['INBOX'],
-      },
-      db,
-      ingester,
-      logger: quiet,
-      backfillDays: 30,
-      maxMessageBytes: task.config.maxMessageBytes,
-    });
+    const watcher = kith.inbox;
+    if (!('caughtUp' in watcher)) throw new Error('the bench needs the IMAP watcher');
     progress = () => JSON.stringify(watcher.stats());
     await watcher.start();
     await watcher.caughtUp();
@@ -158,7 +163,7 @@ async function run(task: ChildTask): Promise<ChildResult> {
     );
   }
   const stored = await storedCount(db);
-  await ingester.close();
+  await kith.stop();
   await db.destroy();
   return { ms, peakRssMb: peakRssMb(), liveAfterMb: liveMb(), ...counts, stored };
 }

@@ -4,16 +4,11 @@ import type { DateTime } from 'luxon';
 import type { Config } from '../config.js';
 import type { Db } from '../db/database.js';
 import { importFile } from '../exchange/import.js';
-import { createIngester, type Ingester } from '../inbox/ingest.js';
+import { createKith } from '../kith.js';
 import type { Logger } from '../log.js';
 import { createEmlIndex } from '../outbox/eml-index.js';
 import { outboxFolder } from '../outbox/file-transport.js';
-import { createDraftCommandHandler } from '../outbox/inbox-port.js';
-import { createSendLoop, type SendLoop } from '../outbox/send-loop.js';
 import { makePrivateDir, PRIVATE_FILE_MODE } from '../private-files.js';
-import { createOutboxEffects } from '../scheduler/outbox-effects.js';
-import { scheduleSettings } from '../scheduler/settings.js';
-import { runTick, type TickDeps } from '../scheduler/tick.js';
 import { CAST, type CastMember, DEMO_DAYS, keyOf, referralsOf } from './cast.js';
 import { formatAddress, textMail } from './eml.js';
 import { planStories } from './stories.js';
@@ -64,29 +59,23 @@ export async function simulate(
 
   let now: DateTime = start;
   const clock = () => now.toJSDate();
-  const ingester: Ingester = createIngester({
-    db,
-    config,
+  // kith as `serve` wires it, on the simulated clock: mail goes in through its ingester,
+  // ticks and send rounds run when the story says (manual), not on timers.
+  const kith = await createKith(config, {
     logger,
-    now: clock,
+    db,
+    clock,
+    manual: true,
+    inbox: false,
     parseWorkers: 0,
-    drafts: createDraftCommandHandler({ config, logger }),
   });
-  const deps: TickDeps = {
-    db,
-    settings: scheduleSettings(config),
-    effects: createOutboxEffects({ config, logger }),
-    logger,
-    attempts: new Map(),
-  };
-  const sender: SendLoop = createSendLoop({ db, config, logger, now: clock, manual: true });
   const owner = new SimulatedOwner(config);
   let mails = 0;
   const notStored: string[] = [];
   let ticks = 0;
 
   await importProspects(db, config, start);
-  await sender.start();
+  await kith.start();
   try {
     for (let event = queue.next(); event; event = queue.next()) {
       if (event.at > end) break;
@@ -95,7 +84,7 @@ export async function simulate(
       const iso = now.toUTC().toISO() as string;
       if (event.mail !== undefined) {
         const file = await keepMailFile(config.dataDir, now, event.label, event.mail);
-        const outcome = await ingester.ingest(Buffer.from(event.mail), {
+        const outcome = await kith.ingester.ingest(Buffer.from(event.mail), {
           label: `file:${file}`,
           receivedAt: now.toJSDate(),
         });
@@ -103,16 +92,15 @@ export async function simulate(
         mails += 1;
       }
       if (event.act) await event.act(db, iso);
-      await runTick(deps, now.toJSDate());
+      await kith.scheduler.tickNow();
       ticks += 1;
       // The send loop runs moments after the tick, as in kith: what it sends falls in the next tick's window.
       now = now.plus({ seconds: 20 });
-      await sender.runOnce();
+      await kith.sendLoop.runOnce();
       for (const reply of await owner.react(db, now)) queue.push(reply);
     }
   } finally {
-    await sender.stop();
-    await ingester.close();
+    await kith.stop();
   }
   return {
     mails,

@@ -1,13 +1,13 @@
 import type { Config } from '../config.js';
 import type { Db } from '../db/database.js';
+import { createKith } from '../kith.js';
 import type { Logger } from '../log.js';
-import { createOutboxEffects } from './outbox-effects.js';
-import { scheduleSettings } from './settings.js';
-import { type JobOutcome, runTick, type TickReport } from './tick.js';
+import type { JobOutcome, TickReport } from './tick.js';
 
 /**
- * `kith tick`: one tick at `at` against the real outbox. A one-shot process
- * has no earlier tick of its own, so it re-checks the last two weeks, like
+ * `kith tick`: one tick at `at` against the real outbox, kith's own scheduler
+ * (src/kith.ts). A one-shot process has no earlier tick of its own, so it
+ * re-checks the last two weeks: it is the first tick of its scheduler, like
  * the first tick of `kith serve`.
  */
 export async function tickOnce(
@@ -16,16 +16,18 @@ export async function tickOnce(
   logger: Logger,
   at: Date,
 ): Promise<TickReport> {
-  return runTick(
-    {
-      db,
-      settings: scheduleSettings(config),
-      effects: createOutboxEffects({ config, logger }),
-      logger,
-    },
-    at,
-    { recheck: true },
-  );
+  const kith = await createKith(config, {
+    logger,
+    db,
+    clock: () => at,
+    manual: true,
+    inbox: false,
+  });
+  try {
+    return await kith.scheduler.tickNow();
+  } finally {
+    await kith.stop();
+  }
 }
 
 /** One line per job: kind, subject, what happened and why. */

@@ -1,22 +1,18 @@
 import { type Config, loadConfig, withSecret } from '../../src/config.js';
-import { type Db, databasePath, migrateToLatest, openDatabase } from '../../src/db/database.js';
-import { createImapWatcher, type ImapWatcher } from '../../src/inbox/imap-watcher.js';
-import { createIngester, type Ingester } from '../../src/inbox/ingest.js';
+import type { Db } from '../../src/db/database.js';
+import type { ImapWatcher } from '../../src/inbox/imap-watcher.js';
+import type { Ingester } from '../../src/inbox/ingest.js';
+import { createKith } from '../../src/kith.js';
 import type { Logger } from '../../src/log.js';
-import { markSentByMessageId } from '../../src/outbox/drafts.js';
-import { createDraftCommandHandler } from '../../src/outbox/inbox-port.js';
-import { createSendLoop, type SendLoop } from '../../src/outbox/send-loop.js';
-import { createOutboxEffects } from '../../src/scheduler/outbox-effects.js';
-import { createSchedulerService, type SchedulerService } from '../../src/scheduler/service.js';
-import { scheduleSettings } from '../../src/scheduler/settings.js';
-import { loadTemplatesCached } from '../../src/templates/render.js';
+import type { SendLoop } from '../../src/outbox/send-loop.js';
+import type { SchedulerService } from '../../src/scheduler/service.js';
 
 /**
- * kith wired in-process the way src/main.ts wires it (IMAP watcher → ingest
- * with the outbox's draft-command port and Sent-copy port; send loop; the
+ * kith in-process as src/kith.ts wires it for `kith serve` (IMAP watcher →
+ * ingest with the outbox's draft-command and Sent-copy ports; send loop; the
  * scheduler with the outbox effects), minus the web server, and with one
- * controlled clock: the send loop runs only through runOnce() (manual) and
- * the scheduler only through tickNow() (never started, so no node-cron).
+ * controlled clock: the send loop runs only through runOnce() and the
+ * scheduler only through tickNow() (manual: no timers, no node-cron).
  */
 
 export interface InProcessKith {
@@ -43,56 +39,27 @@ export async function composeKith(options: ComposeOptions): Promise<InProcessKit
   if (!dataDir) throw new Error('composeKith needs KITH_DATA_DIR');
   const config = withSecret(loadConfig(options.env, { cwd: dataDir }), options.secret);
   if (!config.imap) throw new Error('composeKith needs IMAP settings (the owner’s mailbox)');
-  const db = openDatabase(databasePath(config.dataDir));
-  await migrateToLatest(db);
-  const templates = loadTemplatesCached(config.templatesDir);
-
-  const sendLoop = createSendLoop({ db, config, logger, templates, now, manual: true });
-  const ingester = createIngester({
-    db,
-    config,
+  const kith = await createKith(config, {
     logger,
-    now,
-    drafts: createDraftCommandHandler({ config, logger, templates }),
-    sentCopies: {
-      seen: (trx, messageId, at) => markSentByMessageId({ db: trx, config, logger }, messageId, at),
+    clock: now,
+    manual: true,
+    // A test server restarts within a second; the journey must not wait out real backoffs.
+    imapTimings: {
+      idleRestartMs: 60_000,
+      timeoutMs: 15_000,
+      reconnect: { initialMs: 100, maxMs: 1_000 },
     },
   });
-  const watcher = createImapWatcher({
-    imap: config.imap,
-    db,
-    ingester,
-    logger,
-    backfillDays: config.backfillDays,
-    maxMessageBytes: config.maxMessageBytes,
-    idleRestartMs: 60_000,
-    timeoutMs: 15_000,
-    reconnect: { initialMs: 100, maxMs: 1_000 },
-  });
-  const scheduler = createSchedulerService({
-    db,
-    settings: scheduleSettings(config),
-    effects: createOutboxEffects({ config, logger, templates }),
-    logger,
-    now,
-    ready: () => watcher.caughtUp(),
-  });
-
-  await sendLoop.start();
-  await watcher.start();
+  const watcher = kith.inbox;
+  if (!('caughtUp' in watcher)) throw new Error('composeKith: kith did not make an IMAP watcher');
+  await kith.start();
   return {
     config,
-    db,
-    ingester,
+    db: kith.db,
+    ingester: kith.ingester,
     watcher,
-    sendLoop,
-    scheduler,
-    async stop() {
-      await scheduler.stop();
-      await watcher.stop();
-      await sendLoop.stop();
-      await ingester.close();
-      await db.destroy();
-    },
+    sendLoop: kith.sendLoop,
+    scheduler: kith.scheduler,
+    stop: () => kith.stop(),
   };
 }
