@@ -37,6 +37,7 @@ import { type Db, migrateToLatest, openDatabase } from '../src/db/database.js';
 import { createImapWatcher } from '../src/inbox/imap-watcher.js';
 import { createIngester, type Ingester, type IngestOutcome } from '../src/inbox/ingest.js';
 import { createMaildirSource } from '../src/inbox/maildir-source.js';
+import { outboxPorts } from '../src/kith.js';
 import { startDovecot } from '../test/helpers/dovecot.js';
 import type { ChildResult, ChildTask } from './ingest-child.js';
 import {
@@ -52,6 +53,7 @@ import {
   rng,
   SERVICE,
 } from './ingest-corpus.js';
+import { kithConfig } from './kith-config.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const CONTACTS = 400;
@@ -68,7 +70,7 @@ const config: Pick<Config, 'owner' | 'serviceAddress' | 'secret' | 'maxMessageBy
   };
 
 function ingesterFor(db: Db): Ingester {
-  return createIngester({ db, config, logger: quiet });
+  return createIngester({ db, config, logger: quiet, ...outboxPorts(kithConfig(config), quiet) });
 }
 
 /** A database that knows every contact and the outreach their replies answer. */

@@ -30,7 +30,9 @@ import { type Db, migrateToLatest, openDatabase } from '../src/db/database.js';
 import { createIngester, type IngesterDeps } from '../src/inbox/ingest.js';
 import { createMaildirSource } from '../src/inbox/maildir-source.js';
 import { defaultPoolSize } from '../src/inbox/parse-pool.js';
+import { outboxPorts } from '../src/kith.js';
 import { contact, corpus, OWNER, outreachMail, SERVICE } from './ingest-corpus.js';
+import { kithConfig } from './kith-config.js';
 
 const CONTACTS_FOR_BENCH = 400;
 const SEED = 42;
@@ -43,6 +45,8 @@ const config: IngesterDeps['config'] = {
   maxMessageBytes: 25 * 1024 * 1024,
   timeZone: 'Europe/Berlin',
 } satisfies Pick<Config, 'owner' | 'serviceAddress' | 'secret' | 'maxMessageBytes' | 'timeZone'>;
+// The outbox behind the ingester, as in kith; the corpus holds no owner commands, so it measures nothing extra.
+const ports = outboxPorts(kithConfig(config), quiet);
 
 interface Variant {
   readonly name: string;
@@ -61,7 +65,7 @@ const VARIANTS: readonly Variant[] = [
 async function seededDatabase(file: string): Promise<void> {
   const db = openDatabase(file);
   await migrateToLatest(db);
-  const ingester = createIngester({ db, config, logger: quiet, parseWorkers: 0 });
+  const ingester = createIngester({ db, config, logger: quiet, parseWorkers: 0, ...ports });
   for (let i = 0; i < CONTACTS_FOR_BENCH; i++) {
     await ingester.ingest(Buffer.from(outreachMail(contact(i), BASE)), {
       label: 'seed',
@@ -107,7 +111,7 @@ async function ingestRate(
   const file = path.join(work, 'kith.sqlite');
   copyFileSync(seed, file);
   const db: Db = openDatabase(file, { statementCache: variant.statementCache ?? true });
-  const ingester = createIngester({ db, config, logger: quiet, ...variant.ingester });
+  const ingester = createIngester({ db, config, logger: quiet, ...ports, ...variant.ingester });
   await ingester.ready();
   const count = readdirSync(path.join(maildir, 'new')).length;
   const source = createMaildirSource({

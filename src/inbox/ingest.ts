@@ -110,14 +110,14 @@ export interface IngesterDeps {
     Partial<Pick<Config, 'outreachMaxRecipients' | 'imap'>>;
   readonly logger: Logger;
   readonly now?: () => Date;
-  /** The outbox's handler for approve/skip/snooze/edit; without one such commands are logged. */
-  readonly drafts?: DraftCommandHandler;
+  /** The outbox's handler for approve/skip/snooze/edit (required: an owner's command read without it would be lost). */
+  readonly drafts: DraftCommandHandler;
   /** Parse worker threads; default one when a core is free, 0 parses on this thread. */
   readonly parseWorkers?: number;
   /** False commits each message alone instead of grouping neighbours (see group-writer.ts); only to measure the gain. */
   readonly groupWrites?: boolean;
   /** Told about the owner's mail whose Message-ID kith fixed for a draft (sent from Drafts, seen in Sent). */
-  readonly sentCopies?: SentCopyHandler;
+  readonly sentCopies: SentCopyHandler;
 }
 
 /** Port to the outbox: a mail it drafted was sent by other means. Runs in the ingest transaction. */
@@ -218,7 +218,7 @@ export function createIngester(deps: IngesterDeps): Ingester {
           })
         : null;
     // A forged copy must not mark a draft as sent by other means either.
-    if (deps.sentCopies && proof?.proven) {
+    if (proof?.proven) {
       await deps.sentCopies.seen(trx, id, message.date);
     }
     if (await isMessageKnown(trx, id, RETRY_PREFIXES))

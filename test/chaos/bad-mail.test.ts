@@ -4,6 +4,7 @@ import { loadConfig, withSecret } from '../../src/config.js';
 import { type Db, migrateToLatest, openDatabase } from '../../src/db/database.js';
 import { createImapWatcher } from '../../src/inbox/imap-watcher.js';
 import { createIngester, type IngestOutcome } from '../../src/inbox/ingest.js';
+import { outboxPorts } from '../../src/kith.js';
 import { createLogger } from '../../src/log.js';
 import { startDovecot } from '../helpers/dovecot.js';
 import { useTempDir } from '../helpers/temp-dir.js';
@@ -110,7 +111,7 @@ describe('bad mail', () => {
     const db = await freshDb(dir);
     const config = chaosConfig(dir);
     const logger = createLogger({ secrets: [SECRET], write: () => undefined });
-    const ingester = createIngester({ db, config, logger });
+    const ingester = createIngester({ db, config, logger, ...outboxPorts(config, logger) });
     const user = dovecot.newUser('fuzz');
     const random = rng(99);
     const mail: Buffer[] = [];
@@ -213,11 +214,8 @@ describe('bad mail', () => {
       ),
       SECRET,
     );
-    const ingester = createIngester({
-      db,
-      config,
-      logger: createLogger({ secrets: [SECRET], write: () => undefined }),
-    });
+    const logger = createLogger({ secrets: [SECRET], write: () => undefined });
+    const ingester = createIngester({ db, config, logger, ...outboxPorts(config, logger) });
     try {
       for (let k = 0; k < CONTACTS; k++) {
         const o = await ingester.ingest(outreach(k), {

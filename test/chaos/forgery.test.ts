@@ -2,9 +2,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Db } from '../../src/db/database.js';
 import { exportContacts } from '../../src/exchange/export.js';
 import { createIngester, type IngestOutcome } from '../../src/inbox/ingest.js';
+import { outboxPorts } from '../../src/kith.js';
 import { createLogger } from '../../src/log.js';
-import { approveDraft, createContactDraft, type OutboxContext } from '../../src/outbox/drafts.js';
-import { createDraftCommandHandler } from '../../src/outbox/inbox-port.js';
+import { approveDraft } from '../../src/outbox/draft-commands.js';
+import { createContactDraft, type OutboxContext } from '../../src/outbox/drafts.js';
 import { makeSignedMessageId } from '../../src/outbox/message-id.js';
 import { useTempDir } from '../helpers/temp-dir.js';
 import { OWNER, SECRET, SERVICE, seedContact, testConfig, testDb } from '../outbox/harness.js';
@@ -56,7 +57,7 @@ async function world() {
     config,
     logger,
     now: () => new Date('2026-12-02T09:31:00.000Z'),
-    drafts: createDraftCommandHandler({ config, logger }),
+    ...outboxPorts(config, logger),
     parseWorkers: 0,
   });
   return { db, ingester, lines, anaDraft, boDraft, boSent };

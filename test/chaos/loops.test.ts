@@ -1,14 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Db } from '../../src/db/database.js';
 import { createIngester } from '../../src/inbox/ingest.js';
+import { outboxPorts } from '../../src/kith.js';
 import { createLogger } from '../../src/log.js';
-import {
-  approveDraft,
-  createContactDraft,
-  type OutboxContext,
-  queueOwnerMail,
-} from '../../src/outbox/drafts.js';
-import { createDraftCommandHandler } from '../../src/outbox/inbox-port.js';
+import { approveDraft } from '../../src/outbox/draft-commands.js';
+import { createContactDraft, type OutboxContext, queueOwnerMail } from '../../src/outbox/drafts.js';
 import { createSendLoop } from '../../src/outbox/send-loop.js';
 import { useTempDir } from '../helpers/temp-dir.js';
 import {
@@ -49,7 +45,7 @@ async function setup(env: Record<string, string> = {}) {
     config,
     logger,
     now: () => clock.now,
-    drafts: createDraftCommandHandler({ config, logger }),
+    ...outboxPorts(config, logger),
     parseWorkers: 0,
   });
   cleanups.push(async () => {

@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Db } from '../../src/db/database.js';
 import { createIngester } from '../../src/inbox/ingest.js';
+import { outboxPorts } from '../../src/kith.js';
 import { createLogger } from '../../src/log.js';
-import { createDraftCommandHandler } from '../../src/outbox/inbox-port.js';
 import { useTempDir } from '../helpers/temp-dir.js';
 import { OWNER, SECRET, testConfig } from '../outbox/harness.js';
 import { testDb } from './ingest-helpers.js';
@@ -33,7 +33,7 @@ async function setup() {
     config,
     logger,
     now: () => new Date('2026-12-02T09:30:00.000Z'),
-    drafts: createDraftCommandHandler({ config, logger }),
+    ...outboxPorts(config, logger),
     parseWorkers: 0,
   });
   cleanups.push(async () => {

@@ -1,6 +1,9 @@
+import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { type Config, loadConfig } from '../../src/config.js';
 import { type Db, migrateToLatest, openDatabase } from '../../src/db/database.js';
 import { createIngester, type IngesterDeps } from '../../src/inbox/ingest.js';
+import { outboxPorts } from '../../src/kith.js';
 import { createLogger } from '../../src/log.js';
 
 /** Settings the inbox tests share: one owner, a plus-address for kith, a fixed secret. */
@@ -8,13 +11,19 @@ export const OWNER = 'owner@example.org';
 export const SERVICE = 'owner+kith@example.org';
 export const SECRET = 'test-secret-0123456789-abcdefghijklmnop';
 
-export const testConfig: IngesterDeps['config'] = {
-  owner: { emails: [OWNER], name: 'Sam Owner', intro: undefined },
-  serviceAddress: SERVICE,
-  secret: SECRET,
-  maxMessageBytes: 1024 * 1024,
-  timeZone: 'Europe/Berlin',
-};
+export const testConfig: Config = loadConfig(
+  {
+    // Never written: the inbox tests give the ingester a database of their own.
+    KITH_DATA_DIR: tmpdir(),
+    KITH_OWNER_EMAIL: OWNER,
+    KITH_OWNER_NAME: 'Sam Owner',
+    KITH_SERVICE_ADDRESS: SERVICE,
+    KITH_SECRET: SECRET,
+    KITH_MAX_MESSAGE_BYTES: String(1024 * 1024),
+    KITH_TIMEZONE: 'Europe/Berlin',
+  },
+  { cwd: tmpdir() },
+);
 
 /** A migrated SQLite file in `dir`. */
 export async function testDb(dir: string): Promise<Db> {
@@ -37,6 +46,8 @@ export function testIngester(db: Db, extra: Partial<IngesterDeps> = {}) {
       config: testConfig,
       logger,
       now: () => new Date('2026-12-01T12:00:00Z'),
+      // The real outbox behind the ingester, as in kith (src/kith.ts).
+      ...outboxPorts(testConfig, logger),
       ...extra,
     }),
     lines,

@@ -1,7 +1,7 @@
 import ICAL from 'ical.js';
 import { describe, expect, it } from 'vitest';
 import { createIngester } from '../../src/inbox/ingest.js';
-import { createDraftCommandHandler } from '../../src/outbox/inbox-port.js';
+import { outboxPorts } from '../../src/kith.js';
 import { OWNER, quietLogger, useWorld } from '../scheduler/world.js';
 import { buildMail, ics, newMessageId } from './build-mail.js';
 
@@ -24,7 +24,7 @@ async function agree() {
     config: w.config,
     logger: quietLogger,
     now: () => new Date(Date.parse(reading) + 60_000),
-    drafts: createDraftCommandHandler({ config: w.config, logger: quietLogger }),
+    ...outboxPorts(w.config, quietLogger),
   });
   const thread: string[] = [];
   const say = async (from: 'owner' | 'contact', date: string, text: string, extra = {}) => {

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Config } from '../../src/config.js';
 import type { Db } from '../../src/db/database.js';
 import { createIngester, type Ingester } from '../../src/inbox/ingest.js';
+import { outboxPorts } from '../../src/kith.js';
 import { createLogger } from '../../src/log.js';
 import { useTempDir } from '../helpers/temp-dir.js';
 import { useWorld } from '../scheduler/world.js';
@@ -27,12 +28,14 @@ const PUT_ASIDE_AT = new Date('2026-12-03T15:00:00.000Z');
 
 /** An outreach to Ana, then a 2 MB reply from her and a 2 MB mail from a stranger. */
 async function ingestBigMail(db: Db, config: Config): Promise<void> {
+  const logger = createLogger({ secrets: [], write: () => undefined });
   const ingester = createIngester({
     db,
     config: { ...config, maxMessageBytes: 1024 * 1024 },
-    logger: createLogger({ secrets: [], write: () => undefined }),
+    logger,
     now: () => PUT_ASIDE_AT,
     parseWorkers: 0,
+    ...outboxPorts(config, logger),
   });
   ingesters.push(ingester);
   const owner = config.owner.emails[0] as string;

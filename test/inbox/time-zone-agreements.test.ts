@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createIngester } from '../../src/inbox/ingest.js';
+import { outboxPorts } from '../../src/kith.js';
 import { runTick } from '../../src/scheduler/tick.js';
 import { OWNER, outboxRows, quietLogger, useWorld, type World } from '../scheduler/world.js';
 import { buildMail, ics, newMessageId } from './build-mail.js';
@@ -243,12 +244,14 @@ const CASES: readonly Case[] = [
 
 async function converse(w: World, c: Case): Promise<void> {
   let readingDate = c.mails[0]?.date ?? '';
+  const config = { ...w.config, timeZone: c.ownerZone };
   const ingester = createIngester({
     db: w.db,
-    config: { ...w.config, timeZone: c.ownerZone },
+    config,
     logger: quietLogger,
     // Each mail is read a minute after it was sent.
     now: () => new Date(Date.parse(readingDate) + 60_000),
+    ...outboxPorts(config, quietLogger),
   });
   const subject = 'Informational interview?';
   let previous = newMessageId('example.org');
@@ -327,11 +330,13 @@ describe('an invitation after an agreement by text', () => {
     const c = CASES[0] as Case;
     const w = await world({ timeZone: c.ownerZone });
     await converse(w, c);
+    const config = { ...w.config, timeZone: c.ownerZone };
     const ingester = createIngester({
       db: w.db,
-      config: { ...w.config, timeZone: c.ownerZone },
+      config,
       logger: quietLogger,
       now: () => new Date('2026-11-02T19:00:00Z'),
+      ...outboxPorts(config, quietLogger),
     });
     const body = ics({
       method: 'REQUEST',

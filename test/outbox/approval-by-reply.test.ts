@@ -3,8 +3,8 @@ import type { Db } from '../../src/db/database.js';
 import { findOutboxById } from '../../src/db/outbox-queries.js';
 import type { OutboxRow } from '../../src/db/schema.js';
 import { createIngester } from '../../src/inbox/ingest.js';
+import { outboxPorts } from '../../src/kith.js';
 import { createContactDraft, type OutboxContext } from '../../src/outbox/drafts.js';
-import { createDraftCommandHandler } from '../../src/outbox/inbox-port.js';
 import { makeSignedMessageId } from '../../src/outbox/message-id.js';
 import { useTempDir } from '../helpers/temp-dir.js';
 import { OWNER, quietLogger, SERVICE, seedContact, testConfig, testDb } from './harness.js';
@@ -38,7 +38,7 @@ async function setup() {
     config,
     logger,
     now: () => new Date('2026-12-02T09:31:00.000Z'),
-    drafts: createDraftCommandHandler({ config, logger }),
+    ...outboxPorts(config, logger),
   });
   let counter = 0;
   const draft = async (kind = 'thank_you') => {

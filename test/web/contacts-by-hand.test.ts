@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createContact } from '../../src/db/contacts.js';
 import { createIngester } from '../../src/inbox/ingest.js';
+import { outboxPorts } from '../../src/kith.js';
 import { createLogger } from '../../src/log.js';
 import { useTempDir } from '../helpers/temp-dir.js';
 import { buildMail } from '../inbox/build-mail.js';
@@ -196,6 +197,7 @@ describe('deleting a contact', () => {
       config: s.web.config,
       logger,
       now: () => s.web.clock.now,
+      ...outboxPorts(s.web.config, logger),
     });
     cleanups.push(() => ingester.close());
     const outreach = Buffer.from(

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createContact } from '../../src/db/contacts.js';
 import { createIngester } from '../../src/inbox/ingest.js';
+import { outboxPorts } from '../../src/kith.js';
 import { createLogger } from '../../src/log.js';
 import { createEmlIndex } from '../../src/outbox/eml-index.js';
 import { createSendLoop } from '../../src/outbox/send-loop.js';
@@ -39,6 +40,7 @@ async function setup(env: Record<string, string> = {}) {
     config: web.config,
     logger,
     now: () => web.clock.now,
+    ...outboxPorts(web.config, logger),
   });
   cleanups.push(async () => {
     await ingester.close();

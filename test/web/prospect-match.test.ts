@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createContact } from '../../src/db/contacts.js';
 import { createIngester } from '../../src/inbox/ingest.js';
+import { outboxPorts } from '../../src/kith.js';
 import { createLogger } from '../../src/log.js';
 import { useTempDir } from '../helpers/temp-dir.js';
 import { buildMail, newMessageId } from '../inbox/build-mail.js';
@@ -26,6 +27,7 @@ async function setup() {
     config: web.config,
     logger,
     now: () => web.clock.now,
+    ...outboxPorts(web.config, logger),
   });
   cleanups.push(async () => {
     await ingester.close();
