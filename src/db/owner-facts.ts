@@ -29,6 +29,20 @@ export async function addAdvice(
   return row.id;
 }
 
+/** Records who introduced a contact (the caller decides it may: referral-rule.ts). */
+export async function setReferrer(
+  db: Db,
+  contactId: number,
+  referrerId: number,
+  now: string,
+): Promise<void> {
+  await db
+    .updateTable('contacts')
+    .set({ referred_by_id: referrerId, updated_at: now })
+    .where('id', '=', contactId)
+    .execute();
+}
+
 export type ReferralOutcome =
   | { readonly kind: 'known'; readonly id: number }
   | { readonly kind: 'created'; readonly id: number };
@@ -51,13 +65,7 @@ export async function recordReferral(
       { id: known.id, referredById: known.referred_by_id },
       referrerId,
     );
-    if (referrer !== null) {
-      await db
-        .updateTable('contacts')
-        .set({ referred_by_id: referrer, updated_at: when.now })
-        .where('id', '=', known.id)
-        .execute();
-    }
+    if (referrer !== null) await setReferrer(db, known.id, referrer, when.now);
     return { kind: 'known', id: known.id };
   }
   const created = await createContact(

@@ -54,14 +54,16 @@ import { zoneFromMail } from './zone-learning.js';
  *   draft command handed to the outbox, which says what it did.
  *
  * Where an out-of-office is detected and what it changes: auto-reply.ts
- * tells an automatic reply by its headers and wording, and the adapter
- * reads its return date (src/inbox/ooo-return-date.ts) into the classify
- * context; classify() returns `auto_reply` with that date; here it becomes
- * an `away_until` effect, which apply-inbound.ts stores for the contact
- * (a later date wins); the scheduler reads it
- * (src/db/scheduler-contact-queries.ts) and src/pipeline/schedule-contacts.ts
- * postpones the contact's follow-up until after it. Nothing else changes:
- * no stage move, and an auto-reply never passes for a human reply.
+ * tells an automatic reply by its headers and wording (classify.ts checks it
+ * after bounces and calendar objects, before any owner or contact rule), and
+ * the adapter reads its return date (src/inbox/ooo-return-date.ts) into the
+ * classify context; classify() returns `auto_reply` with that date; here it
+ * becomes an `away_until` effect, which src/inbox/apply-inbound.ts stores as
+ * contacts.away_until (setOooReturnDate in src/db/inbox-queries.ts: a later
+ * date wins); the scheduler loads it (src/db/scheduler-contact-queries.ts)
+ * and src/pipeline/schedule-contacts.ts plans the contact's next follow-up
+ * no earlier than that day. Nothing else changes: no stage move, and an
+ * auto-reply never passes for a human reply.
  */
 
 export interface InboundDecisionInput {
