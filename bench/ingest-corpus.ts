@@ -272,7 +272,7 @@ export function contactMail(
 }
 
 /** Mail that concerns nobody kith knows: newsletters, notifications, a stranger's attachment. */
-export function unrelatedMail(n: number, r: () => number, base: Date): string {
+function unrelatedMail(n: number, r: () => number, base: Date): string {
   const common = {
     From: `Weekly News <news${n % 40}@newsletter.example>`,
     To: OWNER,

@@ -377,7 +377,7 @@ export const SETTINGS = [
   }),
 ] as const satisfies readonly SettingSpec[];
 
-export type SettingName = (typeof SETTINGS)[number]['name'];
+type SettingName = (typeof SETTINGS)[number]['name'];
 
 export interface ImapConfig {
   readonly host: string;

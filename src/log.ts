@@ -31,7 +31,7 @@ const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
  * otherwise start a forged line of kith's log; other control characters
  * could rewrite the terminal showing it. Each becomes a visible escape.
  */
-export function escapeControl(text: string): string {
+function escapeControl(text: string): string {
   return text.replace(CONTROL, (ch) => {
     if (ch === '\n') return '\\n';
     if (ch === '\r') return '\\r';

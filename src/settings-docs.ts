@@ -21,7 +21,7 @@ export function renderEnvExample(): string {
 }
 
 /** The README's settings table, generated from the same schema. */
-export function renderSettingsTable(): string {
+function renderSettingsTable(): string {
   const rows = SETTINGS.map(
     (s) =>
       `| \`${s.name}\` | ${s.default === undefined ? '—' : `\`${s.default}\``} | ${s.description.replace(/\|/g, '\\|')} |`,
@@ -29,8 +29,8 @@ export function renderSettingsTable(): string {
   return ['| Setting | Default | Meaning |', '| --- | --- | --- |', ...rows].join('\n');
 }
 
-export const TABLE_START = '<!-- settings:start -->';
-export const TABLE_END = '<!-- settings:end -->';
+const TABLE_START = '<!-- settings:start -->';
+const TABLE_END = '<!-- settings:end -->';
 
 /** Replaces the table between the markers in a README. */
 export function withSettingsTable(readme: string): string {

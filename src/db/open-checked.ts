@@ -30,7 +30,7 @@ export async function openCheckedDatabase(dataDir: string): Promise<Db> {
 }
 
 /** 'ok', or SQLite's first finding (one line). */
-export async function quickCheck(db: Db): Promise<string> {
+async function quickCheck(db: Db): Promise<string> {
   const rows = await sql<{ quick_check: string }>`pragma quick_check`.execute(db);
   const findings = rows.rows.map((r) => r.quick_check);
   if (findings.length === 1 && findings[0] === 'ok') return 'ok';

@@ -233,19 +233,14 @@ export interface Database {
 }
 
 export type Contact = Selectable<ContactTable>;
-export type NewContact = Insertable<ContactTable>;
 export type ContactUpdate = Updateable<ContactTable>;
 export type ContactEmail = Selectable<ContactEmailTable>;
-export type Thread = Selectable<ThreadTable>;
 export type Message = Selectable<MessageTable>;
-export type NewMessage = Insertable<MessageTable>;
 export type Meeting = Selectable<MeetingTable>;
-export type NewMeeting = Insertable<MeetingTable>;
 export type Note = Selectable<NoteTable>;
 export type Advice = Selectable<AdviceTable>;
 export type OutboxRow = Selectable<OutboxTable>;
 export type NewOutboxRow = Insertable<OutboxTable>;
 export type Job = Selectable<JobTable>;
 export type StageHistoryRow = Selectable<StageHistoryTable>;
-export type SyncState = Selectable<SyncStateTable>;
 export type QuarantineRow = Selectable<QuarantineTable>;

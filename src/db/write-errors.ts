@@ -8,7 +8,7 @@ import { KithError } from '../errors.js';
  * it stops, says why, and tries again later.
  */
 
-export type WriteFailureCause = 'disk full' | 'read-only' | 'corrupt' | 'I/O error';
+type WriteFailureCause = 'disk full' | 'read-only' | 'corrupt' | 'I/O error';
 
 export interface WriteFailure {
   readonly cause: WriteFailureCause;

@@ -6,7 +6,7 @@ import type { QuoteStyle } from './eml.js';
  * outreach day counted from the start of the simulated months.
  */
 
-export type Story =
+type Story =
   | 'keeping_in_touch'
   | 'thanked'
   | 'met'

@@ -14,7 +14,7 @@ export interface Person {
 
 export type QuoteStyle = 'gmail' | 'outlook' | 'apple' | 'gmail-de' | 'none';
 
-export interface QuotedMail {
+interface QuotedMail {
   readonly from: Person;
   readonly at: string;
   readonly text: string;

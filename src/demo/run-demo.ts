@@ -18,14 +18,14 @@ import { OWNER, SERVICE, ZONE } from './story-mail.js';
 
 const MARKER = '.kith-demo';
 
-export class DemoDirError extends KithError {
+class DemoDirError extends KithError {
   constructor(message: string) {
     super('bad_input', message);
   }
 }
 
 /** The demo's fixed settings; nothing from the user's environment. */
-export function demoConfig(dataDir: string, port: number): Config {
+function demoConfig(dataDir: string, port: number): Config {
   return ensureSecret(
     loadConfig(
       {
@@ -44,7 +44,7 @@ export function demoConfig(dataDir: string, port: number): Config {
 }
 
 /** Empties `dir` when it is an earlier demo (or absent, or empty); refuses anything else. */
-export function prepareDemoDir(dir: string): 'fresh' | 'reset' {
+function prepareDemoDir(dir: string): 'fresh' | 'reset' {
   if (!existsSync(dir)) {
     makePrivateDir(dir);
   } else {

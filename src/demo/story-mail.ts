@@ -37,7 +37,7 @@ export function outreachText(m: CastMember, referrer: CastMember | undefined): s
 }
 
 /** "Thursday 14 May at 2pm", the way people write a time in mail. */
-export function spokenTime(at: DateTime): string {
+function spokenTime(at: DateTime): string {
   const hour = at.hour > 12 ? `${at.hour - 12}pm` : at.hour === 12 ? '12pm' : `${at.hour}am`;
   const minutes = at.minute === 0 ? '' : `:${String(at.minute).padStart(2, '0')}`;
   return `${at.toFormat('cccc d LLLL', { locale: 'en-GB' })} at ${hour.replace(/(am|pm)$/, `${minutes}$1`)}`;

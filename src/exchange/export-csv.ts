@@ -2,7 +2,7 @@ import { stringify } from 'csv-stringify/sync';
 import type { ExportDocument } from './export-document.js';
 
 /** Columns of the CSV export; `emails` holds the live addresses joined with ";". */
-export const CSV_COLUMNS = [
+const CSV_COLUMNS = [
   'id',
   'name',
   'emails',

@@ -9,7 +9,7 @@ const MAX_OCTETS = 75;
  * Folds one content line at 75 octets without splitting a UTF-8 sequence
  * (ical.js folds by characters, which lets CJK lines run past 75 octets).
  */
-export function foldLine(line: string): string {
+function foldLine(line: string): string {
   const out: string[] = [];
   let current = '';
   let octets = 0;

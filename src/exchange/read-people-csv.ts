@@ -27,7 +27,7 @@ const HEADER_NAMES: Record<Field, readonly string[]> = {
 const headerKey = (cell: string) => cell.toLowerCase().replace(/[^\p{L}\p{N}]/gu, '');
 
 /** Column index of each field found in the header (first match wins). */
-export function mapHeader(cells: readonly string[]): Partial<Record<Field, number>> {
+function mapHeader(cells: readonly string[]): Partial<Record<Field, number>> {
   const columns: Partial<Record<Field, number>> = {};
   cells.forEach((cell, index) => {
     const key = headerKey(cell);

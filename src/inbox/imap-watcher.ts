@@ -104,7 +104,7 @@ export interface MailboxStatus {
 }
 
 /** Counters for tests and benchmarks: bodies are only downloaded when relevant. */
-export interface WatcherStats {
+interface WatcherStats {
   headersFetched: number;
   /** BODYSTRUCTUREs asked for (mail whose headers could not rule out an invite). */
   structuresFetched: number;

@@ -47,7 +47,7 @@ export interface MaildirSource extends Service {
 const IN_FLIGHT = 8;
 
 /** Pauses between tries while the database cannot be written: 1 s doubling to a minute. */
-export const WRITE_RETRY_MS = { initial: 1_000, max: 60_000 } as const;
+const WRITE_RETRY_MS = { initial: 1_000, max: 60_000 } as const;
 
 export function createMaildirSource(options: MaildirSourceOptions): MaildirSource {
   const now = options.now ?? (() => new Date());

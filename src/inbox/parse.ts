@@ -320,7 +320,7 @@ export function synthesizeMessageId(raw: Buffer): string {
  * The Date header as an instant, or null when it is unusable. Read here, not
  * from mailparser, which silently substitutes "now" for a broken date.
  */
-export function parseDateHeader(value: string): Date | null {
+function parseDateHeader(value: string): Date | null {
   const parsed = new Date(value.replace(/\([^)]*\)/g, ' ').trim());
   return Number.isNaN(parsed.getTime()) ? null : parsed;
 }

@@ -59,7 +59,7 @@ export interface ProposedTimesOptions {
   readonly durationMinutes?: number;
 }
 
-export const DEFAULT_MEETING_MINUTES = 30;
+const DEFAULT_MEETING_MINUTES = 30;
 
 const MAX_TEXT_CHARS = 10_000;
 

@@ -142,7 +142,7 @@ function toLatin(text: string): string {
 }
 
 /** Name words folded for comparison: case, script, diacritics, width, punctuation. */
-export function nameWords(name: string): string[] {
+function nameWords(name: string): string[] {
   // "й", "ё" and "ї" are letters of their own; other marks ("ί", "é") come off first.
   const own = name.toLowerCase().replace(/[йёї]/g, (ch) => TO_LATIN[ch] ?? ch);
   const plain = toLatin(own.normalize('NFKD').replace(/\p{M}/gu, ''));

@@ -21,7 +21,7 @@ export function canonicalAddress(raw: string): string {
 }
 
 /** A domain lower-cased, without a trailing dot, and in Unicode. */
-export function canonicalDomain(raw: string): string {
+function canonicalDomain(raw: string): string {
   return domainToUnicode(raw.trim().replace(/\.$/, ''));
 }
 

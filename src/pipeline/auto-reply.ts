@@ -126,7 +126,7 @@ const CHALLENGE_SUBJECT = wordPatterns([
 ]);
 
 /** A challenge/response filter asking the sender to prove they are human. */
-export function isChallenge(message: MailMessage): boolean {
+function isChallenge(message: MailMessage): boolean {
   if (CHALLENGE_SUBJECT.test(withoutSubjectPrefixes(message.subject))) return true;
   return CHALLENGE.test(ownText(message.text));
 }

@@ -22,7 +22,7 @@ export interface OwnerNoticeText {
 }
 
 /** The short phrase for a failure reason, as it reads after "your mail to Ana …". */
-export function failureWords(reason: FailureReason, server: string): string {
+function failureWords(reason: FailureReason, server: string): string {
   switch (reason) {
     case 'spam-block':
       return `was blocked as spam by ${server}'s server`;

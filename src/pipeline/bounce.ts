@@ -17,7 +17,7 @@ import { isReplySubject } from './subject-key.js';
 
 export type BounceEvidence = 'delivery-status' | 'x-failed-recipients' | 'sender-and-text';
 
-export interface FailedRecipient {
+interface FailedRecipient {
   /** Canonical (see canonicalAddress). */
   readonly address: string;
   /** Hard: the address is gone. Soft: this mail did not get through, the address is fine. */

@@ -101,7 +101,7 @@ export interface ClassifyContext {
   readonly oooReturnDate: string | null;
 }
 
-export interface BouncedRecipient {
+interface BouncedRecipient {
   readonly address: string;
   readonly contactId: number | null;
   /** Only a hard failure marks the address dead; a soft one is told to the owner. */
@@ -111,7 +111,7 @@ export interface BouncedRecipient {
   readonly diagnostic: string | null;
 }
 
-export interface OutreachRecipient {
+interface OutreachRecipient {
   readonly address: string;
   readonly name: string;
   readonly contactId: number | null;

@@ -31,7 +31,7 @@ export interface LastInvitation {
   readonly anySent: boolean;
 }
 
-export type InvitationKind = 'invitation' | 'invitation_update' | 'invitation_cancel';
+type InvitationKind = 'invitation' | 'invitation_update' | 'invitation_cancel';
 
 export interface InvitationStep {
   readonly method: 'REQUEST' | 'CANCEL';

@@ -8,7 +8,7 @@
 const DAY_MS = 86_400_000;
 
 /** A thank-you is late this many days after the meeting ended. */
-export const THANK_YOU_LATE_AFTER_DAYS = 2;
+const THANK_YOU_LATE_AFTER_DAYS = 2;
 
 /**
  * The instant the draft became late, or null when it is not (not a

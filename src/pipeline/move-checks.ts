@@ -1,7 +1,7 @@
 import type { Stage } from './stages.js';
 
 /** Stages that say the owner and the contact have met. */
-export const HAVE_MET_STAGES: readonly Stage[] = ['met', 'thanked', 'keeping_in_touch'];
+const HAVE_MET_STAGES: readonly Stage[] = ['met', 'thanked', 'keeping_in_touch'];
 
 /**
  * Whether a move by hand says a meeting took place that has not: to met (or

@@ -8,7 +8,7 @@ import { unicodeWords } from './unicode-words.js';
  * Case, quote marks, bullets and trailing punctuation do not matter.
  */
 
-export type SnoozeUntil =
+type SnoozeUntil =
   | {
       readonly kind: 'weekday' /** ISO weekday, 1 = Monday … 7 = Sunday. */;
       readonly weekday: number;
@@ -418,7 +418,7 @@ function readApprovalAnswer(
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** Snoozes of whole days end at this local hour unless the caller names another (THANK_YOU_HOUR). */
-export const SNOOZE_WAKE_HOUR = 9;
+const SNOOZE_WAKE_HOUR = 9;
 
 function localMidnightMs(localMs: number): number {
   return Math.floor(localMs / DAY_MS) * DAY_MS;

@@ -15,7 +15,7 @@ export type MailOrigin =
   | 'local';
 
 /** One `method=result ptype.property=value …` statement of an Authentication-Results header. */
-export interface AuthResult {
+interface AuthResult {
   /** Lower-case, without a version: dkim, spf, dmarc, arc, … */
   readonly method: string;
   /** Lower-case: pass, fail, none, … */

@@ -121,8 +121,3 @@ export function localDayStart(at: string, zone: string, days = 0): string {
 export function localDate(at: string, zone: string): string {
   return instant(at).setZone(zone).toISODate() as string;
 }
-
-/** Whole real hours between two instants, rounded down. */
-export function hoursBetween(from: string, to: string): number {
-  return Math.floor(instant(to).diff(instant(from), 'hours').hours);
-}

@@ -42,7 +42,7 @@ function charOf(digit: number): string {
 }
 
 /** The Unicode of one punycode label (without `xn--`); null when it is not valid punycode. */
-export function decodeLabel(input: string): string | null {
+function decodeLabel(input: string): string | null {
   const out: number[] = [];
   const delimiter = input.lastIndexOf('-');
   for (let j = 0; j < Math.max(delimiter, 0); j += 1) {
@@ -79,7 +79,7 @@ export function decodeLabel(input: string): string | null {
 }
 
 /** The punycode of one Unicode label (without `xn--`). */
-export function encodeLabel(input: string): string {
+function encodeLabel(input: string): string {
   const points = [...input].map((c) => c.codePointAt(0) as number);
   let output = points
     .filter((c) => c < 0x80)

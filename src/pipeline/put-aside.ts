@@ -30,7 +30,7 @@ export function putAsideSentence(mail: PutAsideMail, timeZone: string): string {
 }
 
 /** The stored reason without kith's internals (setting names, parser messages). */
-export function plainReason(reason: string, size: number | null): string {
+function plainReason(reason: string, size: number | null): string {
   const rest = reason.slice(reason.indexOf(':') + 1).trim();
   if (/^too large/i.test(reason)) return size ? `too large (${megabytes(size)})` : 'too large';
   if (/^unparseable/i.test(reason)) return 'kith could not read how it is put together';

@@ -15,9 +15,9 @@ import { exitReason } from './schedule-meetings.js';
 import type { Stage } from './stages.js';
 
 /** Stages that have a keep-in-touch rhythm. */
-export const KEEP_IN_TOUCH_STAGES: readonly Stage[] = ['met', 'thanked', 'keeping_in_touch'];
+const KEEP_IN_TOUCH_STAGES: readonly Stage[] = ['met', 'thanked', 'keeping_in_touch'];
 /** A referral counts as met from these stages on. */
-export const REFERRAL_MET_STAGES: readonly Stage[] = ['met', 'thanked', 'keeping_in_touch'];
+const REFERRAL_MET_STAGES: readonly Stage[] = ['met', 'thanked', 'keeping_in_touch'];
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;

@@ -55,7 +55,7 @@ export interface PendingThankYouFacts {
 }
 
 /** The follow-up drafts of the current outreach round. */
-export interface FollowUpCount {
+interface FollowUpCount {
   /** Drafts sent or skipped: each uses up one of MAX_FOLLOW_UPS. */
   readonly used: number;
   /** When the last used one was sent (or skipped). */
@@ -206,7 +206,7 @@ export type JobAction =
       readonly event: 'thank_you_sent' | 'keep_in_touch_sent';
     };
 
-export const JOB_KINDS = [
+const JOB_KINDS = [
   'prep_brief',
   'meeting_over',
   'thank_you',
@@ -220,7 +220,7 @@ export const JOB_KINDS = [
   'stage_after_send',
 ] as const;
 
-export type JobKind = (typeof JOB_KINDS)[number];
+type JobKind = (typeof JOB_KINDS)[number];
 
 /** One occurrence that is due, and whether it still makes sense. */
 export interface DueJob {

@@ -43,7 +43,7 @@ function loadWindow(clock: ScheduleClock): Window {
 }
 
 /** The meetings whose prep brief, end or thank-you time falls in the window, or changed in it. */
-export function meetingSelection(w: Window, s: ScheduleSettings): MeetingSelection {
+function meetingSelection(w: Window, s: ScheduleSettings): MeetingSelection {
   const ends = [
     meetingOverEnds(w, s.meetingOverAfterMinutes),
     thankYouEnds(w, s.timeZone, s.thankYouHour, THANK_YOU_MIN_HOURS),

@@ -25,7 +25,7 @@ import { loadSnapshot } from './snapshot.js';
  * On the very first tick, how far back missed occurrences are looked for;
  * and how far back the first tick of each process re-checks everything.
  */
-export const LOOKBACK_DAYS = 14;
+const LOOKBACK_DAYS = 14;
 /** A job whose effect throws this many times in one process is recorded as failed. */
 export const MAX_ATTEMPTS = 3;
 
@@ -42,7 +42,7 @@ export interface TickDeps {
  * done / dropped: recorded now; failed: will be retried; gave_up: recorded as
  * failed after MAX_ATTEMPTS; taken: another tick recorded it first.
  */
-export type JobResult = 'done' | 'dropped' | 'failed' | 'gave_up' | 'taken';
+type JobResult = 'done' | 'dropped' | 'failed' | 'gave_up' | 'taken';
 
 export interface JobOutcome {
   readonly job: DueJob;

@@ -8,7 +8,7 @@ import { joinList } from './helpers.js';
  * rephrase safely, with a fallback that never garbles what was typed.
  */
 
-export type AdviceShape =
+type AdviceShape =
   /** "learn dbt" → "to learn dbt" */
   | 'suggestion'
   /** "don't apply cold" → "not to apply cold" */

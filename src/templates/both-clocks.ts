@@ -9,7 +9,7 @@ import { DateTime } from 'luxon';
  */
 
 /** "Los Angeles" for America/Los_Angeles; a fixed offset stays as it is ("UTC+2"). */
-export function zoneCity(zone: string): string {
+function zoneCity(zone: string): string {
   return zone.includes('/') ? (zone.split('/').pop() as string).replace(/_/g, ' ') : zone;
 }
 

@@ -35,8 +35,6 @@ export const CONTACT_TEMPLATES = [
   'referrer_update',
 ] as const satisfies readonly TemplateName[];
 
-export type ContactTemplateName = (typeof CONTACT_TEMPLATES)[number];
-
 /** Human words for a kind, for subjects and the UI. */
 export const KIND_LABELS: Readonly<Record<TemplateName, string>> = {
   outreach: 'outreach',

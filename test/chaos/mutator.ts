@@ -21,11 +21,6 @@ export const MUTATIONS = [
 ] as const;
 export type Mutation = (typeof MUTATIONS)[number] | 'huge-header' | 'deep-nesting';
 
-export interface Mutant {
-  readonly kind: Mutation;
-  readonly raw: Buffer;
-}
-
 const CRLF = '\r\n';
 
 function pick<T>(random: () => number, items: readonly T[]): T {

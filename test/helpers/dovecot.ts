@@ -54,7 +54,7 @@ export interface DovecotOptions {
 }
 
 /** Connection settings in the shape imapflow takes. */
-export interface ImapLogin {
+interface ImapLogin {
   readonly host: string;
   readonly port: number;
   readonly secure: false;

@@ -26,7 +26,7 @@ interface Failure {
 }
 
 /** The failure kinds a template is filled with: status, the server's words, and the right verdict. */
-export const FAILURES: Readonly<Record<string, Failure>> = {
+const FAILURES: Readonly<Record<string, Failure>> = {
   user: {
     status: '5.1.1',
     smtp: '550',

@@ -151,7 +151,7 @@ export async function startSmtp(reply: DataReply = () => null): Promise<TestSmtp
   };
 }
 
-export function toReceived(session: SMTPServerSession, raw: string): ReceivedMail {
+function toReceived(session: SMTPServerSession, raw: string): ReceivedMail {
   const headerBlock = raw.split(/\r?\n\r?\n/)[0] ?? '';
   const unfolded = headerBlock.replace(/\r?\n[ \t]+/g, ' ');
   const headers = new Map<string, string>();

@@ -21,7 +21,7 @@ export const BERLIN: ScheduleSettings = {
 
 export const inZone = (timeZone: string): ScheduleSettings => ({ ...BERLIN, timeZone });
 
-export const EMPTY: ScheduleSnapshot = {
+const EMPTY: ScheduleSnapshot = {
   meetings: [],
   pendingThankYous: [],
   followUps: [],

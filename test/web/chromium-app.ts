@@ -20,7 +20,7 @@ import { PASSWORD, SECRET } from './harness.js';
  */
 
 export const WIDE = { width: 1366, height: 900 };
-export const PHONE = { width: 390, height: 844 };
+const PHONE = { width: 390, height: 844 };
 const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 
 export interface ChromiumApp {

@@ -13,7 +13,7 @@ export interface LoginGate {
   attempt(client: string, check: () => Promise<boolean>): Promise<LoginOutcome>;
 }
 
-export type LoginOutcome =
+type LoginOutcome =
   | { readonly kind: 'checked'; readonly ok: boolean; readonly waitedMs: number }
   /** Too many attempts already wait (from this address or in all); this one was not checked. */
   | { readonly kind: 'busy'; readonly retryAfterSeconds: number };

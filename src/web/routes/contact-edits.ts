@@ -26,7 +26,7 @@ import { displayName } from '../views/format.js';
 import { page } from '../views/layout.js';
 
 /** How many contacts a "pick a contact" list offers (typing narrows them in the browser). */
-export const CHOICES = 500;
+const CHOICES = 500;
 
 export async function choicesFor(deps: WebDeps): Promise<ContactChoice[]> {
   return contactChoices(deps.db, CHOICES);

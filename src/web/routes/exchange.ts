@@ -17,7 +17,7 @@ import {
 import { page } from '../views/layout.js';
 
 /** Reads the upload of an import form into kind, name and bytes. */
-export async function readImportUpload(
+async function readImportUpload(
   body: Record<string, string | File | (string | File)[]>,
 ): Promise<{ kind: ImportKind; name: string; bytes: Uint8Array }> {
   const kind = IMPORT_KINDS.find((k) => k.value === body.kind)?.value;

@@ -8,7 +8,7 @@ import { page } from '../views/layout.js';
 import { numbersBody } from '../views/numbers.js';
 
 /** People drawn in the referral tree at most. */
-export const TREE_MAX_NODES = 250;
+const TREE_MAX_NODES = 250;
 
 export type { Numbers };
 

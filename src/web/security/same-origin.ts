@@ -23,7 +23,7 @@ export function isUnsafeMethod(method: string): boolean {
  * pages) — so then Sec-Fetch-Site decides. A client that sends neither (curl,
  * a script) is not a browser being tricked; it still needs the CSRF token.
  */
-export function isCrossSiteRequest(c: Context): boolean {
+function isCrossSiteRequest(c: Context): boolean {
   const origin = c.req.header('origin');
   if (origin !== undefined && origin !== 'null') {
     try {
