@@ -1,5 +1,5 @@
 import { JOURNEY, STAGE_LABELS, type Stage } from '../pipeline/stages.js';
-import { normalizeAddress } from './contacts.js';
+import { normalizeAddress, primaryAddress } from './contacts.js';
 import { type Db, inTransaction } from './database.js';
 import type { Contact, OutboxState } from './schema.js';
 
@@ -297,18 +297,7 @@ export async function contactChoices(
 ): Promise<{ id: number; name: string | null; email: string | null }[]> {
   return db
     .selectFrom('contacts as c')
-    .select((eb) => [
-      'c.id',
-      'c.name',
-      eb
-        .selectFrom('contact_emails as e')
-        .select('e.address')
-        .whereRef('e.contact_id', '=', 'c.id')
-        .orderBy('e.is_primary', 'desc')
-        .orderBy('e.id')
-        .limit(1)
-        .as('email'),
-    ])
+    .select(['c.id', 'c.name', primaryAddress('c.id').as('email')])
     .orderBy('c.updated_at', 'desc')
     .orderBy('c.id', 'desc')
     .limit(limit)

@@ -248,3 +248,53 @@ export async function recordInHistory(
     })
     .execute();
 }
+
+/**
+ * A contact's first address (primary first, then oldest) as a subquery on
+ * `contactId` (a column such as `c.id`), for lists that show one address.
+ */
+export function primaryAddress(contactId: string) {
+  return sql<
+    string | null
+  >`(SELECT pe.address FROM contact_emails pe WHERE pe.contact_id = ${sql.ref(
+    contactId,
+  )} ORDER BY pe.is_primary DESC, pe.id LIMIT 1)`;
+}
+
+export interface ContactDetailsInput {
+  readonly name: string | null;
+  readonly company: string | null;
+  readonly title: string | null;
+  readonly linkedinUrl: string | null;
+  readonly cadenceDays: number | null;
+  /** The contact's IANA zone as the owner set it (null clears it); absent leaves it as it is. */
+  readonly timeZone?: string | null;
+}
+
+/** Saves the editable details of a contact; false when it does not exist. */
+export async function updateContactDetails(
+  db: Db,
+  id: number,
+  input: ContactDetailsInput,
+  at: string,
+): Promise<boolean> {
+  const result = await db
+    .updateTable('contacts')
+    .set({
+      name: input.name,
+      company: input.company,
+      title: input.title,
+      linkedin_url: input.linkedinUrl,
+      cadence_days: input.cadenceDays,
+      ...(input.timeZone === undefined
+        ? {}
+        : {
+            time_zone: input.timeZone,
+            time_zone_source: input.timeZone === null ? null : 'owner',
+          }),
+      updated_at: at,
+    })
+    .where('id', '=', id)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
+}

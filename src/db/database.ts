@@ -2,7 +2,7 @@ import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import type { MigrationResultSet } from 'kysely';
 import { keepPrivate, makePrivateDir, makePrivateFile } from '../private-files.js';
-import { Kysely, Migrator, SqliteDialect } from './kysely.js';
+import { Kysely, Migrator, SqliteDialect, sql } from './kysely.js';
 import { migrations } from './migrations/index.js';
 import type { Database } from './schema.js';
 
@@ -108,4 +108,18 @@ export async function migrateToLatest(db: Db): Promise<NonNullable<MigrationResu
  */
 export function inTransaction<T>(db: Db, work: (trx: Db) => Promise<T>): Promise<T> {
   return db.isTransaction ? work(db) : db.transaction().execute(work);
+}
+
+/**
+ * A value that changes whenever any connection commits a change: SQLite's
+ * data_version covers other connections (a CLI import), total_changes() this
+ * one. Lets the web UI reuse an expensive aggregate until the data moves.
+ */
+export async function changeStamp(db: Db): Promise<string> {
+  const result = await sql<{
+    v: number;
+    c: number;
+  }>`SELECT (SELECT data_version FROM pragma_data_version) AS v, total_changes() AS c`.execute(db);
+  const row = result.rows[0];
+  return `${row?.v ?? 0}:${row?.c ?? 0}`;
 }

@@ -1,13 +1,25 @@
+import type { Stage } from '../pipeline/stages.js';
 import { JOURNEY } from '../pipeline/stages.js';
 import type { Db } from './database.js';
 import { sql } from './kysely.js';
-import type { FirstArrivals } from './web-queries.js';
-import { HUMAN_REPLY_KINDS } from './web-queries.js';
 
 /**
  * The Numbers page's inputs per contact, for all contacts (ids null) or only
  * some: what numbers-state.ts keeps and refreshes contact by contact.
  */
+
+/** Inbound message kinds written by a person (not auto-replies or bounces). */
+export const HUMAN_REPLY_KINDS: readonly string[] = ['reply', 'invite', 'decline'];
+
+/** Per contact: the first time it reached each main-road stage, in JOURNEY order (null: never). */
+export type FirstArrivals = readonly (string | null)[];
+
+/** Sent and replied counts of one template, over all contacts. */
+export interface TemplateReplies {
+  readonly template: string;
+  readonly sent: number;
+  readonly replied: number;
+}
 
 const idFilter = (column: string, ids: readonly number[] | null) =>
   ids === null ? sql`1` : sql`${sql.ref(column)} IN (${sql.join(ids.map((id) => sql`${id}`))})`;
@@ -30,7 +42,11 @@ export async function loadFirstArrivalsOf(
   );
 }
 
-/** Sent and replied counts by template, per contact (the rule is loadReplyRates'). */
+/**
+ * Sent and replied counts by template, per contact: a mail sent to a contact
+ * (from the outbox, by template; or written by the owner and seen by BCC)
+ * counts as replied when a person's reply from that contact came after it.
+ */
 export type ContactReplies = ReadonlyMap<string, { sent: number; replied: number }>;
 
 export async function loadReplyCountsOf(
@@ -94,4 +110,39 @@ export async function loadNumbersChanges(
     oldest: bounds?.oldest ?? null,
     latest: bounds?.latest ?? afterSeq,
   };
+}
+
+export interface ReferralEdge {
+  readonly id: number;
+  readonly name: string | null;
+  readonly referredById: number | null;
+  readonly stage: Stage;
+}
+
+/** Everyone who referred someone or was referred (one query). */
+export async function loadReferralEdges(db: Db): Promise<ReferralEdge[]> {
+  const rows = await db
+    .selectFrom('contacts as c')
+    .select(['c.id', 'c.name', 'c.referred_by_id', 'c.stage'])
+    .where((eb) =>
+      eb.or([
+        eb('c.referred_by_id', 'is not', null),
+        eb(
+          'c.id',
+          'in',
+          eb
+            .selectFrom('contacts as r')
+            .select('r.referred_by_id')
+            .where('r.referred_by_id', 'is not', null)
+            .$narrowType<{ referred_by_id: number }>(),
+        ),
+      ]),
+    )
+    .execute();
+  return rows.map((r) => ({
+    id: r.id,
+    name: r.name,
+    referredById: r.referred_by_id,
+    stage: r.stage as Stage,
+  }));
 }

@@ -1,5 +1,6 @@
 import type { FollowUpFacts, KeepInTouchFacts } from '../pipeline/schedule.js';
 import type { Stage } from '../pipeline/stages.js';
+import { lastExchanges } from './contact-summaries.js';
 import type { Db } from './database.js';
 import {
   type InstantRange,
@@ -353,15 +354,7 @@ export async function keepInTouchFactsOf(
   );
   if (contacts.length === 0) return [];
   const live = contacts.map((c) => c.id);
-  const mail = await inChunks(live, (chunk) =>
-    db
-      .selectFrom('messages')
-      .select((eb) => ['contact_id', eb.fn.max('date').as('at')])
-      .where('contact_id', 'in', chunk)
-      .where('kind', 'not in', NOT_AN_EXCHANGE)
-      .groupBy('contact_id')
-      .execute(),
-  );
+  const lastMail = await lastExchanges(db, live);
   const meetings = await inChunks(live, (chunk) =>
     db
       .selectFrom('meetings')
@@ -382,7 +375,6 @@ export async function keepInTouchFactsOf(
         .groupBy('subject_key')
         .execute(),
   );
-  const lastMail = new Map(mail.map((r) => [r.contact_id as number, r.at]));
   const lastMeeting = new Map(meetings.map((r) => [r.contact_id, r.at]));
   const lastKeepInTouch = new Map(earlier.map((r) => [contactIdOf(r.subject_key), r.at]));
   return contacts.map((c) => ({

@@ -1,17 +1,20 @@
 import { DateTime, IANAZone } from 'luxon';
-import { applyStageEvent, findContactById } from '../db/contacts.js';
+import {
+  applyStageEvent,
+  type ContactDetailsInput,
+  findContactById,
+  updateContactDetails,
+} from '../db/contacts.js';
 import type { Db } from '../db/database.js';
 import type { Meeting } from '../db/schema.js';
 import { type UnheldMeeting, unheldMeetings } from '../db/unheld-meetings.js';
 import {
   addMeeting,
-  type ContactDetailsInput,
   cancelMeeting,
   hasActiveMeeting,
   type MeetingInput,
-  updateContactDetails,
   updateMeeting,
-} from '../db/web-queries.js';
+} from '../db/web-meeting-writes.js';
 import { BadInputError, KithError } from '../errors.js';
 import { movePresumesMeeting } from '../pipeline/move-checks.js';
 import { isStage, type Stage } from '../pipeline/stages.js';

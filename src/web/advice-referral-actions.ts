@@ -1,8 +1,8 @@
 import { addressHolder } from '../db/contact-edits.js';
 import { createContact, findContactById, normalizeAddress, tidyName } from '../db/contacts.js';
 import type { Db } from '../db/database.js';
+import { addNote } from '../db/notes.js';
 import { addAdvice, recordReferral } from '../db/owner-facts.js';
-import { addNote } from '../db/web-queries.js';
 import { BadInputError, KithError } from '../errors.js';
 import { isValidEmail } from '../exchange/imported-person.js';
 import { readKeyedLines } from '../pipeline/owner-commands.js';

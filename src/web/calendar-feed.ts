@@ -1,7 +1,7 @@
 import ICAL from 'ical.js';
 import type { Db } from '../db/database.js';
 import { readKeyValue, writeKeyValue } from '../db/key-values.js';
-import type { MeetingRow } from '../db/web-queries.js';
+import type { MeetingRow } from '../db/meeting-list-queries.js';
 import { safeEqual, type WebKeys } from './auth/keys.js';
 import { setZonedTimes, timeZoneComponents } from './feed-time-zones.js';
 

@@ -16,7 +16,7 @@ import {
   tidyName,
 } from '../db/contacts.js';
 import type { Db } from '../db/database.js';
-import { addNote } from '../db/web-queries.js';
+import { addNote } from '../db/notes.js';
 import { BadInputError, KithError } from '../errors.js';
 import { isValidEmail, splitEmailList } from '../exchange/imported-person.js';
 import { FIELD_LIMITS, limitedText, linkedinUrlField } from './field-limits.js';

@@ -1,4 +1,5 @@
-import { changeStamp, dueFacts } from '../db/web-queries.js';
+import { dueFacts } from '../db/contact-summaries.js';
+import { changeStamp } from '../db/database.js';
 import { nextStepsByContact } from '../pipeline/next-step.js';
 import { loadContactSnapshot } from '../scheduler/contact-snapshot.js';
 import { scheduleSettings } from '../scheduler/settings.js';

@@ -1,5 +1,5 @@
 import type { Context } from 'hono';
-import { countPendingDrafts } from '../db/web-queries.js';
+import { countPendingDrafts } from '../db/draft-queries.js';
 import { BadInputError, KithError } from '../errors.js';
 import type { WebDeps } from './deps.js';
 import type { AppEnv } from './env.js';

@@ -1,5 +1,5 @@
 import type { Db } from '../db/database.js';
-import { changeStamp } from '../db/web-queries.js';
+import { changeStamp } from '../db/database.js';
 
 /**
  * Reuse of computed values until the database changes (see changeStamp): an

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { applyStageEvent, createContact, findContactByEmail } from '../../src/db/contacts.js';
-import { addNote } from '../../src/db/web-queries.js';
+import { addNote } from '../../src/db/notes.js';
 import { type ImportProgress, importText } from '../../src/exchange/import.js';
 import { undoImport } from '../../src/exchange/undo-import.js';
 import { useTestDb } from './test-db.js';

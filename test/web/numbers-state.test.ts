@@ -3,7 +3,12 @@ import { describe, expect, test } from 'vitest';
 import { deleteContact, mergeContacts } from '../../src/db/contact-edits.js';
 import { applyStageEvent } from '../../src/db/contacts.js';
 import { type Db, migrateToLatest, openDatabase } from '../../src/db/database.js';
-import { loadFirstArrivals, loadReferralEdges, loadReplyRates } from '../../src/db/web-queries.js';
+import {
+  type ContactReplies,
+  loadFirstArrivalsOf,
+  loadReferralEdges,
+  loadReplyCountsOf,
+} from '../../src/db/numbers-queries.js';
 import { computeFunnel } from '../../src/web/numbers/funnel.js';
 import { numbersState } from '../../src/web/numbers/numbers-state.js';
 import { layoutReferralTree } from '../../src/web/numbers/referral-tree.js';
@@ -21,10 +26,24 @@ async function openDb(): Promise<Db> {
 /** What a recomputation from every row gives: the numbers kept per contact must always equal it. */
 async function fromScratch(db: Db) {
   return {
-    funnel: computeFunnel(await loadFirstArrivals(db)),
-    replies: await loadReplyRates(db),
+    funnel: computeFunnel([...(await loadFirstArrivalsOf(db, null)).values()]),
+    replies: replyTotals(await loadReplyCountsOf(db, null)),
     tree: layoutReferralTree(await loadReferralEdges(db), 250),
   };
+}
+
+/** Sent and replied per template over all contacts, most sent first. */
+function replyTotals(byContact: ReadonlyMap<number, ContactReplies>) {
+  const sums = new Map<string, { sent: number; replied: number }>();
+  for (const templates of byContact.values()) {
+    for (const [template, n] of templates) {
+      const sum = sums.get(template) ?? { sent: 0, replied: 0 };
+      sums.set(template, { sent: sum.sent + n.sent, replied: sum.replied + n.replied });
+    }
+  }
+  return [...sums]
+    .map(([template, n]) => ({ template, ...n }))
+    .sort((a, b) => b.sent - a.sent || (a.template < b.template ? -1 : 1));
 }
 
 let sequence = 0;

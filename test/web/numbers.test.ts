@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import type { FirstArrivals, ReferralEdge } from '../../src/db/web-queries.js';
+import type { FirstArrivals, ReferralEdge } from '../../src/db/numbers-queries.js';
 import { JOURNEY, type Stage } from '../../src/pipeline/stages.js';
 import { arrivalTimes, computeFunnel, FunnelTally, median } from '../../src/web/numbers/funnel.js';
 import { layoutReferralTree } from '../../src/web/numbers/referral-tree.js';

@@ -1,4 +1,4 @@
-import type { FirstArrivals } from '../../db/web-queries.js';
+import type { FirstArrivals } from '../../db/numbers-queries.js';
 import { JOURNEY, type Stage } from '../../pipeline/stages.js';
 
 /** The funnel's steps: the whole main road, on past the thank-you to keeping in touch. */

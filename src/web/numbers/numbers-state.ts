@@ -1,12 +1,12 @@
 import type { Db } from '../../db/database.js';
+import type { TemplateReplies } from '../../db/numbers-queries.js';
 import {
   type ContactReplies,
   loadFirstArrivalsOf,
   loadNumbersChanges,
+  loadReferralEdges,
   loadReplyCountsOf,
 } from '../../db/numbers-queries.js';
-import type { TemplateReplies } from '../../db/web-queries.js';
-import { loadReferralEdges } from '../../db/web-queries.js';
 import { type ArrivalTimes, arrivalTimes, type FunnelStep, FunnelTally } from './funnel.js';
 import { layoutReferralTree, type TreeLayout } from './referral-tree.js';
 

@@ -1,4 +1,4 @@
-import type { ReferralEdge } from '../../db/web-queries.js';
+import type { ReferralEdge } from '../../db/numbers-queries.js';
 import type { Stage } from '../../pipeline/stages.js';
 
 /** A laid-out referral tree: nodes with positions and the edges between them. */

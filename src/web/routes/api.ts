@@ -1,17 +1,12 @@
 import { type Context, Hono } from 'hono';
 import { z } from 'zod';
+import { loadBoard } from '../../db/board-queries.js';
+import { listContacts } from '../../db/contact-list-queries.js';
+import { type ContactPage, loadContactPage } from '../../db/contact-page-queries.js';
+import { loadDraft, loadPendingDrafts } from '../../db/draft-queries.js';
+import { loadMeetings, type MeetingRow } from '../../db/meeting-list-queries.js';
 import type { Meeting } from '../../db/schema.js';
-import {
-  type ContactPage,
-  listContacts,
-  loadBoard,
-  loadContactPage,
-  loadDraft,
-  loadMeetings,
-  loadPendingDrafts,
-  type MeetingInput,
-  type MeetingRow,
-} from '../../db/web-queries.js';
+import type { MeetingInput } from '../../db/web-meeting-writes.js';
 import { BadInputError, KithError } from '../../errors.js';
 import { isStage } from '../../pipeline/stages.js';
 import {

@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
+import { loadBoard } from '../../db/board-queries.js';
 import { latestManualMoves, undoManualMoves } from '../../db/move-undo.js';
-import { loadBoard } from '../../db/web-queries.js';
 import { BadInputError } from '../../errors.js';
 import { nextStepsByContact } from '../../pipeline/next-step.js';
 import { isStage, SIDE_EXITS, type Stage } from '../../pipeline/stages.js';

@@ -1,12 +1,7 @@
 import { type Context, Hono } from 'hono';
+import { isContactSort, listContactIds, listContacts } from '../../db/contact-list-queries.js';
+import { type ContactPage, loadContactPage } from '../../db/contact-page-queries.js';
 import { latestManualMoves } from '../../db/move-undo.js';
-import {
-  type ContactPage,
-  isContactSort,
-  listContactIds,
-  listContacts,
-  loadContactPage,
-} from '../../db/web-queries.js';
 import { BadInputError, KithError } from '../../errors.js';
 import { nextStepsByContact } from '../../pipeline/next-step.js';
 import { isStage } from '../../pipeline/stages.js';

@@ -1,5 +1,5 @@
 import { type Context, Hono } from 'hono';
-import { loadDraft, loadPendingDrafts } from '../../db/web-queries.js';
+import { loadDraft, loadPendingDrafts } from '../../db/draft-queries.js';
 import { KithError } from '../../errors.js';
 import type { CommandResult } from '../../outbox/drafts.js';
 import { chromeFor, formFields, idParam, redirectWith } from '../context.js';

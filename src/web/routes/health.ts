@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
+import { loadHealth } from '../../db/health.js';
 import { loadJobSubjects } from '../../db/job-subjects.js';
-import { loadHealth } from '../../db/web-queries.js';
 import type { CheckResult } from '../../doctor/check.js';
 import { runDoctor } from '../../doctor/run-doctor.js';
 import { chromeFor } from '../context.js';

@@ -1,5 +1,5 @@
 import { Hono } from 'hono';
-import { loadFeedMeetings, loadMeetings } from '../../db/web-queries.js';
+import { loadFeedMeetings, loadMeetings } from '../../db/meeting-list-queries.js';
 import type { WebKeys } from '../auth/keys.js';
 import {
   buildFeed,

@@ -1,6 +1,7 @@
+import type { PersonRef } from '../../db/contact-page-queries.js';
 import type { Advice } from '../../db/schema.js';
-import type { PersonRef } from '../../db/web-queries.js';
 import { STAGE_LABELS } from '../../pipeline/stages.js';
+import { FIELD_LIMITS } from '../field-limits.js';
 import { html, type SafeHtml } from '../html.js';
 import { type ContactChoice, contactChoiceList } from './contact-manage.js';
 import { displayName, formatDateTime } from './format.js';
@@ -29,7 +30,7 @@ function adviceItem(v: AdviceListView, a: Advice): SafeHtml {
   return html`<li class="note"><time class="muted small" datetime="${a.created_at}">${formatDateTime(a.created_at, v.timeZone)}</time>${a.source_message_id ? html` <span class="muted small">(by mail)</span>` : ''}<pre>${a.body}</pre>
 <details${typedHere ? html` open` : ''}><summary>Change or remove</summary>
 <form method="post" action="/contacts/${v.contactId}/advice/${a.id}" class="stacked">${csrfField(v.csrfToken)}<input type="hidden" name="adviceId" value="${a.id}">
-<label for="${field}">Advice</label><textarea id="${field}" name="adviceBody" rows="3" maxlength="5000" required>${typedHere ? value(v.typed, 'adviceBody') : a.body}</textarea>
+<label for="${field}">Advice</label><textarea id="${field}" name="adviceBody" rows="3" maxlength="${FIELD_LIMITS.advice}" required>${typedHere ? value(v.typed, 'adviceBody') : a.body}</textarea>
 <div class="actions"><button type="submit">Save advice</button></div></form>
 <form method="post" action="/contacts/${v.contactId}/advice/${a.id}/remove">${csrfField(v.csrfToken)}
 <div class="actions"><button type="submit" class="danger">Remove this advice</button></div></form></details></li>`;
@@ -43,7 +44,7 @@ ${
     : html`<ul class="plain-list" aria-labelledby="advice-h">${v.advice.map((a) => adviceItem(v, a))}</ul>`
 }
 <form method="post" action="/contacts/${v.contactId}/advice" class="panel">${csrfField(v.csrfToken)}
-<label for="advice-new">Add advice they gave</label><textarea id="advice-new" name="advice" rows="2" maxlength="5000" required>${value(v.typed, 'advice')}</textarea>
+<label for="advice-new">Add advice they gave</label><textarea id="advice-new" name="advice" rows="2" maxlength="${FIELD_LIMITS.advice}" required>${value(v.typed, 'advice')}</textarea>
 <div class="actions"><button type="submit">Add advice</button></div></form>`;
 }
 
@@ -72,10 +73,10 @@ ${
 }
 <details${typed ? html` open` : ''}><summary>Add someone they referred you to</summary>
 <form method="post" action="/contacts/${v.contactId}/referrals" class="stacked">${csrfField(v.csrfToken)}
-<label for="r-pick">A contact you have <span class="muted small">(type to pick)</span></label><input id="r-pick" name="referralPick" list="r-people" value="${value(t, 'referralPick')}" maxlength="300" autocomplete="off">
+<label for="r-pick">A contact you have <span class="muted small">(type to pick)</span></label><input id="r-pick" name="referralPick" list="r-people" value="${value(t, 'referralPick')}" maxlength="${FIELD_LIMITS.contactRef}" autocomplete="off">
 ${contactChoiceList('r-people', v.choices)}
 <p class="muted small">Or someone new, added as a prospect:</p>
-<label for="r-name">Name</label><input id="r-name" name="referralName" value="${value(t, 'referralName')}" maxlength="200" autocomplete="off">
-<label for="r-address">Mail address <span class="muted small">(if you have it)</span></label><input id="r-address" name="referralAddress" type="email" value="${value(t, 'referralAddress')}" maxlength="320" autocomplete="off">
+<label for="r-name">Name</label><input id="r-name" name="referralName" value="${value(t, 'referralName')}" maxlength="${FIELD_LIMITS.name}" autocomplete="off">
+<label for="r-address">Mail address <span class="muted small">(if you have it)</span></label><input id="r-address" name="referralAddress" type="email" value="${value(t, 'referralAddress')}" maxlength="${FIELD_LIMITS.address}" autocomplete="off">
 <div class="actions"><button type="submit">Add referral</button></div></form></details>`;
 }

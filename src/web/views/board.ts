@@ -1,4 +1,4 @@
-import type { BoardCard, BoardColumn } from '../../db/web-queries.js';
+import type { BoardCard, BoardColumn } from '../../db/board-queries.js';
 import type { NextStep } from '../../pipeline/next-step.js';
 import { JOURNEY, SIDE_EXITS, STAGE_LABELS, STAGES, type Stage } from '../../pipeline/stages.js';
 import { bothClocks } from '../../templates/both-clocks.js';

@@ -1,4 +1,4 @@
-import type { ContactListRow, ContactSort } from '../../db/web-queries.js';
+import type { ContactListRow, ContactSort } from '../../db/contact-list-queries.js';
 import { STAGE_LABELS, STAGES, type Stage } from '../../pipeline/stages.js';
 import { html, type SafeHtml } from '../html.js';
 import { dueLine } from './board.js';

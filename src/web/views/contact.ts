@@ -1,5 +1,5 @@
+import type { ContactPage, PersonRef, TimelineMessage } from '../../db/contact-page-queries.js';
 import type { Meeting, OutboxRow } from '../../db/schema.js';
-import type { ContactPage, PersonRef, TimelineMessage } from '../../db/web-queries.js';
 import type { NextStep } from '../../pipeline/next-step.js';
 import { STAGE_LABELS, STAGES, type Stage } from '../../pipeline/stages.js';
 import { isIanaZone } from '../../pipeline/zone-guess.js';

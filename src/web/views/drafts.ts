@@ -1,4 +1,4 @@
-import type { DraftRow } from '../../db/web-queries.js';
+import type { DraftRow } from '../../db/draft-queries.js';
 import { countPlaces, placesToFill } from '../../pipeline/draft-text.js';
 import { lateSince } from '../../pipeline/late.js';
 import { KIND_LABELS } from '../../templates/contexts.js';

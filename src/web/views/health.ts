@@ -1,5 +1,5 @@
+import type { HealthData } from '../../db/health.js';
 import type { JobSubject } from '../../db/job-subjects.js';
-import type { HealthData } from '../../db/web-queries.js';
 import type { CheckResult } from '../../doctor/check.js';
 import { putAsideSentence } from '../../pipeline/put-aside.js';
 import type { ServiceStatus } from '../../service.js';

@@ -1,4 +1,4 @@
-import type { MeetingRow } from '../../db/web-queries.js';
+import type { MeetingRow } from '../../db/meeting-list-queries.js';
 import { bothClocks } from '../../templates/both-clocks.js';
 import { html, type SafeHtml } from '../html.js';
 import { displayName, relativeDays } from './format.js';

@@ -1,4 +1,4 @@
-import type { TemplateReplies } from '../../db/web-queries.js';
+import type { TemplateReplies } from '../../db/numbers-queries.js';
 import { STAGE_LABELS, type Stage } from '../../pipeline/stages.js';
 import { KIND_LABELS } from '../../templates/contexts.js';
 import { html, type SafeHtml } from '../html.js';

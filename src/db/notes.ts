@@ -1,0 +1,22 @@
+import type { Db } from './database.js';
+
+/** Adds a note written in the web UI. */
+export async function addNote(
+  db: Db,
+  contactId: number,
+  body: string,
+  at: string,
+): Promise<number> {
+  const row = await db
+    .insertInto('notes')
+    .values({
+      contact_id: contactId,
+      meeting_id: null,
+      body,
+      source_message_id: null,
+      created_at: at,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return row.id;
+}
