@@ -11,7 +11,7 @@ export interface UpcomingJob {
   readonly dueAt: string;
 }
 
-/** What the web app needs from the rest of kith; main.ts fills it in. */
+/** What the web app needs from the rest of kith; src/kith.ts fills it in. */
 export interface WebDeps {
   readonly db: Db;
   /** Settings; `secret` must be set (it signs sessions and the calendar feed URL). */
