@@ -1,21 +1,13 @@
+import { STOPPABLE_STATES } from '../pipeline/outbox-lifecycle.js';
 import { JOURNEY, STAGE_LABELS, type Stage } from '../pipeline/stages.js';
 import { normalizeAddress, primaryAddress } from './contacts.js';
 import { type Db, inTransaction } from './database.js';
-import type { Contact, OutboxState } from './schema.js';
+import type { Contact } from './schema.js';
 
 /**
  * The owner's edits of whole contacts: addresses, delete and merge. Each
  * runs in one transaction, so a contact is never left half merged.
  */
-
-/** Undecided mail to a contact: deleting the contact skips it, so it never goes out. */
-const UNDECIDED: readonly OutboxState[] = [
-  'drafted',
-  'awaiting_approval',
-  'snoozed',
-  'approved',
-  'failed',
-];
 
 /** Which contact holds an address (canonical form), if any. */
 export async function addressHolder(db: Db, address: string): Promise<number | undefined> {
@@ -123,7 +115,7 @@ export async function previewDeletion(
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .where('contact_id', '=', contactId)
     .where('audience', '=', 'contact')
-    .where('state', 'in', [...UNDECIDED])
+    .where('state', 'in', STOPPABLE_STATES)
     .executeTakeFirstOrThrow();
   const referrals = await db
     .selectFrom('contacts')
@@ -161,6 +153,7 @@ export async function deleteContact(db: Db, contactId: number, at: string): Prom
       .set({ contact_id: null, thread_id: null, subject: '', text: '' })
       .where('contact_id', '=', contactId)
       .execute();
+    // The lifecycle's skip, for all of the contact's mail at once: none of it ever goes out.
     await trx
       .updateTable('outbox')
       .set({
@@ -171,7 +164,7 @@ export async function deleteContact(db: Db, contactId: number, at: string): Prom
       })
       .where('contact_id', '=', contactId)
       .where('audience', '=', 'contact')
-      .where('state', 'in', [...UNDECIDED])
+      .where('state', 'in', STOPPABLE_STATES)
       .execute();
     await trx
       .updateTable('outbox')

@@ -1,10 +1,8 @@
+import { OPEN_STATES } from '../pipeline/outbox-lifecycle.js';
 import { type Db, inTransaction } from './database.js';
-import type { OutboxState } from './schema.js';
 
 /** Drafts the scheduler makes because of a stage: what a move may have planned. */
 const PLANNED_KINDS = ['follow_up', 'thank_you', 'keep_in_touch', 'referrer_update'];
-/** Not yet decided by the owner: taking them back loses nothing sent. */
-const UNDECIDED: readonly OutboxState[] = ['drafted', 'awaiting_approval', 'snoozed'];
 
 /** The newest manual move of each contact, as history row ids: what an undo button names. */
 export async function latestManualMoves(db: Db, contactIds: readonly number[]): Promise<number[]> {
@@ -88,7 +86,8 @@ export async function undoManualMoves(
         .deleteFrom('outbox')
         .where('contact_id', 'in', concerned)
         .where('kind', 'in', PLANNED_KINDS)
-        .where('state', 'in', UNDECIDED)
+        // Open only: taking back what the owner has not decided loses nothing sent.
+        .where('state', 'in', OPEN_STATES)
         .where('created_at', '>=', move.at)
         .where((eb) => eb('contact_id', '=', move.contact_id).or('kind', '=', 'referrer_update'))
         .execute();

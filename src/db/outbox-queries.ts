@@ -1,5 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { sql, type Transaction } from 'kysely';
+import {
+  allowedFrom,
+  type OutboxAction,
+  outboxStep,
+  STILL_TO_SEND_STATES,
+  targetOf,
+} from '../pipeline/outbox-lifecycle.js';
 import type { Db } from './database.js';
 import type {
   Database,
@@ -13,13 +20,6 @@ import type {
 /** Queries on the `outbox` table: every mail kith sends passes through it. */
 
 type Executor = Db | Transaction<Database>;
-
-/** States from which a draft can still be approved, skipped or snoozed. */
-export const OPEN_DRAFT_STATES: readonly OutboxState[] = [
-  'drafted',
-  'awaiting_approval',
-  'snoozed',
-];
 
 export async function findOutboxById(db: Executor, id: number): Promise<OutboxRow | undefined> {
   return db.selectFrom('outbox').selectAll().where('id', '=', id).executeTakeFirst();
@@ -64,7 +64,7 @@ export async function insertOutboxRow(
     .executeTakeFirstOrThrow();
 }
 
-/** An undecided draft of this kind for this contact (and meeting), if any. */
+/** A draft of this kind for this contact (and meeting) that is still to be sent, if any. */
 export async function findOpenDraft(
   db: Executor,
   kind: string,
@@ -77,7 +77,7 @@ export async function findOpenDraft(
     .where('audience', '=', 'contact')
     .where('kind', '=', kind)
     .where('contact_id', '=', contactId)
-    .where('state', 'in', [...OPEN_DRAFT_STATES, 'approved', 'sending']);
+    .where('state', 'in', STILL_TO_SEND_STATES);
   query =
     meetingId === null
       ? query.where('meeting_id', 'is', null)
@@ -85,26 +85,34 @@ export async function findOpenDraft(
   return query.orderBy('id', 'desc').executeTakeFirst();
 }
 
+/** What moveOutboxRow did: the row moved, or why it did not (src/pipeline/outbox-lifecycle.ts). */
+export type OutboxMove =
+  | { readonly moved: true }
+  | { readonly moved: false; readonly reason: string };
+
 /**
- * Moves a row from one of `from` to a new state with `changes`, atomically:
- * false when the row was not in one of those states (someone else acted).
+ * Carries out `action` on a row with `changes`, atomically: the row moves
+ * only from a state the lifecycle table allows the action from (someone
+ * else may have acted first), and a refusal says why, in the table's words.
  */
 export async function moveOutboxRow(
   db: Executor,
   id: number,
-  from: readonly OutboxState[],
-  changes: Partial<Omit<OutboxTable, 'id' | 'message_id'>> & {
-    state: OutboxState;
-    updated_at: string;
-  },
-): Promise<boolean> {
+  action: OutboxAction,
+  changes: Partial<Omit<OutboxTable, 'id' | 'message_id' | 'state'>> & { updated_at: string },
+): Promise<OutboxMove> {
   const result = await db
     .updateTable('outbox')
-    .set(changes)
+    .set({ ...changes, state: targetOf(action) })
     .where('id', '=', id)
-    .where('state', 'in', [...from])
+    .where('state', 'in', allowedFrom(action))
     .executeTakeFirst();
-  return Number(result.numUpdatedRows) === 1;
+  if (Number(result.numUpdatedRows) === 1) return { moved: true };
+  // Refusals are rare: only then is the row read again to name its state.
+  const row = await db.selectFrom('outbox').select('state').where('id', '=', id).executeTakeFirst();
+  if (!row) return { moved: false, reason: `there is no outbox row #${id}` };
+  const step = outboxStep(row.state, action);
+  return { moved: false, reason: step.allowed ? 'it changed meanwhile' : step.reason };
 }
 
 /**
@@ -167,20 +175,6 @@ export async function rowsInState(
     .selectAll()
     .where('state', 'in', [...states])
     .orderBy('id')
-    .execute();
-}
-
-/** Drafts to a contact, newest first, for the web UI. */
-export async function listContactDrafts(
-  db: Executor,
-  states: readonly OutboxState[] = OPEN_DRAFT_STATES,
-): Promise<OutboxRow[]> {
-  return db
-    .selectFrom('outbox')
-    .selectAll()
-    .where('audience', '=', 'contact')
-    .where('state', 'in', [...states])
-    .orderBy('id', 'desc')
     .execute();
 }
 

@@ -1,3 +1,4 @@
+import { isStillToSend } from '../pipeline/outbox-lifecycle.js';
 import type { FollowUpFacts, KeepInTouchFacts } from '../pipeline/schedule.js';
 import type { Stage } from '../pipeline/stages.js';
 import { lastExchanges } from './contact-summaries.js';
@@ -24,14 +25,6 @@ const LEFT_CONTACTED: readonly Stage[] = [
   'declined',
   'bounced',
   'archived',
-];
-/** Undecided follow-ups: the next one waits for them. */
-const PENDING_DRAFT: readonly OutboxState[] = [
-  'drafted',
-  'awaiting_approval',
-  'approved',
-  'sending',
-  'snoozed',
 ];
 
 /** Where a follow-up step's base may lie (each range is (from, to]). */
@@ -225,7 +218,7 @@ function countFollowUps(drafts: readonly DraftRow[], roundStart: string) {
   const pendingDraftIds: number[] = [];
   for (const d of drafts) {
     if (d.created_at < roundStart) continue;
-    if (PENDING_DRAFT.includes(d.state)) {
+    if (isStillToSend(d.state)) {
       pendingDraftIds.push(d.id);
       continue;
     }

@@ -1,3 +1,4 @@
+import { WAITING_STATES } from '../pipeline/outbox-lifecycle.js';
 import type { PutAsideMail } from '../pipeline/put-aside.js';
 import type { Db } from './database.js';
 import { putAsideFromContacts } from './put-aside-queries.js';
@@ -266,7 +267,7 @@ export async function digestFacts(
     .innerJoin('contacts as c', 'c.id', 'o.contact_id')
     .leftJoin('meetings as m', 'm.id', 'o.meeting_id')
     .select(['c.id', 'c.name', 'o.kind', 'o.created_at', 'm.ends_at as meeting_ends_at'])
-    .where('o.state', 'in', ['drafted', 'awaiting_approval'])
+    .where('o.state', 'in', WAITING_STATES)
     .where('o.audience', '=', 'contact')
     .orderBy('o.created_at')
     .limit(LIST_LIMIT)

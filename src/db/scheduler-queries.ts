@@ -1,3 +1,4 @@
+import { WAITING_STATES } from '../pipeline/outbox-lifecycle.js';
 import type {
   MeetingFacts,
   PendingThankYouFacts,
@@ -206,7 +207,7 @@ export async function loadPendingThankYous(
     .where('kind', '=', 'thank_you')
     .where('created_at', '>', madeIn.from)
     .where('created_at', '<=', madeIn.to)
-    .where('state', 'in', ['drafted', 'awaiting_approval'])
+    .where('state', 'in', WAITING_STATES)
     .execute();
   return rows
     .filter((r) => r.contact_id !== null)

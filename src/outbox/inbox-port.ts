@@ -3,12 +3,8 @@ import type { Db } from '../db/database.js';
 import type { DraftCommandHandler, DraftCommandRequest } from '../inbox/ingest-store.js';
 import type { Logger } from '../log.js';
 import type { Templates } from '../templates/render.js';
-import {
-  applyOwnerCommand,
-  type OutboxContext,
-  type OwnerCommand,
-  queueOwnerNotice,
-} from './drafts.js';
+import { applyOwnerCommand, type OwnerCommand } from './draft-commands.js';
+import { type OutboxContext, queueOwnerNotice } from './drafts.js';
 import { draftInvitation } from './invitations.js';
 import { snoozeEnd } from './snooze-end.js';
 

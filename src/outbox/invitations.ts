@@ -2,13 +2,14 @@ import { randomUUID } from 'node:crypto';
 import ICAL from 'ical.js';
 import { DateTime } from 'luxon';
 import { findContactById } from '../db/contacts.js';
-import { liveAddressOf, moveOutboxRow, OPEN_DRAFT_STATES } from '../db/outbox-queries.js';
+import { liveAddressOf, moveOutboxRow } from '../db/outbox-queries.js';
 import type { OutboxRow } from '../db/schema.js';
 import {
   type InvitationStep,
   type LastInvitation,
   nextInvitation,
 } from '../pipeline/invitation.js';
+import { isOpen } from '../pipeline/outbox-lifecycle.js';
 import { createContactDraft, type OutboxContext } from './drafts.js';
 import { buildInvitationIcs } from './invitation-ics.js';
 import { messageIdDomain } from './mime.js';
@@ -116,9 +117,8 @@ export async function draftInvitation(
   const contact = await findContactById(db, meeting.contact_id);
   const attendee = await liveAddressOf(db, meeting.contact_id);
   if (!contact || !attendee) return null;
-  for (const old of rows.filter((r) => OPEN_DRAFT_STATES.includes(r.state))) {
-    await moveOutboxRow(db, old.id, OPEN_DRAFT_STATES, {
-      state: 'skipped',
+  for (const old of rows.filter((r) => isOpen(r.state))) {
+    await moveOutboxRow(db, old.id, 'replace', {
       send_after: null,
       last_error: 'replaced: the meeting changed before this invitation was approved',
       updated_at: at,

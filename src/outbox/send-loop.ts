@@ -1,5 +1,5 @@
 import type { Config } from '../config.js';
-import { type Db, inTransaction } from '../db/database.js';
+import type { Db } from '../db/database.js';
 import { deleteKeyValue, keysWithPrefix, writeKeyValue } from '../db/key-values.js';
 import {
   countDue,
@@ -7,32 +7,23 @@ import {
   dueForSending,
   findOutboxById,
   moveOutboxRow,
-  OPEN_DRAFT_STATES,
   rowsInState,
   snoozeOver,
 } from '../db/outbox-queries.js';
-import type { OutboxRow } from '../db/schema.js';
-import { KithError } from '../errors.js';
 import type { Logger } from '../log.js';
+import { OPEN_STATES } from '../pipeline/outbox-lifecycle.js';
 import type { Service, ServiceStatus } from '../service.js';
-import { KIND_LABELS } from '../templates/contexts.js';
 import { loadTemplatesCached, type Templates } from '../templates/render.js';
-import {
-  type OutboxContext,
-  queueOwnerMail,
-  queueOwnerNotice,
-  requestApprovalAgain,
-} from './drafts.js';
+import { requestApprovalAgain } from './draft-commands.js';
+import type { OutboxContext } from './drafts.js';
 import { createFileTransport } from './file-transport.js';
 import { createImapFolders, type ImapFolders } from './imap-folders.js';
 import { createSenderLease, type SenderLease } from './lease.js';
-import { addressesIn, buildMail } from './mime.js';
-import { recordSentOutreach } from './record-sent.js';
+import { buildMail } from './mime.js';
+import { createRowSender, DRAFT_COPY_PREFIX, type RetryPolicy } from './send-one.js';
 import { onOutboxChange } from './signal.js';
 import { createSmtpTransport } from './smtp-transport.js';
-import { type MailTransport, SendError } from './transport.js';
-import { ownerView, recipientName } from './views.js';
-import { withdrawIfAnswered } from './withdraw.js';
+import type { MailTransport } from './transport.js';
 
 /**
  * The one code path by which mail leaves kith. Each round:
@@ -45,16 +36,8 @@ import { withdrawIfAnswered } from './withdraw.js';
  *    within OWNER_MAIL_PER_HOUR (the rest waits, never dropped), a 4xx retried
  *    with backoff, a 5xx failed at once and reported to the owner.
  * A lease on the database makes sure only one kith process ever sends.
+ * Sending one row and settling one interrupted send are ./send-one.ts.
  */
-
-export interface RetryPolicy {
-  /** Attempts before a temporarily failing mail is given up (default 8). */
-  readonly maxAttempts: number;
-  /** Wait after the first failure; doubled each time (default 1 min). */
-  readonly baseMs: number;
-  /** Longest wait between attempts (default 1 h). */
-  readonly maxMs: number;
-}
 
 export interface SendLoopOptions {
   readonly db: Db;
@@ -96,12 +79,9 @@ export interface SendLoop extends Service {
   runOnce(): Promise<RoundReport>;
 }
 
-const DRAFT_COPY_PREFIX = 'outbox.imap-draft.';
 const HOUR_MS = 3_600_000;
 /** Most mails of each audience one round sends; the rest go next round. */
 const BATCH = 200;
-/** After a refused login, wait at least this long: retrying sooner cannot help. */
-const AUTH_RETRY_MS = 5 * 60_000;
 
 export function createSendLoop(options: SendLoopOptions): SendLoop {
   const { db, config, logger } = options;
@@ -143,88 +123,29 @@ export function createSendLoop(options: SendLoopOptions): SendLoop {
   const totals = { sent: 0, failed: 0, waitingForCap: 0 };
 
   const iso = () => now().toISOString();
-  const backoff = (attempts: number) =>
-    Math.min(retry.baseMs * 2 ** Math.max(0, attempts - 1), retry.maxMs);
-  const label = (row: OutboxRow) =>
-    (KIND_LABELS as Record<string, string>)[row.kind] ?? row.kind.replace(/_/g, ' ');
-
-  /** Tells the owner a contact mail failed; owner mail failing is only logged (no loops). */
-  const tellOwner = async (row: OutboxRow, error: string, uncertain: boolean) => {
-    if (row.audience !== 'contact') {
-      logger.error('mail to the owner could not be sent', { outbox: row.id, error });
-      return;
-    }
-    try {
-      const rendered = templates.render('send_failed', {
-        owner: ownerView(config),
-        mail: {
-          kindLabel: label(row),
-          to: recipientName(row.to_address),
-          address: addressesIn(row.to_address).join(', '),
-          subject: row.subject,
-        },
-        error,
-        attempts: row.attempts,
-        uncertain,
-      });
-      await queueOwnerMail(ctx, {
-        kind: 'send_failed',
-        contactId: row.contact_id,
-        meetingId: row.meeting_id,
-        subject: rendered.subject,
-        text: rendered.text,
-        at: iso(),
-      });
-    } catch (notifyError) {
-      logger.error('could not tell the owner about a failed send', {
-        outbox: row.id,
-        error: notifyError,
-      });
-    }
-  };
-
-  const markSent = async (row: OutboxRow) => {
-    const at = iso();
-    await inTransaction(db, async (trx) => {
-      // False when ingest already saw it in Sent (markSentByMessageId): fine either way.
-      await moveOutboxRow(trx, row.id, ['sending'], {
-        state: 'sent',
-        sent_at: at,
-        last_error: null,
-        updated_at: at,
-      });
-      await recordSentOutreach(trx, row, config.owner.emails[0] ?? '', at);
-    });
-  };
-
-  const markUncertain = async (row: OutboxRow) => {
-    const error = 'kith stopped while sending this mail and cannot tell whether it went out';
-    const moved = await moveOutboxRow(db, row.id, ['sending'], {
-      state: 'failed',
-      last_error: error,
-      updated_at: iso(),
-    });
-    if (moved) {
-      totals.failed += 1;
-      logger.warn('send interrupted; not sending again', { outbox: row.id });
-      await tellOwner(row, error, true);
-    }
-  };
-
-  const backToApproved = async (row: OutboxRow) => {
-    await moveOutboxRow(db, row.id, ['sending'], {
-      state: 'approved',
-      send_after: iso(),
-      updated_at: iso(),
-    });
-  };
+  const sender = createRowSender({
+    db,
+    config,
+    logger,
+    templates,
+    now,
+    transport,
+    folders,
+    providerSavesSent,
+    retry,
+    draftsFolder: () => drafts,
+    totals,
+    noteError: (message) => {
+      lastError = message;
+    },
+  });
 
   /** Step 1: rows a crash left in `sending`. No round is sending when this runs. */
   const recoverInterrupted = async (): Promise<number> => {
     const stuck = await rowsInState(db, ['sending']);
     for (const row of stuck) {
       try {
-        await settle(row);
+        await sender.settle(row);
       } catch (error) {
         // Cannot look (IMAP down): leave it in `sending`, never resend blind; next round tries again.
         lastError = `cannot yet tell whether outbox mail #${row.id} went out: ${(error as Error).message}`;
@@ -234,32 +155,11 @@ export function createSendLoop(options: SendLoopOptions): SendLoop {
     return stuck.length;
   };
 
-  /** Decides one interrupted send: sent, safe to send again, or uncertain (never resent). */
-  const settle = async (row: OutboxRow) => {
-    const verdict = await transport.alreadySent(row.message_id);
-    if (verdict === 'yes') await markSent(row);
-    else if (verdict === 'no') await backToApproved(row);
-    else if (folders) {
-      const found = await folders.findInSent(row.message_id);
-      if (found === 'sent') await markSent(row);
-      else if (found === 'pending') await markUncertain(row);
-      // Absent: kith APPENDs (flagged) before sending, or the provider files on
-      // acceptance — either way the server never took it, so sending is safe.
-      else await backToApproved(row);
-    } else if (row.audience === 'owner') {
-      await backToApproved(row); // a second note to the owner beats a lost one
-    } else {
-      await markUncertain(row);
-    }
-    logger.info('settled an interrupted send', { outbox: row.id, verdict });
-  };
-
   /** Step 2: snoozes that are over. */
   const reaskSnoozed = async () => {
     for (const row of await snoozeOver(db, iso())) {
       if (config.owner.emails.length === 0) {
-        await moveOutboxRow(db, row.id, ['snoozed'], {
-          state: 'drafted',
+        await moveOutboxRow(db, row.id, 'wake', {
           send_after: null,
           updated_at: iso(),
         });
@@ -273,7 +173,7 @@ export function createSendLoop(options: SendLoopOptions): SendLoop {
   const syncDrafts = async (box: ImapFolders) => {
     if (drafts === 'unknown') drafts = (await box.has('\\Drafts')) ? 'present' : 'absent';
     if (drafts === 'absent') return;
-    const open = (await rowsInState(db, OPEN_DRAFT_STATES)).filter((r) => r.audience === 'contact');
+    const open = (await rowsInState(db, OPEN_STATES)).filter((r) => r.audience === 'contact');
     const copied = new Set(await keysWithPrefix(db, DRAFT_COPY_PREFIX));
     for (const row of open) {
       const key = `${DRAFT_COPY_PREFIX}${row.id}`;
@@ -294,109 +194,6 @@ export function createSendLoop(options: SendLoopOptions): SendLoop {
     }
   };
 
-  const classify = (error: unknown): SendError => {
-    if (error instanceof SendError) return error;
-    if (error instanceof KithError && (error.code === 'config' || error.code === 'bad_input')) {
-      return new SendError(error.message, { permanent: true, cause: error });
-    }
-    const message = error instanceof Error ? error.message : String(error);
-    return new SendError(message, { permanent: false, cause: error });
-  };
-
-  const handleFailure = async (row: OutboxRow, error: unknown): Promise<'retrying' | 'failed'> => {
-    const failure = classify(error);
-    const attempts = row.attempts;
-    if (failure.code === 'auth' || (!failure.permanent && attempts < retry.maxAttempts)) {
-      const wait =
-        failure.code === 'auth' ? Math.max(AUTH_RETRY_MS, backoff(attempts)) : backoff(attempts);
-      await moveOutboxRow(db, row.id, ['sending'], {
-        state: 'approved',
-        // A refused login is a settings problem, not this mail's: it does not use up attempts.
-        attempts: failure.code === 'auth' ? attempts - 1 : attempts,
-        send_after: new Date(now().getTime() + wait).toISOString(),
-        last_error: failure.message,
-        updated_at: iso(),
-      });
-      lastError = failure.message;
-      logger.warn('send failed; will retry', { outbox: row.id, attempts, error: failure.message });
-      return 'retrying';
-    }
-    await moveOutboxRow(db, row.id, ['sending'], {
-      state: 'failed',
-      last_error: failure.message,
-      updated_at: iso(),
-    });
-    totals.failed += 1;
-    lastError = failure.message;
-    logger.error('send failed; giving up', { outbox: row.id, attempts, error: failure.message });
-    await tellOwner(row, failure.message, false);
-    return 'failed';
-  };
-
-  /** Step 4 for one row. */
-  const sendOne = async (
-    row: OutboxRow,
-  ): Promise<'sent' | 'retrying' | 'failed' | 'withdrawn' | 'skipped'> => {
-    if (leaseLost || !(await lease.renew())) {
-      leaseLost = true;
-      return 'skipped';
-    }
-    // Last line of defence: a reply that came in after approval still stops a follow-up.
-    const withdrawn = await withdrawIfAnswered(db, config, row, ['approved'], iso());
-    if (withdrawn) {
-      logger.info('follow-up withdrawn before sending: the contact answered', { outbox: row.id });
-      await queueOwnerNotice(ctx, { ...withdrawn, at: iso(), contactId: row.contact_id });
-      return 'withdrawn';
-    }
-    const claimed = await moveOutboxRow(db, row.id, ['approved'], {
-      state: 'sending',
-      attempts: row.attempts + 1,
-      updated_at: iso(),
-    });
-    if (!claimed) return 'skipped';
-    const attempt: OutboxRow = { ...row, state: 'sending', attempts: row.attempts + 1 };
-    const toContact = row.audience === 'contact';
-    let flaggedInSent = false;
-    try {
-      if (toContact && folders && drafts !== 'absent') {
-        // The owner should not send the Drafts copy while kith sends the mail. Best effort:
-        // if IMAP is down the copy stays recorded and the next Drafts sync removes it.
-        try {
-          await folders.remove('\\Drafts', row.message_id);
-          await deleteKeyValue(db, `${DRAFT_COPY_PREFIX}${row.id}`);
-        } catch (error) {
-          logger.warn('could not remove the Drafts copy before sending', { outbox: row.id, error });
-        }
-      }
-      const mail = await buildMail(row, config, now());
-      if (toContact && folders && transport.kind === 'smtp' && !providerSavesSent) {
-        // APPEND before sending, flagged: after a crash the flag says "maybe sent".
-        await folders.appendSent(mail.rawWithBcc, { pending: true });
-        flaggedInSent = true;
-      }
-      await transport.send(mail);
-    } catch (error) {
-      if (flaggedInSent && folders) {
-        await folders.remove('\\Sent', row.message_id).catch(() => undefined);
-      }
-      return handleFailure(attempt, error);
-    }
-    if (flaggedInSent && folders) {
-      try {
-        await folders.clearPending(row.message_id);
-      } catch (error) {
-        logger.warn('sent, but could not clear the pending flag in Sent', {
-          outbox: row.id,
-          error,
-        });
-      }
-    }
-    await markSent(row);
-    totals.sent += 1;
-    logger.info('mail sent', { outbox: row.id, kind: row.kind, audience: row.audience });
-    return 'sent';
-  };
-
   const sendDue = async () => {
     const counts = { sent: 0, failed: 0, retrying: 0, withdrawn: 0, waitingForCap: 0 };
     const at = iso();
@@ -414,8 +211,12 @@ export function createSendLoop(options: SendLoopOptions): SendLoop {
       (a, b) => (a.send_after ?? '').localeCompare(b.send_after ?? '') || a.id - b.id,
     );
     for (const row of due) {
-      if (leaseLost) break;
-      const outcome = await sendOne(row);
+      // Each mail renews the lease first: another process that took over must not double-send.
+      if (leaseLost || !(await lease.renew())) {
+        leaseLost = true;
+        break;
+      }
+      const outcome = await sender.sendOne(row);
       if (outcome !== 'skipped') counts[outcome] += 1;
     }
     totals.waitingForCap = counts.waitingForCap;

@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon';
 import type { Config } from '../config.js';
 import { latestHumanReply, moveOutboxRow } from '../db/outbox-queries.js';
-import type { OutboxRow, OutboxState } from '../db/schema.js';
+import type { OutboxRow } from '../db/schema.js';
 import { draftValidity } from '../pipeline/draft-validity.js';
 import { recipientName } from './views.js';
 
@@ -13,15 +13,14 @@ export interface Withdrawal {
 }
 
 /**
- * Moves `row` from one of `from` to `skipped` when the contact answered after
- * it was drafted (src/pipeline/draft-validity.ts decides). Null when it is
- * still valid, or when someone else moved it first.
+ * Withdraws `row` (to `skipped`) when the contact answered after it was
+ * drafted (src/pipeline/draft-validity.ts decides). Null when it is still
+ * valid, or when it is no longer open or approved (someone else moved it first).
  */
 export async function withdrawIfAnswered(
   db: Parameters<typeof latestHumanReply>[0],
   config: Config,
   row: OutboxRow,
-  from: readonly OutboxState[],
   at: string,
 ): Promise<Withdrawal | null> {
   if (row.audience !== 'contact' || row.contact_id === null) return null;
@@ -30,13 +29,12 @@ export async function withdrawIfAnswered(
   const name = recipientName(row.to_address);
   const day = DateTime.fromISO(verdict.answeredAt, { zone: config.timeZone });
   const when = day.isValid ? day.setLocale('en-GB').toFormat('ccc d LLL') : verdict.answeredAt;
-  const moved = await moveOutboxRow(db, row.id, from, {
-    state: 'skipped',
+  const move = await moveOutboxRow(db, row.id, 'withdraw', {
     send_after: null,
     last_error: `withdrawn: ${name} answered on ${when}, after this follow-up was drafted`,
     updated_at: at,
   });
-  if (!moved) return null;
+  if (!move.moved) return null;
   return {
     title: `follow-up to ${name} withdrawn`,
     message: `Not sent: ${name} answered on ${when} before your follow-up left; kith withdrew it.`,

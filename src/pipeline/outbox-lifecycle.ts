@@ -13,12 +13,13 @@
  * 2. src/inbox/ingest-store.ts records it as an `owner_command` message and
  *    hands it to the draft-command port, src/outbox/inbox-port.ts, which turns
  *    it into an OwnerCommand and calls applyOwnerCommand.
- * 3. src/outbox/drafts.ts applyOwnerCommand checks the reference names that
- *    very approval request, then approveDraft: the draft must still read
- *    exactly as the request showed (its approval_text), else the owner is
- *    asked again; a text with a `[place]` left is refused (pipeline/draft-text.ts); a
- *    follow-up the contact answered since is withdrawn (outbox/withdraw.ts,
- *    pipeline/draft-validity.ts). Only then `approve` moves it to `approved`.
+ * 3. src/outbox/draft-commands.ts applyOwnerCommand checks that the
+ *    reference names that very approval request, then approveDraft: the
+ *    draft must still read exactly as the request showed (its approval_text),
+ *    else the owner is asked again; a text with a `[place]` left is refused
+ *    (pipeline/draft-text.ts); a follow-up the contact answered since is
+ *    withdrawn (outbox/withdraw.ts, pipeline/draft-validity.ts). Only then
+ *    does `approve` move it to `approved` (db/outbox-queries.ts moveOutboxRow).
  * 4. src/outbox/send-loop.ts sends it: `claim` (approved → sending), the
  *    transport, then `sent` — or `retry` / `fail`.
  * Any refusal along the way is mailed back to the owner as a one-line notice.

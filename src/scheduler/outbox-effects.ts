@@ -15,13 +15,8 @@ import {
 } from '../db/scheduler-mail-queries.js';
 import type { Contact, Meeting } from '../db/schema.js';
 import type { Logger } from '../log.js';
-import {
-  createContactDraft,
-  type OutboxContext,
-  queueOwnerMail,
-  requestApprovalAgain,
-  skipDraft,
-} from '../outbox/drafts.js';
+import { requestApprovalAgain, skipDraft } from '../outbox/draft-commands.js';
+import { createContactDraft, type OutboxContext, queueOwnerMail } from '../outbox/drafts.js';
 import { ownerView, personView } from '../outbox/views.js';
 import { lateSince } from '../pipeline/late.js';
 import { putAsideSentence } from '../pipeline/put-aside.js';

@@ -3,11 +3,10 @@ import { BadInputError, KithError } from '../errors.js';
 import {
   approveDraft,
   type CommandResult,
-  createContactDraft,
-  type OutboxContext,
   skipDraft,
   snoozeDraft,
-} from '../outbox/drafts.js';
+} from '../outbox/draft-commands.js';
+import { createContactDraft, type OutboxContext } from '../outbox/drafts.js';
 import { draftInvitation } from '../outbox/invitations.js';
 import { snoozeEnd } from '../outbox/snooze-end.js';
 import { ownerView, personView } from '../outbox/views.js';
@@ -17,7 +16,7 @@ import type { WebDeps } from './deps.js';
 
 /**
  * The web UI's draft buttons call the very functions that approval by mail
- * calls (src/outbox/drafts.ts), so both paths behave the same.
+ * calls (src/outbox/draft-commands.ts), so both paths behave the same.
  */
 
 export function outboxContext(deps: WebDeps): OutboxContext {

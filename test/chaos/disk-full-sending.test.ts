@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { sql } from '../../src/db/kysely.js';
 import { findOutboxById } from '../../src/db/outbox-queries.js';
-import { approveDraft, createContactDraft, type OutboxContext } from '../../src/outbox/drafts.js';
+import { approveDraft } from '../../src/outbox/draft-commands.js';
+import { createContactDraft, type OutboxContext } from '../../src/outbox/drafts.js';
 import { createSendLoop } from '../../src/outbox/send-loop.js';
 import { mountSmallDisk, type SmallDisk } from '../helpers/small-disk.js';
 import {

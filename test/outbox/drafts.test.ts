@@ -4,14 +4,16 @@ import { findOutboxById } from '../../src/db/outbox-queries.js';
 import {
   applyOwnerCommand,
   approveDraft,
+  type OwnerCommand,
+  skipDraft,
+  snoozeDraft,
+} from '../../src/outbox/draft-commands.js';
+import {
   createContactDraft,
   findOwnerMailByRef,
   markSentByMessageId,
   type OutboxContext,
-  type OwnerCommand,
   queueOwnerMail,
-  skipDraft,
-  snoozeDraft,
 } from '../../src/outbox/drafts.js';
 import { makeSignedMessageId, verifySignedMessageId } from '../../src/outbox/message-id.js';
 import { useTempDir } from '../helpers/temp-dir.js';

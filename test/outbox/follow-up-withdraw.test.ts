@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Db } from '../../src/db/database.js';
 import { findOutboxById } from '../../src/db/outbox-queries.js';
-import { approveDraft, createContactDraft, type OutboxContext } from '../../src/outbox/drafts.js';
+import { approveDraft } from '../../src/outbox/draft-commands.js';
+import { createContactDraft, type OutboxContext } from '../../src/outbox/drafts.js';
 import { createSendLoop, type SendLoop } from '../../src/outbox/send-loop.js';
 import { useTempDir } from '../helpers/temp-dir.js';
 import {

@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { findOutboxById } from '../../src/db/outbox-queries.js';
+import { approveDraft } from '../../src/outbox/draft-commands.js';
 import {
-  approveDraft,
   createContactDraft,
   markSentByMessageId,
   type OutboxContext,

@@ -4,13 +4,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Db } from '../../src/db/database.js';
 import { findOutboxById } from '../../src/db/outbox-queries.js';
 import { KithError } from '../../src/errors.js';
-import {
-  approveDraft,
-  createContactDraft,
-  type OutboxContext,
-  queueOwnerMail,
-  snoozeDraft,
-} from '../../src/outbox/drafts.js';
+import { approveDraft, snoozeDraft } from '../../src/outbox/draft-commands.js';
+import { createContactDraft, type OutboxContext, queueOwnerMail } from '../../src/outbox/drafts.js';
 import { createEmlIndex } from '../../src/outbox/eml-index.js';
 import { createFileTransport } from '../../src/outbox/file-transport.js';
 import { verifySignedMessageId } from '../../src/outbox/message-id.js';

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { advancePlannedUntil } from '../../src/db/scheduler-queries.js';
-import { approveDraft } from '../../src/outbox/drafts.js';
+import { approveDraft } from '../../src/outbox/draft-commands.js';
 import { outboxFolder } from '../../src/outbox/file-transport.js';
 import { createSendLoop } from '../../src/outbox/send-loop.js';
 import { runTick, type TickReport } from '../../src/scheduler/tick.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { setOooReturnDate } from '../../src/db/inbox-queries.js';
 import { advancePlannedUntil, getPlannedUntil } from '../../src/db/scheduler-queries.js';
-import { skipDraft } from '../../src/outbox/drafts.js';
+import { skipDraft } from '../../src/outbox/draft-commands.js';
 import type { SchedulerEffects } from '../../src/scheduler/effects.js';
 import { MAX_ATTEMPTS, runTick, type TickReport } from '../../src/scheduler/tick.js';
 import {

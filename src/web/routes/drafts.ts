@@ -1,7 +1,7 @@
 import { type Context, Hono } from 'hono';
 import { loadDraft, loadPendingDrafts } from '../../db/draft-queries.js';
 import { KithError } from '../../errors.js';
-import type { CommandResult } from '../../outbox/drafts.js';
+import type { CommandResult } from '../../outbox/draft-commands.js';
 import { chromeFor, formFields, idParam, redirectWith } from '../context.js';
 import type { WebDeps } from '../deps.js';
 import type { AppEnv } from '../env.js';

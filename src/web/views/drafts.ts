@@ -1,13 +1,12 @@
 import type { DraftRow } from '../../db/draft-queries.js';
 import { countPlaces, placesToFill } from '../../pipeline/draft-text.js';
 import { lateSince } from '../../pipeline/late.js';
+import { isOpen } from '../../pipeline/outbox-lifecycle.js';
 import { KIND_LABELS } from '../../templates/contexts.js';
 import { html, type SafeHtml } from '../html.js';
 import { SNOOZE_DAYS } from '../outbox-actions.js';
 import { displayName, formatDate, formatDateTime, plural } from './format.js';
 import { csrfField } from './layout.js';
-
-const PENDING = new Set(['drafted', 'awaiting_approval', 'snoozed']);
 
 function stateLine(d: DraftRow, tz: string): SafeHtml {
   if (d.state === 'snoozed') return html`snoozed until ${formatDateTime(d.sendAfter, tz)}`;
@@ -43,7 +42,7 @@ export function draftCard(
   const label =
     (KIND_LABELS as Readonly<Record<string, string>>)[d.kind] ?? d.kind.replace(/_/g, ' ');
   const title = html`${label.charAt(0).toUpperCase()}${label.slice(1)} to ${who}`;
-  const pending = PENDING.has(d.state);
+  const pending = isOpen(d.state);
   const text = options.typed ?? d.bodyText;
   const late =
     d.state === 'snoozed' ? null : lateSince(d.kind, d.meetingEndsAt, options.now.toISOString());
