@@ -1,6 +1,7 @@
 import type { ContactPage, PersonRef, TimelineMessage } from '../../db/contact-page-queries.js';
 import type { Meeting, OutboxRow } from '../../db/schema.js';
 import type { NextStep } from '../../pipeline/next-step.js';
+import { isOpen } from '../../pipeline/outbox-lifecycle.js';
 import { STAGE_LABELS, STAGES, type Stage } from '../../pipeline/stages.js';
 import { isIanaZone } from '../../pipeline/zone-guess.js';
 import { bothClocks } from '../../templates/both-clocks.js';
@@ -266,7 +267,7 @@ ${
 /** What waits: drafts for the owner's approval and the next meeting, from stored rows only. */
 function nextUp(v: ContactView): SafeHtml | string {
   const c = v.page.contact;
-  const waiting = v.page.drafts.filter((d) => WAITING.has(d.state));
+  const waiting = v.page.drafts.filter((d) => isOpen(d.state));
   const now = v.now.toISOString();
   const meeting = v.page.meetings
     .filter((m) => m.status === 'confirmed' && m.ends_at > now)
@@ -286,8 +287,6 @@ function nextUp(v: ContactView): SafeHtml | string {
       : ''
   }</ul>`;
 }
-
-const WAITING = new Set(['drafted', 'awaiting_approval', 'snoozed']);
 
 /** The planner's next step in words, as on the board's cards. */
 const STEP_WORDS: Readonly<Record<NextStep['kind'], string>> = {
