@@ -2,6 +2,7 @@ import type { BoardCard, BoardColumn } from '../../db/board-queries.js';
 import type { NextStep } from '../../pipeline/next-step.js';
 import { JOURNEY, SIDE_EXITS, STAGE_LABELS, STAGES, type Stage } from '../../pipeline/stages.js';
 import { bothClocks } from '../../templates/both-clocks.js';
+import { FIELD_LIMITS } from '../field-limits.js';
 import { html, type SafeHtml } from '../html.js';
 import { daysSince, displayName, plural, relativeDays } from './format.js';
 import { csrfField } from './layout.js';
@@ -91,7 +92,7 @@ ${
     ? html`<div class="column-move"><label for="to-${s}">Move ticked to</label>
 <select id="to-${s}" name="to">${stageOptions(s)}</select>
 <label class="visually-hidden" for="why-${s}">Reason for the move</label>
-<input id="why-${s}" name="reason" placeholder="Reason (optional)" maxlength="200">
+<input id="why-${s}" name="reason" placeholder="Reason (optional)" maxlength="${FIELD_LIMITS.moveReason}">
 <button type="submit">Move</button></div>`
     : ''
 }</form>

@@ -1,6 +1,7 @@
 import type { DeletionPreview } from '../../db/contact-edits.js';
 import type { Contact, ContactEmail } from '../../db/schema.js';
 import { STAGE_LABELS, type Stage } from '../../pipeline/stages.js';
+import { FIELD_LIMITS } from '../field-limits.js';
 import { html, type SafeHtml } from '../html.js';
 import { displayName, plural } from './format.js';
 import { csrfField } from './layout.js';
@@ -43,14 +44,14 @@ export function newContactBody(v: NewContactView): SafeHtml {
   const t = v.typed;
   return html`<form method="post" action="/contacts" class="panel stacked"${v.error ? html` aria-describedby="new-error"` : ''}>${csrfField(v.csrfToken)}
 ${v.error ? html`<p id="new-error" class="flash error" role="alert">${v.error}</p>` : ''}
-<label for="n-name">Name</label><input id="n-name" name="name" value="${value(t, 'name')}" maxlength="200" autocomplete="off">
+<label for="n-name">Name</label><input id="n-name" name="name" value="${value(t, 'name')}" maxlength="${FIELD_LIMITS.name}" autocomplete="off">
 <label for="n-addresses">Mail addresses <span class="muted small">(several: one per line)</span></label><textarea id="n-addresses" name="addresses" rows="2" maxlength="2000">${value(t, 'addresses')}</textarea>
-<label for="n-company">Company</label><input id="n-company" name="company" value="${value(t, 'company')}" maxlength="200" autocomplete="off">
-<label for="n-title">Title</label><input id="n-title" name="title" value="${value(t, 'title')}" maxlength="200" autocomplete="off">
-<label for="n-linkedin">LinkedIn URL</label><input id="n-linkedin" name="linkedin" value="${value(t, 'linkedin')}" maxlength="500" autocomplete="off" placeholder="https://www.linkedin.com/in/…">
-<label for="n-referred">Referred by <span class="muted small">(a contact: type to pick)</span></label><input id="n-referred" name="referredBy" list="n-people" value="${value(t, 'referredBy')}" maxlength="300" autocomplete="off">
+<label for="n-company">Company</label><input id="n-company" name="company" value="${value(t, 'company')}" maxlength="${FIELD_LIMITS.company}" autocomplete="off">
+<label for="n-title">Title</label><input id="n-title" name="title" value="${value(t, 'title')}" maxlength="${FIELD_LIMITS.title}" autocomplete="off">
+<label for="n-linkedin">LinkedIn URL</label><input id="n-linkedin" name="linkedin" value="${value(t, 'linkedin')}" maxlength="${FIELD_LIMITS.linkedinUrl}" autocomplete="off" placeholder="https://www.linkedin.com/in/…">
+<label for="n-referred">Referred by <span class="muted small">(a contact: type to pick)</span></label><input id="n-referred" name="referredBy" list="n-people" value="${value(t, 'referredBy')}" maxlength="${FIELD_LIMITS.contactRef}" autocomplete="off">
 ${contactChoiceList('n-people', v.choices)}
-<label for="n-how">How you know them</label><textarea id="n-how" name="how" rows="2" maxlength="2000">${value(t, 'how')}</textarea>
+<label for="n-how">How you know them</label><textarea id="n-how" name="how" rows="2" maxlength="${FIELD_LIMITS.how}">${value(t, 'how')}</textarea>
 <p class="muted small">Give at least a name, an address or a LinkedIn URL. The contact starts as a prospect.</p>
 <div class="actions"><button type="submit">Add contact</button> <a href="/contacts">Cancel</a></div>
 </form>`;
@@ -67,7 +68,7 @@ export function addressButtons(contactId: number, e: ContactEmail, csrfToken: st
 
 export function addAddressForm(contactId: number, csrfToken: string, typed: Typed): SafeHtml {
   return html`<form method="post" action="/contacts/${contactId}/addresses" class="stacked">${csrfField(csrfToken)}
-<label for="a-new">Add an address</label><input id="a-new" name="address" type="email" value="${value(typed, 'address')}" maxlength="320" autocomplete="off" required>
+<label for="a-new">Add an address</label><input id="a-new" name="address" type="email" value="${value(typed, 'address')}" maxlength="${FIELD_LIMITS.address}" autocomplete="off" required>
 <label><input type="checkbox" name="primary"${typed?.primary === 'on' ? ' checked' : ''}> Make it the primary address</label>
 <div class="actions"><button type="submit">Add address</button></div></form>`;
 }
@@ -91,10 +92,10 @@ export function managePanel(v: ManageView): SafeHtml {
         : '';
   return html`<section class="panel" aria-labelledby="manage-h"><h2 id="manage-h">Manage</h2>
 <form method="post" action="/contacts/${c.id}/referrer" class="stacked">${csrfField(v.csrfToken)}
-<label for="m-referred">Referred by <span class="muted small">(empty: found directly)</span></label><input id="m-referred" name="referredBy" list="m-people" value="${referred}" maxlength="300" autocomplete="off">
+<label for="m-referred">Referred by <span class="muted small">(empty: found directly)</span></label><input id="m-referred" name="referredBy" list="m-people" value="${referred}" maxlength="${FIELD_LIMITS.contactRef}" autocomplete="off">
 <div class="actions"><button type="submit">Save referrer</button></div></form>
 <form method="get" action="/contacts/${c.id}/merge" class="stacked">
-<label for="m-merge">Merge another contact into this one</label><input id="m-merge" name="with" list="m-people" value="${value(v.typed, 'with')}" maxlength="300" autocomplete="off" required>
+<label for="m-merge">Merge another contact into this one</label><input id="m-merge" name="with" list="m-people" value="${value(v.typed, 'with')}" maxlength="${FIELD_LIMITS.contactRef}" autocomplete="off" required>
 <div class="actions"><button type="submit" class="secondary">Merge…</button></div></form>
 ${contactChoiceList('m-people', v.choices)}
 <p><a class="button secondary" href="/contacts/${c.id}/delete">Delete this contact…</a></p>

@@ -6,6 +6,7 @@ import { STAGE_LABELS, STAGES, type Stage } from '../../pipeline/stages.js';
 import { isIanaZone } from '../../pipeline/zone-guess.js';
 import { bothClocks } from '../../templates/both-clocks.js';
 import { KIND_LABELS } from '../../templates/contexts.js';
+import { FIELD_LIMITS } from '../field-limits.js';
 import { html, type SafeHtml, safeHttpUrl } from '../html.js';
 import { adviceList, referralList } from './advice-referrals.js';
 import {
@@ -22,8 +23,6 @@ import {
   MEETING_MODES,
   type MeetingFormState,
 } from './meeting-form.js';
-
-export { MEETING_MODES } from './meeting-form.js';
 
 export interface ContactView {
   readonly page: ContactPage;
@@ -174,12 +173,12 @@ function detailsForm(v: ContactView): SafeHtml {
     t && field in t ? (t[field] ?? '') : (stored ?? '');
   return html`<section class="panel" aria-labelledby="details-h"><h2 id="details-h">Details</h2>
 <form method="post" action="/contacts/${c.id}" class="stacked">${csrfField(v.csrfToken)}
-<label for="d-name">Name</label><input id="d-name" name="name" value="${value('name', c.name)}" maxlength="200" autocomplete="off">
-<label for="d-company">Company</label><input id="d-company" name="company" value="${value('company', c.company)}" maxlength="200" autocomplete="off">
-<label for="d-title">Title</label><input id="d-title" name="title" value="${value('title', c.title)}" maxlength="200" autocomplete="off">
-<label for="d-linkedin">LinkedIn URL</label><input id="d-linkedin" name="linkedin" type="url" value="${value('linkedin', c.linkedin_url)}" maxlength="500" autocomplete="off">
+<label for="d-name">Name</label><input id="d-name" name="name" value="${value('name', c.name)}" maxlength="${FIELD_LIMITS.name}" autocomplete="off">
+<label for="d-company">Company</label><input id="d-company" name="company" value="${value('company', c.company)}" maxlength="${FIELD_LIMITS.company}" autocomplete="off">
+<label for="d-title">Title</label><input id="d-title" name="title" value="${value('title', c.title)}" maxlength="${FIELD_LIMITS.title}" autocomplete="off">
+<label for="d-linkedin">LinkedIn URL</label><input id="d-linkedin" name="linkedin" type="url" value="${value('linkedin', c.linkedin_url)}" maxlength="${FIELD_LIMITS.linkedinUrl}" autocomplete="off">
 <label for="d-cadence">Keep in touch every … days</label><input id="d-cadence" name="cadence" type="number" min="1" max="3650" value="${value('cadence', c.cadence_days)}" placeholder="${v.keepInTouchDays} (default)">
-<label for="d-zone">Their time zone</label><input id="d-zone" name="time_zone" value="${value('time_zone', c.time_zone)}" maxlength="64" autocomplete="off" placeholder="e.g. America/Los_Angeles" aria-describedby="d-zone-note"${t?.time_zone && !isIanaZone(t.time_zone.trim()) ? html` aria-invalid="true"` : ''}>
+<label for="d-zone">Their time zone</label><input id="d-zone" name="time_zone" value="${value('time_zone', c.time_zone)}" maxlength="${FIELD_LIMITS.zone}" autocomplete="off" placeholder="e.g. America/Los_Angeles" aria-describedby="d-zone-note"${t?.time_zone && !isIanaZone(t.time_zone.trim()) ? html` aria-invalid="true"` : ''}>
 ${zoneNote(v)}
 <div class="actions"><button type="submit">Save details</button></div>
 </form></section>`;
@@ -311,7 +310,7 @@ ${nextUp(v)}
 <select id="move-to" name="to" required><option value="">Choose a stage</option>${STAGES.filter(
     (s) => s !== c.stage,
   ).map((s) => html`<option value="${s}">${STAGE_LABELS[s]}</option>`)}</select>
-<label for="move-why">Why</label><input id="move-why" name="reason" maxlength="200" placeholder="e.g. met at a conference">
+<label for="move-why">Why</label><input id="move-why" name="reason" maxlength="${FIELD_LIMITS.moveReason}" placeholder="e.g. met at a conference">
 <div class="actions"><button type="submit">Move</button></div></form>
 <p><a class="button secondary" href="/contacts/${c.id}/compose">Write an outreach…</a></p>
 </section>`;
@@ -335,7 +334,7 @@ function notes(v: ContactView): SafeHtml {
   const c = v.page.contact;
   return html`<section aria-labelledby="notes-h"><h2 id="notes-h">Notes</h2>
 <form method="post" action="/contacts/${c.id}/notes" class="panel">${csrfField(v.csrfToken)}
-<label for="note-body">Add a note</label><textarea id="note-body" name="body" required maxlength="20000" aria-describedby="note-hint">${v.typedDetails?.body ?? ''}</textarea>
+<label for="note-body">Add a note</label><textarea id="note-body" name="body" required maxlength="${FIELD_LIMITS.note}" aria-describedby="note-hint">${v.typedDetails?.body ?? ''}</textarea>
 <p class="muted small" id="note-hint">Lines starting “advice:”, “referral: Name &lt;address&gt;” or “cadence: every 30 days” are kept as advice, a referral or how often to keep in touch, as in a reply to kith.</p>
 <div class="actions"><button type="submit">Add note</button></div></form>
 ${

@@ -1,4 +1,5 @@
 import type { Meeting } from '../../db/schema.js';
+import { FIELD_LIMITS } from '../field-limits.js';
 import { html, type SafeHtml } from '../html.js';
 import { toLocalInput } from './format.js';
 
@@ -101,7 +102,7 @@ export function meetingFields(o: MeetingFieldsOptions): SafeHtml {
     (opt) =>
       html`<option value="${opt.value}"${opt.value === mode ? html` selected` : ''}>${opt.label}</option>`,
   )}</select></div>
-<div><label for="${prefix}-loc">Where (link, number or place)</label><input id="${prefix}-loc" name="location" value="${location}" maxlength="500"></div>
+<div><label for="${prefix}-loc">Where (link, number or place)</label><input id="${prefix}-loc" name="location" value="${location}" maxlength="${FIELD_LIMITS.place}"></div>
 </div>${choiceFields(prefix, o.state)}`;
 }
 
