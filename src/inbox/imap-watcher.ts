@@ -1,10 +1,4 @@
-import {
-  type FetchMessageObject,
-  ImapFlow,
-  type ListResponse,
-  type MessageStructureObject,
-  type SearchObject,
-} from 'imapflow';
+import { ImapFlow, type ListResponse, type SearchObject } from 'imapflow';
 import type { ImapConfig } from '../config.js';
 import { imapAuth } from '../credentials.js';
 import type { Db } from '../db/database.js';
@@ -12,6 +6,7 @@ import { getSyncState, saveSyncState } from '../db/inbox-queries.js';
 import type { KithError } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { Service, ServiceStatus } from '../service.js';
+import { ImapBatchReader } from './imap-batch.js';
 import {
   batches,
   completed,
@@ -20,31 +15,15 @@ import {
   planSync,
   reconnectDelay,
   type SyncCursor,
-  uidSet,
 } from './imap-cursor.js';
 import { translateImapError } from './imap-errors.js';
-import {
-  assembleFetched,
-  type FetchRun,
-  fetchRuns,
-  PART_FETCH_MIN_BYTES,
-  type PartPlans,
-  planPartFetch,
-} from './imap-parts.js';
-import {
-  allAddresses,
-  HEADER_FIELDS,
-  type HeaderSummary,
-  lookupKeys,
-  mayConcernKith,
-  mayHideCalendarPart,
-  type RelevanceIndex,
-  summarizeHeaders,
-  withStructure,
-} from './imap-relevance.js';
 import type { Ingester } from './ingest.js';
 
 /**
+ * Over 400 lines because one mailbox's connection, heartbeat and catch-up
+ * share one small state machine (client, syncing, dirty, backoff attempt)
+ * that reads best in one class; reading a batch of mail is imap-batch.ts.
+ *
  * Watches IMAP mailboxes (INBOX and the `\Sent` special-use folder unless
  * IMAP_MAILBOXES says otherwise) and feeds what may concern kith to the
  * ingest path.
@@ -104,7 +83,7 @@ export interface MailboxStatus {
 }
 
 /** Counters for tests and benchmarks: bodies are only downloaded when relevant. */
-interface WatcherStats {
+export interface WatcherStats {
   headersFetched: number;
   /** BODYSTRUCTUREs asked for (mail whose headers could not rule out an invite). */
   structuresFetched: number;
@@ -132,13 +111,6 @@ const DEFAULTS = {
   authMaxMs: 15 * 60_000,
   headerBatchSize: 500,
 };
-
-// Bounded body downloads: a FETCH of sources is consumed as it streams, but
-// imapflow buffers what the consumer has not read yet.
-const BODY_BATCH_COUNT = 25;
-const BODY_BATCH_BYTES = 16 * 1024 * 1024;
-// Ingests in flight while downloading: enough to keep a parse worker busy.
-const IN_FLIGHT = 8;
 
 export function createImapWatcher(options: ImapWatcherOptions): ImapWatcher {
   const specs = options.imap.mailboxes?.length ? options.imap.mailboxes : ['INBOX', '\\Sent'];
@@ -209,6 +181,7 @@ class MailboxWatch {
     reconnects: 0,
   };
   private readonly now: () => Date;
+  private readonly reader: ImapBatchReader;
   private readonly o: Required<
     Pick<ImapWatcherOptions, 'idleRestartMs' | 'timeoutMs' | 'headerBatchSize'>
   > & {
@@ -220,7 +193,7 @@ class MailboxWatch {
   constructor(
     readonly spec: string,
     private readonly options: ImapWatcherOptions,
-    private readonly stats: WatcherStats,
+    stats: WatcherStats,
   ) {
     this.isSentSpec = spec === '\\Sent';
     this.now = options.now ?? (() => new Date());
@@ -232,6 +205,18 @@ class MailboxWatch {
       maxMs: options.reconnect?.maxMs ?? DEFAULTS.maxMs,
       authMaxMs: options.reconnect?.authMaxMs ?? DEFAULTS.authMaxMs,
     };
+    this.reader = new ImapBatchReader({
+      db: options.db,
+      ingester: options.ingester,
+      maxMessageBytes: options.maxMessageBytes,
+      stats,
+      now: this.now,
+      isSent: () => this.isSentMailbox,
+      stopped: () => this.stopped,
+      onStored: () => {
+        this.state.lastMessageAt = this.now().toISOString();
+      },
+    });
     this.firstAttempt = new Promise((r) => {
       this.resolveFirstAttempt = r;
     });
@@ -486,7 +471,7 @@ class MailboxWatch {
 
     for (const batch of batches(uids, this.o.headerBatchSize)) {
       if (this.stopped || !client.usable) return;
-      cursor = await this.handleBatch(client, path, cursor, batch);
+      cursor = await this.reader.read(client, path, cursor, batch);
       if (plan.kind === 'backfill' && this.state.backfill) {
         this.state.backfill = {
           done: this.state.backfill.done + batch.length,
@@ -498,332 +483,6 @@ class MailboxWatch {
     await saveSyncState(this.options.db, path, finalCursor, this.now().toISOString());
     if (plan.kind === 'backfill') this.log('info', `backfill done: ${uids.length} messages read`);
   }
-
-  /** Headers first; bodies only of what may concern kith; the cursor moves as each is handled. */
-  private async handleBatch(
-    client: ImapFlow,
-    path: string,
-    cursor: SyncCursor,
-    batch: number[],
-  ): Promise<SyncCursor> {
-    const relevant = await this.relevantIn(client, batch);
-    const plans = await this.partPlans(client, relevant);
-    // What the download would be: the parts kith reads, or the whole mail.
-    const bytesOf = (s: HeaderSummary) => plans.get(s.uid)?.plan.keptBytes ?? s.size;
-    const cap = this.options.maxMessageBytes;
-    const tooLarge = relevant.filter((s) => bytesOf(s) > cap);
-    const wanted = relevant.filter((s) => bytesOf(s) <= cap);
-    const checkpoint = new Checkpoint(path, cursor, [...relevant.map((s) => s.uid)]);
-
-    for (const s of tooLarge) {
-      const what = plans.has(s.uid)
-        ? `the parts kith reads come to ${bytesOf(s)} bytes`
-        : `${s.size} bytes`;
-      await this.options.ingester.quarantine(
-        {
-          source: `imap:${path}:${s.uid}`,
-          reason: `too large: ${what}, over KITH_MAX_MESSAGE_BYTES (${cap}); not downloaded`,
-          messageId: s.messageId,
-          subject: s.subject,
-          size: s.size,
-          from: s.from[0] ?? null,
-        },
-        checkpoint.saver(s.uid, this.now),
-      );
-      this.stats.quarantined += 1;
-    }
-    // One window of ingests for all of the batch's body FETCHes: the next FETCH
-    // is on its way while the last messages of the one before are stored,
-    // instead of the pipeline running dry at every group.
-    const inFlight: InFlight = { pending: [] };
-    let interrupted = false;
-    try {
-      for (const group of bodyGroups(wanted, bytesOf)) {
-        if (this.stopped || !client.usable) {
-          interrupted = true;
-          break;
-        }
-        await this.download(client, path, group, plans, checkpoint, inFlight);
-        if (inFlight.failure) break;
-      }
-    } finally {
-      await Promise.all(inFlight.pending);
-    }
-    // A failure aborts the catch-up: the cursor stops before the message that failed.
-    if (inFlight.failure) throw inFlight.failure.error;
-    if (interrupted) return checkpoint.cursor;
-    const last = batch[batch.length - 1];
-    const after =
-      last === undefined
-        ? cursor
-        : { uidValidity: cursor.uidValidity, lastUid: Math.max(cursor.lastUid, last) };
-    await saveSyncState(this.options.db, path, after, this.now().toISOString());
-    return after;
-  }
-
-  /**
-   * The headers pass over one batch: what may concern kith, in UID order.
-   * A method of its own so the batch's summaries and lookups are garbage as
-   * soon as it returns, not kept (and promoted to V8's old space) for as
-   * long as the bodies take.
-   */
-  private async relevantIn(client: ImapFlow, batch: readonly number[]): Promise<HeaderSummary[]> {
-    const fetched: HeaderSummary[] = [];
-    for await (const message of client.fetch(
-      uidSet(batch),
-      { uid: true, size: true, headers: [...HEADER_FIELDS] },
-      { uid: true },
-    )) {
-      fetched.push(summarizeHeaders(message));
-    }
-    this.stats.headersFetched += fetched.length;
-    fetched.sort((a, b) => a.uid - b.uid);
-    const keys = lookupKeys(fetched);
-    const index = await this.options.ingester.relevanceIndex(keys.addresses, keys.ids);
-    const summaries = await this.addStructure(client, fetched, index);
-    return this.selectRelevant(summaries, index);
-  }
-
-  /**
-   * Relevance in UID order, remembering what earlier relevant mail in the
-   * batch mentions: a reply right after the BCC copy of its outreach is
-   * relevant although the outreach is not stored yet.
-   */
-  private selectRelevant(
-    summaries: readonly HeaderSummary[],
-    index: RelevanceIndex,
-  ): HeaderSummary[] {
-    const pendingAddresses = new Set<string>();
-    const pendingIds = new Set<string>();
-    const widened: RelevanceIndex = {
-      isOwner: index.isOwner,
-      isServiceAddress: index.isServiceAddress,
-      isKnownAddress: (a) => index.isKnownAddress(a) || pendingAddresses.has(a),
-      isKnownMessageId: (id) => index.isKnownMessageId(id) || pendingIds.has(id),
-    };
-    const out: HeaderSummary[] = [];
-    for (const s of summaries) {
-      if (!mayConcernKith(s, widened, { isSent: this.isSentMailbox })) continue;
-      out.push(s);
-      for (const a of allAddresses(s)) {
-        if (!index.isOwner(a) && !index.isServiceAddress(a)) pendingAddresses.add(a);
-      }
-      for (const id of s.threadIds) pendingIds.add(id);
-    }
-    return out;
-  }
-
-  /**
-   * A second, narrow FETCH of the BODYSTRUCTURE for mail the headers leave
-   * open: not relevant by address or thread, but multipart and not bulk, so
-   * it may carry an invite (from a contact's assistant, say).
-   */
-  private async addStructure(
-    client: ImapFlow,
-    summaries: HeaderSummary[],
-    index: RelevanceIndex,
-  ): Promise<HeaderSummary[]> {
-    const mailbox = { isSent: this.isSentMailbox };
-    const open = summaries.filter(
-      (s) => mayHideCalendarPart(s) && !mayConcernKith(s, index, mailbox),
-    );
-    if (open.length === 0) return summaries;
-    const byUid = new Map(summaries.map((s) => [s.uid, s]));
-    for await (const message of client.fetch(
-      uidSet(open.map((s) => s.uid)),
-      { uid: true, bodyStructure: true },
-      { uid: true },
-    )) {
-      const summary = byUid.get(message.uid);
-      if (summary && message.bodyStructure) {
-        byUid.set(message.uid, withStructure(summary, message.bodyStructure));
-      }
-    }
-    this.stats.structuresFetched += open.length;
-    return summaries.map((s) => byUid.get(s.uid) ?? s);
-  }
-
-  /**
-   * Downloads a group's bodies and starts their ingests, in UID order. Big
-   * mail whose structure shows parts kith does not read (attachments) is
-   * fetched as the parts it does read; the rest in one FETCH per run.
-   */
-  private async download(
-    client: ImapFlow,
-    path: string,
-    group: readonly HeaderSummary[],
-    plans: PartPlans,
-    checkpoint: Checkpoint,
-    inFlight: InFlight,
-  ): Promise<void> {
-    const received = new Set<number>();
-    for (const run of fetchRuns(
-      group.map((s) => s.uid),
-      plans,
-    )) {
-      for await (const { uid, raw, message } of this.bodies(client, run)) {
-        received.add(uid);
-        this.stats.bodiesFetched += 1;
-        this.stats.bodyBytes += raw.length;
-        const receivedAt = message.internalDate ? new Date(message.internalDate) : this.now();
-        const outcome = this.options.ingester.ingest(raw, {
-          label: `imap:${path}:${uid}`,
-          receivedAt,
-          // Only the owner's own client files mail in \Sent; INBOX takes anyone's.
-          origin: this.isSentMailbox ? 'sent' : 'mailbox',
-          checkpoint: checkpoint.saver(uid, this.now),
-        });
-        inFlight.pending.push(
-          outcome.then(
-            (result) => {
-              this.stats.handled += 1;
-              if (result.status === 'quarantined') this.stats.quarantined += 1;
-              if (result.status === 'stored') this.state.lastMessageAt = this.now().toISOString();
-            },
-            (error: unknown) => {
-              inFlight.failure ??= { error };
-              checkpoint.freeze();
-            },
-          ),
-        );
-        if (inFlight.pending.length >= IN_FLIGHT) await inFlight.pending.shift();
-        if (inFlight.failure) return;
-      }
-    }
-    // Expunged between the two FETCHes: gone, so nothing is left to handle.
-    for (const s of group) if (!received.has(s.uid)) checkpoint.handled(s.uid);
-  }
-
-  /** The raw mail of one run, as it arrives: whole, or rebuilt from the parts kith reads. */
-  private async *bodies(
-    client: ImapFlow,
-    run: FetchRun,
-  ): AsyncGenerator<{ uid: number; raw: Buffer; message: FetchMessageObject }> {
-    if (run.kind === 'whole') {
-      for await (const message of client.fetch(
-        uidSet(run.uids),
-        { uid: true, source: true, internalDate: true },
-        { uid: true },
-      )) {
-        if (message.source) yield { uid: message.uid, raw: message.source, message };
-      }
-      return;
-    }
-    const message = await client.fetchOne(
-      String(run.uid),
-      { uid: true, headers: true, bodyParts: [...run.plan.sections], internalDate: true },
-      { uid: true },
-    );
-    if (!message) return; // expunged meanwhile
-    const raw = assembleFetched(run.structure, message);
-    if (raw) {
-      this.stats.bodiesInParts += 1;
-      yield { uid: run.uid, raw, message };
-      return;
-    }
-    // The server left out a section the structure named: read that mail whole.
-    yield* this.bodies(client, { kind: 'whole', uids: [run.uid] });
-  }
-
-  /**
-   * Which of the big relevant messages to fetch as parts, from their
-   * BODYSTRUCTURE: the one the headers pass already has, else one FETCH.
-   */
-  private async partPlans(
-    client: ImapFlow,
-    relevant: readonly HeaderSummary[],
-  ): Promise<PartPlans> {
-    const big = relevant.filter((s) => s.size >= PART_FETCH_MIN_BYTES);
-    const structures = new Map<number, MessageStructureObject>();
-    for (const s of big) if (s.structure) structures.set(s.uid, s.structure);
-    const missing = big.filter((s) => !s.structure).map((s) => s.uid);
-    if (missing.length > 0) {
-      for await (const message of client.fetch(
-        uidSet(missing),
-        { uid: true, bodyStructure: true },
-        { uid: true },
-      )) {
-        if (message.bodyStructure) structures.set(message.uid, message.bodyStructure);
-      }
-    }
-    const plans: PartPlans = new Map();
-    for (const [uid, structure] of structures) {
-      const plan = planPartFetch(structure);
-      if (plan) plans.set(uid, { plan, structure });
-    }
-    return plans;
-  }
-}
-
-/** Ingests started by a batch's body FETCHes and not yet settled; the first failure. */
-interface InFlight {
-  readonly pending: Promise<void>[];
-  failure?: { error: unknown };
-}
-
-/**
- * Tracks which relevant UIDs of a batch are handled so the stored cursor
- * only moves past a UID once every relevant UID below it is done — also if
- * the server answers a FETCH out of order.
- */
-class Checkpoint {
-  private readonly pending: number[];
-  constructor(
-    private readonly path: string,
-    public cursor: SyncCursor,
-    relevant: number[],
-  ) {
-    this.pending = [...relevant].sort((a, b) => a - b);
-  }
-
-  // After a failed ingest, a later commit must not carry the cursor past the failed UID.
-  private frozen = false;
-
-  freeze(): void {
-    this.frozen = true;
-  }
-
-  handled(uid: number): SyncCursor {
-    const at = this.pending.indexOf(uid);
-    if (at !== -1) this.pending.splice(at, 1);
-    const lowestOpen = this.pending[0];
-    const safe = lowestOpen === undefined ? uid : Math.min(uid, lowestOpen - 1);
-    if (safe > this.cursor.lastUid)
-      this.cursor = { uidValidity: this.cursor.uidValidity, lastUid: safe };
-    return this.cursor;
-  }
-
-  /** Saves the cursor inside the ingest transaction of `uid`. */
-  saver(uid: number, now: () => Date): (trx: Db) => Promise<void> {
-    return async (trx) => {
-      if (this.frozen) return;
-      const next = this.handled(uid);
-      await saveSyncState(trx, this.path, next, now().toISOString());
-    };
-  }
-}
-
-function bodyGroups(
-  summaries: readonly HeaderSummary[],
-  bytesOf: (s: HeaderSummary) => number,
-): HeaderSummary[][] {
-  const groups: HeaderSummary[][] = [];
-  let current: HeaderSummary[] = [];
-  let bytes = 0;
-  for (const s of summaries) {
-    if (
-      current.length > 0 &&
-      (current.length >= BODY_BATCH_COUNT || bytes + bytesOf(s) > BODY_BATCH_BYTES)
-    ) {
-      groups.push(current);
-      current = [];
-      bytes = 0;
-    }
-    current.push(s);
-    bytes += bytesOf(s);
-  }
-  if (current.length > 0) groups.push(current);
-  return groups;
 }
 
 /**
