@@ -3,12 +3,8 @@ import type { Db } from '../../src/db/database.js';
 import { createIngester } from '../../src/inbox/ingest.js';
 import { outboxPorts } from '../../src/kith.js';
 import { createLogger } from '../../src/log.js';
-import {
-  approveDraft,
-  createContactDraft,
-  type OutboxContext,
-  queueOwnerMail,
-} from '../../src/outbox/drafts.js';
+import { approveDraft } from '../../src/outbox/draft-commands.js';
+import { createContactDraft, type OutboxContext, queueOwnerMail } from '../../src/outbox/drafts.js';
 import { createSendLoop } from '../../src/outbox/send-loop.js';
 import { useTempDir } from '../helpers/temp-dir.js';
 import {
