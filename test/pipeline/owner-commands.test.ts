@@ -3,10 +3,8 @@ import {
   normalizeCommandLine,
   parseOwnerReply,
   parseReferrals,
-  parseSnooze,
-  resolveSnooze,
-  type Snooze,
 } from '../../src/pipeline/owner-commands.js';
+import { parseSnooze, resolveSnooze, type Snooze } from '../../src/pipeline/snooze.js';
 
 const DRAFT =
   'Hi Anna,\n\nThank you for taking the time to talk with me on Thursday.\n\nBest,\nSam';
