@@ -285,7 +285,12 @@ export class MeetingBook {
   }
 
   private newest(contact: number, test: (m: Working) => boolean): Working | undefined {
-    return this.of(contact).findLast(test);
+    const list = this.of(contact);
+    for (let i = list.length - 1; i >= 0; i--) {
+      const m = list[i] as Working;
+      if (test(m)) return m;
+    }
+    return undefined;
   }
 }
 

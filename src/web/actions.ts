@@ -6,16 +6,17 @@ import {
   updateContactDetails,
 } from '../db/contacts.js';
 import type { Db } from '../db/database.js';
+import { meetingsOfContact } from '../db/meetings.js';
 import type { Meeting } from '../db/schema.js';
 import { type UnheldMeeting, unheldMeetings } from '../db/unheld-meetings.js';
 import {
   addMeeting,
   cancelMeeting,
-  hasActiveMeeting,
   type MeetingInput,
   updateMeeting,
 } from '../db/web-meeting-writes.js';
 import { BadInputError, KithError } from '../errors.js';
+import { cancelMovesBack } from '../pipeline/meeting-rules.js';
 import { movePresumesMeeting } from '../pipeline/move-checks.js';
 import { isStage, type Stage } from '../pipeline/stages.js';
 import type { TransitionResult } from '../pipeline/transitions.js';
@@ -292,11 +293,12 @@ export async function editMeetingByHand(
   return meeting;
 }
 
-/** Cancels a meeting; a scheduled contact with no other meeting goes back to replied. */
+/** Cancels a meeting; a scheduled contact with no other meeting ahead goes back to replied (meeting-rules.ts). */
 export async function cancelMeetingByHand(db: Db, id: number, now: Date): Promise<Meeting> {
   const meeting = await cancelMeeting(db, id, now.toISOString());
   if (!meeting) throw new KithError('not_found', `There is no meeting #${id}.`);
-  if (!(await hasActiveMeeting(db, meeting.contact_id, now))) {
+  const others = await meetingsOfContact(db, meeting.contact_id);
+  if (cancelMovesBack(others, now.toISOString())) {
     await applyStageEvent(
       db,
       meeting.contact_id,
