@@ -65,7 +65,7 @@ export async function insertOutboxRow(
 }
 
 /** A draft of this kind for this contact (and meeting) that is still to be sent, if any. */
-export async function findOpenDraft(
+export async function findDraftStillToSend(
   db: Executor,
   kind: string,
   contactId: number,

@@ -85,7 +85,11 @@ function noSuchDraft(draftId: number): CommandResult {
   return { ok: false, message: `There is no draft #${draftId}; nothing changed.` };
 }
 
-/** The one-line answer when a draft's state does not allow the command. */
+/**
+ * The one-line answer when a draft's state does not allow the command: the
+ * lifecycle table decides whether, this says it with what the owner needs to
+ * know (when it was sent or skipped, why it failed).
+ */
 function refusal(ctx: OutboxContext, draft: OutboxRow, verb: string): CommandResult {
   const what = `Your ${describe(draft)}`;
   const when = (iso: string | null) => shortDate(iso ?? draft.updated_at, ctx.config.timeZone);

@@ -3,7 +3,7 @@ import type { Config } from '../config.js';
 import { findContactById } from '../db/contacts.js';
 import { type Db, inTransaction } from '../db/database.js';
 import {
-  findOpenDraft,
+  findDraftStillToSend,
   findOutboxById,
   findOutboxByMessageId,
   insertOutboxRow,
@@ -66,7 +66,7 @@ export interface CreatedDraft {
   readonly draft: OutboxRow;
   /** The approval request mailed to the owner; null when no owner address is set. */
   readonly approvalRequest: OutboxRow | null;
-  /** False when an undecided draft of the same kind already existed (it is returned). */
+  /** False when a draft of the same kind was still to be sent (it is returned). */
   readonly created: boolean;
 }
 
@@ -163,7 +163,7 @@ export async function createContactDraft(
   }
   const domain = messageIdDomain(ctx.config);
   const result = await inTransaction(ctx.db, async (trx) => {
-    const existing = await findOpenDraft(trx, input.kind, input.contactId, meetingId);
+    const existing = await findDraftStillToSend(trx, input.kind, input.contactId, meetingId);
     if (existing) return { draft: existing, approvalRequest: null, created: false };
     const thread = await threadHeaders(trx, input.contactId, input.kind);
     const canAsk = ctx.config.owner.emails.length > 0 && input.askOwner !== false;

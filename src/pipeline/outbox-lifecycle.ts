@@ -20,8 +20,10 @@
  *    (pipeline/draft-text.ts); a follow-up the contact answered since is
  *    withdrawn (outbox/withdraw.ts, pipeline/draft-validity.ts). Only then
  *    does `approve` move it to `approved` (db/outbox-queries.ts moveOutboxRow).
- * 4. src/outbox/send-loop.ts sends it: `claim` (approved → sending), the
- *    transport, then `sent` — or `retry` / `fail`.
+ * 4. The next round of src/outbox/send-loop.ts sends it through
+ *    src/outbox/send-one.ts: withdrawn if the contact answered meanwhile,
+ *    else `claim` (approved → sending), the transport, then `sent` — or
+ *    `retry` / `fail`, and the owner is told of a failure.
  * Any refusal along the way is mailed back to the owner as a one-line notice.
  */
 
