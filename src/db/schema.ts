@@ -1,4 +1,5 @@
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { OutboxState } from '../pipeline/outbox-lifecycle.js';
 
 /**
  * Row types for every table. Instants are ISO-8601 strings in UTC
@@ -109,15 +110,8 @@ export interface AdviceTable {
   created_at: string;
 }
 
-export type OutboxState =
-  | 'drafted'
-  | 'awaiting_approval'
-  | 'approved'
-  | 'sending'
-  | 'sent'
-  | 'skipped'
-  | 'snoozed'
-  | 'failed';
+/** The outbox states are the lifecycle table's (src/pipeline/outbox-lifecycle.ts). */
+export type { OutboxState };
 
 export interface OutboxTable {
   id: Generated<number>;
@@ -145,6 +139,8 @@ export interface OutboxTable {
   approval_text: string | null;
   /** An iTIP object (REQUEST or CANCEL) sent as a text/calendar part beside the text. */
   calendar_ics: string | null;
+  /** When kith put a copy of this undecided draft in the IMAP Drafts folder; null when none is there. */
+  drafts_copy_at: string | null;
   created_at: string;
   updated_at: string;
   sent_at: string | null;
