@@ -10,6 +10,7 @@ import type {
   MailAddress,
   MailMessage,
 } from '../pipeline/mail.js';
+import { parseDateHeader, utcOffsetMinutes } from './date-header.js';
 import { withoutHeaderJunk } from './header-junk.js';
 import {
   allIds,
@@ -314,48 +315,6 @@ function pickHeaders(get: (name: string) => string | undefined): MailMessage['he
  */
 export function synthesizeMessageId(raw: Buffer): string {
   return `missing-${createHash('sha256').update(raw).digest('hex').slice(0, 32)}@kith.invalid`;
-}
-
-/**
- * The Date header as an instant, or null when it is unusable. Read here, not
- * from mailparser, which silently substitutes "now" for a broken date.
- */
-function parseDateHeader(value: string): Date | null {
-  const parsed = new Date(value.replace(/\([^)]*\)/g, ' ').trim());
-  return Number.isNaN(parsed.getTime()) ? null : parsed;
-}
-
-const ZONE_OFFSETS: Readonly<Record<string, number>> = {
-  UT: 0,
-  UTC: 0,
-  GMT: 0,
-  Z: 0,
-  EST: -300,
-  EDT: -240,
-  CST: -360,
-  CDT: -300,
-  MST: -420,
-  MDT: -360,
-  PST: -480,
-  PDT: -420,
-};
-
-/**
- * The sender's UTC offset in minutes from a raw Date header (`+0100` → 60).
- * RFC 5322 `-0000` means "no zone information", so it is null like a missing zone.
- */
-export function utcOffsetMinutes(dateHeader: string): number | null {
-  const withoutComment = dateHeader.replace(/\([^)]*\)/g, ' ').trim();
-  const numeric = /(?:^|\s)([+-])(\d{2}):?(\d{2})\s*$/.exec(withoutComment);
-  if (numeric) {
-    const [, sign, hh, mm] = numeric as unknown as [string, string, string, string];
-    if (sign === '-' && hh === '00' && mm === '00') return null;
-    const minutes = Number(hh) * 60 + Number(mm);
-    return sign === '-' ? -minutes : minutes;
-  }
-  const named = /(?:^|\s)([A-Za-z]{1,3})\s*$/.exec(withoutComment);
-  const offset = named ? ZONE_OFFSETS[(named[1] as string).toUpperCase()] : undefined;
-  return offset ?? null;
 }
 
 interface ParsedAddress {

@@ -1,12 +1,12 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { utcOffsetMinutes } from '../../src/inbox/date-header.js';
 import {
   parseDeliveryStatus,
   parseMail,
   prepareRaw,
   synthesizeMessageId,
-  utcOffsetMinutes,
 } from '../../src/inbox/parse.js';
 import { repoRoot } from '../helpers/run-cli.js';
 
