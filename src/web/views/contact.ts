@@ -1,5 +1,5 @@
-import type { ContactPage, PersonRef, TimelineMessage } from '../../db/contact-page-queries.js';
-import type { Meeting, OutboxRow } from '../../db/schema.js';
+import type { ContactPage, PersonRef } from '../../db/contact-page-queries.js';
+import type { Meeting } from '../../db/schema.js';
 import type { NextStep } from '../../pipeline/next-step.js';
 import { isOpen } from '../../pipeline/outbox-lifecycle.js';
 import { STAGE_LABELS, STAGES, type Stage } from '../../pipeline/stages.js';
@@ -15,6 +15,7 @@ import {
   type ContactChoice,
   managePanel,
 } from './contact-manage.js';
+import { timeline } from './contact-timeline.js';
 import { daysSince, displayName, formatDateTime, plural, relativeDays } from './format.js';
 import { csrfField } from './layout.js';
 import {
@@ -51,17 +52,6 @@ const ZONE_SOURCES: Readonly<Record<string, string>> = {
   header: 'from their mail’s clock',
 };
 
-const KIND_WORDS: Readonly<Record<string, string>> = {
-  outreach: 'outreach',
-  reply: 'reply',
-  auto_reply: 'automatic reply',
-  bounce: 'bounce',
-  invite: 'invitation',
-  decline: 'decline',
-  owner_reply: 'your mail',
-  owner_note: 'your note',
-};
-
 function stagePill(stage: Stage): SafeHtml {
   return html`<span class="stage-pill">${STAGE_LABELS[stage] ?? stage}</span>`;
 }
@@ -72,89 +62,6 @@ function personLink(p: PersonRef): SafeHtml {
 
 function modeLabel(mode: string): string {
   return MEETING_MODES.find((m) => m.value === mode)?.label ?? mode;
-}
-
-function message(m: TimelineMessage, tz: string): SafeHtml {
-  return html`<li class="message ${m.direction}"><article aria-label="${m.direction === 'in' ? 'Received' : 'Sent'} ${formatDateTime(m.date, tz)}">
-<header><span>${m.direction === 'in' ? 'Received' : 'Sent'} · ${KIND_WORDS[m.kind] ?? m.kind.replace(/_/g, ' ')}</span>
-<time datetime="${m.date}">${formatDateTime(m.date, tz)}</time>
-<span>${m.direction === 'in' ? html`from ${m.fromAddress}` : html`to ${m.toAddresses}`}</span></header>
-<div class="subject">${m.subject || '(no subject)'}</div>
-<pre>${m.text}</pre></article></li>`;
-}
-
-/** A mail kith drafted and sent to the contact: what they received, in its place in time. */
-function sentDraft(d: OutboxRow, tz: string): SafeHtml {
-  const at = d.sent_at ?? d.updated_at;
-  const kind =
-    (KIND_LABELS as Readonly<Record<string, string>>)[d.kind] ?? d.kind.replace(/_/g, ' ');
-  return html`<li class="message out kith"><article aria-label="Sent ${formatDateTime(at, tz)}">
-<header><span>Sent · ${kind} (drafted by kith, approved by you)</span>
-<time datetime="${at}">${formatDateTime(at, tz)}</time>
-<span>to ${d.to_address}</span></header>
-<div class="subject">${d.subject || '(no subject)'}</div>
-<pre>${d.body_text}</pre></article></li>`;
-}
-
-/** Mail the owner wrote to kith (approve, notes): not what the contact saw, so folded away. */
-const TO_KITH = new Set(['owner_command', 'owner_note']);
-
-type TimelineEntry =
-  | { readonly at: string; readonly message: TimelineMessage }
-  | { readonly at: string; readonly draft: OutboxRow };
-
-/**
- * This page of messages with the drafts kith sent in the same stretch of
- * time.
- */
-function timelineEntries(v: ContactView): TimelineEntry[] {
-  const { messages, messageCount, drafts } = v.page;
-  const shownTo = v.messageOffset + messages.length;
-  const newest = v.messageOffset > 0 ? messages[0]?.date : undefined;
-  const oldest = shownTo < messageCount ? messages[messages.length - 1]?.date : undefined;
-  // A sent outreach is also a message under the draft's Message-ID (recorded when it left,
-  // or its BCC copy): shown once, as the message.
-  const stored = new Set(messages.map((m) => m.messageId));
-  const sent = drafts.filter((d) => {
-    const at = d.state === 'sent' ? d.sent_at : null;
-    if (!at || stored.has(d.message_id)) return false;
-    return (newest === undefined || at <= newest) && (oldest === undefined || at > oldest);
-  });
-  const entries: TimelineEntry[] = [
-    ...messages.map((m) => ({ at: m.date, message: m })),
-    ...sent.map((d) => ({ at: d.sent_at as string, draft: d })),
-  ];
-  return entries.sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0));
-}
-
-function ownerMailGroup(group: readonly TimelineMessage[], tz: string): SafeHtml {
-  const words = group
-    .map((m) => m.text.trim().split('\n')[0]?.slice(0, 40) ?? '')
-    .filter(Boolean)
-    .slice(0, 3)
-    .map((w) => `“${w}”`)
-    .join(', ');
-  return html`<li class="owner-mail"><details><summary>${group.length === 1 ? 'Your mail to kith' : `${group.length} of your mails to kith`}${words ? `: ${words}` : ''}</summary>
-<ol class="timeline">${group.map((m) => message(m, tz))}</ol></details></li>`;
-}
-
-function timelineItems(v: ContactView): SafeHtml[] {
-  const items: SafeHtml[] = [];
-  let folded: TimelineMessage[] = [];
-  const flush = () => {
-    if (folded.length > 0) items.push(ownerMailGroup(folded, v.timeZone));
-    folded = [];
-  };
-  for (const e of timelineEntries(v)) {
-    if ('message' in e && TO_KITH.has(e.message.kind)) {
-      folded.push(e.message);
-      continue;
-    }
-    flush();
-    items.push('message' in e ? message(e.message, v.timeZone) : sentDraft(e.draft, v.timeZone));
-  }
-  flush();
-  return items;
 }
 
 /** Where the contact's zone came from and their clock now, or that it is not known. */
@@ -313,20 +220,6 @@ ${nextUp(v)}
 <label for="move-why">Why</label><input id="move-why" name="reason" maxlength="${FIELD_LIMITS.moveReason}" placeholder="e.g. met at a conference">
 <div class="actions"><button type="submit">Move</button></div></form>
 <p><a class="button secondary" href="/contacts/${c.id}/compose">Write an outreach…</a></p>
-</section>`;
-}
-
-function timeline(v: ContactView): SafeHtml {
-  const { messages, messageCount, contact } = v.page;
-  const shownTo = v.messageOffset + messages.length;
-  const items = timelineItems(v);
-  return html`<section aria-labelledby="tl-h"><h2 id="tl-h">Mail <span class="muted small">(${plural(messageCount, 'message')} stored)</span></h2>
-${items.length === 0 ? html`<p class="muted">No mail with them yet.</p>` : html`<ol class="timeline">${items}</ol>`}
-<p class="actions">${
-    v.messageOffset > 0
-      ? html`<a href="/contacts/${contact.id}?older=${Math.max(0, v.messageOffset - v.messageLimit)}">Newer messages</a>`
-      : ''
-  }${shownTo < messageCount ? html`<a href="/contacts/${contact.id}?older=${shownTo}">Older messages</a>` : ''}</p>
 </section>`;
 }
 
