@@ -1,6 +1,8 @@
 import type { QuoteStyle } from './eml.js';
 
 /**
+ * Over 400 lines because it is data: one entry per person of the demo.
+ *
  * The demo's people and what happens with each: a fixed cast, so every run
  * tells the same story. `ends` is the stage the story leads to; `day` is the
  * outreach day counted from the start of the simulated months.

@@ -12,7 +12,10 @@ import type { Stage } from './stages.js';
 import { subjectKey } from './subject-key.js';
 
 /**
- * What one mail means to kith — pure: no I/O, no clock, no packages.
+ * What one mail means to kith — pure: no I/O, no clock, no packages. Over
+ * 400 lines because about 200 are the context and result types, the
+ * contract between the adapter and this decision; the text rules live in the
+ * modules imported above, and this file only picks which one applies.
  *
  * Who does what:
  * - The ingest adapter (src/inbox/) prepares a `ClassifyContext` of plain
