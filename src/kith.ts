@@ -19,10 +19,7 @@ import { createSchedulerService, type SchedulerService } from './scheduler/servi
 import { scheduleSettings } from './scheduler/settings.js';
 import type { Service } from './service.js';
 import { loadTemplatesCached, type Templates } from './templates/render.js';
-import { readVersion } from './version.js';
-import { createApp } from './web/app.js';
 import type { AppEnv } from './web/env.js';
-import { forecastJobs } from './web/upcoming-jobs.js';
 
 /**
  * The composition root: the only place that knows every part of kith and
@@ -61,8 +58,11 @@ export interface Kith {
   readonly sendLoop: SendLoop;
   readonly inbox: InboxSource;
   readonly scheduler: SchedulerService;
-  /** The web UI on these parts (serve listens with it; tests call its fetch). */
-  app(): Hono<AppEnv>;
+  /**
+   * The web UI on these parts (serve listens with it). Loaded on demand:
+   * one-shot commands and the backfill bench never load the web code.
+   */
+  app(): Promise<Hono<AppEnv>>;
   /**
    * Starts the send loop first (its lease refuses a second kith on this data
    * dir before anything else runs), then the inbox, then the scheduler. A
@@ -168,8 +168,13 @@ export async function createKith(config: Config, options: KithOptions): Promise<
     sendLoop,
     inbox,
     scheduler,
-    app: () =>
-      createApp({
+    async app() {
+      const [{ createApp }, { forecastJobs }, { readVersion }] = await Promise.all([
+        import('./web/app.js'),
+        import('./web/upcoming-jobs.js'),
+        import('./version.js'),
+      ]);
+      return createApp({
         db,
         config,
         services,
@@ -177,7 +182,8 @@ export async function createKith(config: Config, options: KithOptions): Promise<
         version: readVersion(),
         now: clock,
         upcomingJobs: (now) => forecastJobs(db, config, now),
-      }),
+      });
+    },
     async start() {
       try {
         for (const service of toStart) {

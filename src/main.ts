@@ -23,7 +23,10 @@ export async function startKith(config: Config, logger: Logger): Promise<Running
   // Refuses an open web UI without a password before the database or any job is touched.
   checkWebExposure(config.web, logger);
   const kith = await createKith(config, { logger });
-  const app = kith.app();
+  const app = await kith.app().catch(async (error: unknown) => {
+    await kith.stop();
+    throw error;
+  });
   // The port first: a busy port or a wrong WEB_HOST stops kith before any service or job starts.
   const server = serve({ fetch: app.fetch, hostname: config.web.host, port: config.web.port });
   const closeServer = () => new Promise<void>((resolve) => server.close(() => resolve()));
