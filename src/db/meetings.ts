@@ -1,12 +1,13 @@
 import type { MeetingValues, StoredMeeting } from '../pipeline/inbound-effects.js';
 import type { Side } from '../pipeline/meeting-rules.js';
 import type { Db } from './database.js';
+import type { Meeting } from './schema.js';
 
 /**
- * The meetings table for the inbox's interpreter (src/inbox/apply-inbound.ts)
- * and the cancel rule of the web: every read and write of a meeting that a
- * mail causes, each written once. What to write is decided in
- * src/pipeline/decide-meetings.ts and meeting-rules.ts.
+ * The meetings table: the reads and writes a mail causes (through the
+ * inbox's interpreter, src/inbox/apply-inbound.ts) and those of the web UI
+ * and the API (src/web/actions.ts), each written once. What to write is
+ * decided in src/pipeline/decide-meetings.ts and meeting-rules.ts.
  */
 
 function side(value: string | null): Side | null {
@@ -135,4 +136,74 @@ export async function recordAttendeeAnswer(
     .where('contact_id', '=', contactId)
     .where('ical_uid', '=', uid)
     .execute();
+}
+
+// ---------------------------------------------------------------- by hand (web and API)
+
+export interface MeetingInput {
+  readonly startsAt: string;
+  readonly endsAt: string;
+  readonly timeZone: string;
+  readonly mode: string;
+  readonly location: string | null;
+}
+
+/** Adds a confirmed meeting entered by hand. */
+export async function addMeeting(
+  db: Db,
+  contactId: number,
+  input: MeetingInput,
+  at: string,
+): Promise<number> {
+  const row = await db
+    .insertInto('meetings')
+    .values({
+      contact_id: contactId,
+      starts_at: input.startsAt,
+      ends_at: input.endsAt,
+      time_zone: input.timeZone,
+      mode: input.mode,
+      location: input.location,
+      status: 'confirmed',
+      ical_uid: null,
+      ical_sequence: null,
+      source_message_id: null,
+      created_at: at,
+      updated_at: at,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return row.id;
+}
+
+/** Changes a meeting's time and place; returns the updated row. */
+export async function updateMeeting(
+  db: Db,
+  id: number,
+  input: MeetingInput,
+  at: string,
+): Promise<Meeting | undefined> {
+  return db
+    .updateTable('meetings')
+    .set({
+      starts_at: input.startsAt,
+      ends_at: input.endsAt,
+      time_zone: input.timeZone,
+      mode: input.mode,
+      location: input.location,
+      updated_at: at,
+    })
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirst();
+}
+
+/** Marks a meeting cancelled; returns it, or undefined when it does not exist. */
+export async function cancelMeeting(db: Db, id: number, at: string): Promise<Meeting | undefined> {
+  return db
+    .updateTable('meetings')
+    .set({ status: 'cancelled', updated_at: at })
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirst();
 }

@@ -6,15 +6,15 @@ import {
   updateContactDetails,
 } from '../db/contacts.js';
 import type { Db } from '../db/database.js';
-import { meetingsOfContact } from '../db/meetings.js';
-import type { Meeting } from '../db/schema.js';
-import { type UnheldMeeting, unheldMeetings } from '../db/unheld-meetings.js';
 import {
   addMeeting,
   cancelMeeting,
   type MeetingInput,
+  meetingsOfContact,
   updateMeeting,
-} from '../db/web-meeting-writes.js';
+} from '../db/meetings.js';
+import type { Meeting } from '../db/schema.js';
+import { type UnheldMeeting, unheldMeetings } from '../db/unheld-meetings.js';
 import { BadInputError, KithError } from '../errors.js';
 import { cancelMovesBack } from '../pipeline/meeting-rules.js';
 import { movePresumesMeeting } from '../pipeline/move-checks.js';

@@ -5,8 +5,8 @@ import { listContacts } from '../../db/contact-list-queries.js';
 import { type ContactPage, loadContactPage } from '../../db/contact-page-queries.js';
 import { loadDraft, loadPendingDrafts } from '../../db/draft-queries.js';
 import { loadMeetings, type MeetingRow } from '../../db/meeting-list-queries.js';
+import type { MeetingInput } from '../../db/meetings.js';
 import type { Meeting } from '../../db/schema.js';
-import type { MeetingInput } from '../../db/web-meeting-writes.js';
 import { BadInputError, KithError } from '../../errors.js';
 import { isStage } from '../../pipeline/stages.js';
 import {
