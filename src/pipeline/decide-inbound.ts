@@ -3,6 +3,7 @@ import { addressToLearn } from './address-learning.js';
 import { softBounceNotice } from './bounce-notice.js';
 import type { Classification, ClassifyContext } from './classify.js';
 import { MeetingBook } from './decide-meetings.js';
+import { ownerNoteEffects } from './decide-owner-note.js';
 import type {
   ContactRef,
   InboundEffect,
@@ -12,7 +13,6 @@ import type {
 } from './inbound-effects.js';
 import type { MailMessage } from './mail.js';
 import { quoted } from './quoted.js';
-import { referrerToSet } from './referral-rule.js';
 import { subjectKey } from './subject-key.js';
 import { transition } from './transitions.js';
 import { zoneFromMail } from './zone-learning.js';
@@ -51,7 +51,8 @@ import { zoneFromMail } from './zone-learning.js';
  *   keeps the address and asks the outbox to tell the owner.
  * - owner_note: the owner's reply to a kith mail: note, advice, cadence
  *   and referrals become data; an approve / skip / snooze / revision is a
- *   draft command handed to the outbox, which says what it did.
+ *   draft command handed to the outbox, which says what it did
+ *   (decide-owner-note.ts).
  *
  * Where an out-of-office is detected and what it changes: auto-reply.ts
  * tells an automatic reply by its headers and wording (classify.ts checks it
@@ -377,76 +378,7 @@ class Decision {
   }
 
   ownerNote(c: Of<'owner_note'>): void {
-    const contact = c.contactId;
-    const isCommand = c.command !== null || c.revision !== null;
-    this.push({
-      type: 'record_message',
-      kind: isCommand ? 'owner_command' : 'owner_note',
-      direction: 'out',
-      contact,
-      thread: null,
-      text: this.context.replyText,
-    });
-    if (contact !== null) {
-      if (c.note) {
-        this.push({ type: 'note', contact, body: c.note });
-        this.remark('note added');
-      }
-      for (const body of c.advice) {
-        this.push({ type: 'advice', contact, body });
-        this.remark('advice added');
-      }
-      if (c.cadenceDays !== null) {
-        this.push({ type: 'cadence', contact, days: c.cadenceDays });
-        this.remark(`keep in touch every ${c.cadenceDays} days`);
-      }
-    } else if (c.note || c.advice.length > 0 || c.cadenceDays !== null) {
-      this.remark('note not kept: the kith mail it answers is about no contact');
-    }
-    this.referrals(c.referrals, contact);
-    if (isCommand || c.problems.length > 0 || c.notUnderstood !== null) {
-      this.push({
-        type: 'draft_command',
-        request: {
-          reference: c.reference,
-          command: c.command,
-          revision: c.revision,
-          problems: c.problems,
-          notUnderstood: c.notUnderstood,
-          messageId: this.message.messageId,
-          at: this.at,
-          offsetMinutes: this.message.dateOffsetMinutes,
-        },
-      });
-    }
-  }
-
-  private referrals(people: Of<'owner_note'>['referrals'], referrer: number | null): void {
-    const created = new Set<string>();
-    const linked = new Set<number>();
-    for (const person of people) {
-      const address = canonicalAddress(person.address);
-      const row = this.facts.addresses.get(address);
-      const known = row ? this.facts.contacts.get(row.contactId) : undefined;
-      if (known || created.has(address)) {
-        const to = known && !linked.has(known.id) ? referrerToSet(known, referrer) : null;
-        if (known && to !== null) {
-          linked.add(known.id);
-          this.push({ type: 'set_referrer', contact: known.id, referrer: to });
-        }
-        this.remark(`referral ${person.address} merged with a known contact`);
-        continue;
-      }
-      created.add(address);
-      this.push({
-        type: 'create_contact',
-        address: person.address,
-        name: person.name,
-        source: 'referral',
-        referredBy: referrer,
-      });
-      this.remark(`referral ${person.address} added as a prospect`);
-    }
+    this.effects.push(...ownerNoteEffects(c, this.message, this.context, this.facts, this.at));
   }
 }
 
