@@ -6,7 +6,7 @@ import { addAdvice, recordReferral } from '../db/owner-facts.js';
 import { BadInputError, KithError } from '../errors.js';
 import { isValidEmail } from '../exchange/imported-person.js';
 import { readKeyedLines } from '../pipeline/owner-commands.js';
-import { resolveContactRef, setReferrer } from './contact-actions.js';
+import { requireContact, resolveContactRef, setReferrer } from './contact-actions.js';
 import { FIELD_LIMITS, limitedText } from './field-limits.js';
 
 /**
@@ -15,12 +15,6 @@ import { FIELD_LIMITS, limitedText } from './field-limits.js';
  * reply to kith makes. Every refusal is a BadInputError to show beside
  * what was typed.
  */
-
-async function requireContact(db: Db, id: number) {
-  const contact = await findContactById(db, id);
-  if (!contact) throw new KithError('not_found', `There is no contact #${id}.`);
-  return contact;
-}
 
 function cleanAdvice(body: string | undefined): string {
   const text = (body ?? '').replace(/\r\n?/g, '\n').trim();

@@ -41,7 +41,8 @@ export interface NewContactFields {
   readonly referredBy?: string | null;
 }
 
-async function requireContact(db: Db, id: number) {
+/** The contact, or a not-found error naming its id. */
+export async function requireContact(db: Db, id: number) {
   const contact = await findContactById(db, id);
   if (!contact) throw new KithError('not_found', `There is no contact #${id}.`);
   return contact;
