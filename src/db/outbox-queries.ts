@@ -178,6 +178,26 @@ export async function rowsInState(
     .execute();
 }
 
+/** Records that `id` now has a copy in the IMAP Drafts folder. */
+export async function markDraftsCopy(db: Executor, id: number, at: string): Promise<void> {
+  await db.updateTable('outbox').set({ drafts_copy_at: at }).where('id', '=', id).execute();
+}
+
+/** Records that `id`'s copy in the IMAP Drafts folder is gone. */
+export async function clearDraftsCopy(db: Executor, id: number): Promise<void> {
+  await db.updateTable('outbox').set({ drafts_copy_at: null }).where('id', '=', id).execute();
+}
+
+/** Rows with a copy in the IMAP Drafts folder. */
+export async function rowsWithDraftsCopy(db: Executor): Promise<OutboxRow[]> {
+  return db
+    .selectFrom('outbox')
+    .selectAll()
+    .where('drafts_copy_at', 'is not', null)
+    .orderBy('id')
+    .execute();
+}
+
 /** Owner mail sent (or being sent) since `since`: what the hourly cap counts. */
 export async function countOwnerMailSince(db: Executor, since: string): Promise<number> {
   const row = await db

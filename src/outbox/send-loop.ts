@@ -1,13 +1,14 @@
 import type { Config } from '../config.js';
 import type { Db } from '../db/database.js';
-import { deleteKeyValue, keysWithPrefix, writeKeyValue } from '../db/key-values.js';
 import {
+  clearDraftsCopy,
   countDue,
   countOwnerMailSince,
   dueForSending,
-  findOutboxById,
+  markDraftsCopy,
   moveOutboxRow,
   rowsInState,
+  rowsWithDraftsCopy,
   snoozeOver,
 } from '../db/outbox-queries.js';
 import type { Logger } from '../log.js';
@@ -20,7 +21,7 @@ import { createFileTransport } from './file-transport.js';
 import { createImapFolders, type ImapFolders } from './imap-folders.js';
 import { createSenderLease, type SenderLease } from './lease.js';
 import { buildMail } from './mime.js';
-import { createRowSender, DRAFT_COPY_PREFIX, type RetryPolicy } from './send-one.js';
+import { createRowSender, type RetryPolicy } from './send-one.js';
 import { onOutboxChange } from './signal.js';
 import { createSmtpTransport } from './smtp-transport.js';
 import type { MailTransport } from './transport.js';
@@ -174,23 +175,19 @@ export function createSendLoop(options: SendLoopOptions): SendLoop {
     if (drafts === 'unknown') drafts = (await box.has('\\Drafts')) ? 'present' : 'absent';
     if (drafts === 'absent') return;
     const open = (await rowsInState(db, OPEN_STATES)).filter((r) => r.audience === 'contact');
-    const copied = new Set(await keysWithPrefix(db, DRAFT_COPY_PREFIX));
     for (const row of open) {
-      const key = `${DRAFT_COPY_PREFIX}${row.id}`;
-      if (copied.has(key)) continue;
+      if (row.drafts_copy_at !== null) continue;
       const mail = await buildMail(row, config, new Date(row.created_at));
       // Remove first: a crash between APPEND and the record below must not leave two copies.
       await box.remove('\\Drafts', row.message_id);
       await box.appendDraft(mail.rawWithBcc);
-      await writeKeyValue(db, key, 'appended', iso());
+      await markDraftsCopy(db, row.id, iso());
     }
-    const openIds = new Set(open.map((r) => String(r.id)));
-    for (const key of copied) {
-      const id = key.slice(DRAFT_COPY_PREFIX.length);
-      if (openIds.has(id)) continue;
-      const row = await findOutboxById(db, Number(id));
-      if (row) await box.remove('\\Drafts', row.message_id);
-      await deleteKeyValue(db, key);
+    const openIds = new Set(open.map((r) => r.id));
+    for (const row of await rowsWithDraftsCopy(db)) {
+      if (openIds.has(row.id)) continue;
+      await box.remove('\\Drafts', row.message_id);
+      await clearDraftsCopy(db, row.id);
     }
   };
 

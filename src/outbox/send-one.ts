@@ -1,7 +1,6 @@
 import type { Config } from '../config.js';
 import { type Db, inTransaction } from '../db/database.js';
-import { deleteKeyValue } from '../db/key-values.js';
-import { moveOutboxRow } from '../db/outbox-queries.js';
+import { clearDraftsCopy, moveOutboxRow } from '../db/outbox-queries.js';
 import type { OutboxRow } from '../db/schema.js';
 import { KithError } from '../errors.js';
 import type { Logger } from '../log.js';
@@ -57,8 +56,6 @@ export interface RowSender {
   settle(row: OutboxRow): Promise<void>;
 }
 
-/** Where the loop records which drafts have a copy in the IMAP Drafts folder. */
-export const DRAFT_COPY_PREFIX = 'outbox.imap-draft.';
 /** After a refused login, wait at least this long: retrying sooner cannot help. */
 const AUTH_RETRY_MS = 5 * 60_000;
 
@@ -220,7 +217,7 @@ export function createRowSender(deps: RowSenderDeps): RowSender {
         // if IMAP is down the copy stays recorded and the next Drafts sync removes it.
         try {
           await folders.remove('\\Drafts', row.message_id);
-          await deleteKeyValue(db, `${DRAFT_COPY_PREFIX}${row.id}`);
+          await clearDraftsCopy(db, row.id);
         } catch (error) {
           logger.warn('could not remove the Drafts copy before sending', { outbox: row.id, error });
         }

@@ -15,8 +15,9 @@ import { envFor, quietLogger, SECRET } from '../scheduler/world.js';
 /**
  * A database made by the 2026-12-06 release (test/fixtures/upgrade, see
  * make-release-db.ts there) opened by today's kith the way `kith serve`
- * opens one: every row is still there, and the out-of-office dates it kept
- * in key_values are now contacts.away_until and still hold back follow-ups.
+ * opens one: every row is still there, the out-of-office dates it kept in
+ * key_values are now contacts.away_until and still hold back follow-ups,
+ * and the send loop's Drafts-copy marks are now outbox.drafts_copy_at.
  */
 
 const FIXTURE = path.join(
@@ -83,7 +84,7 @@ async function upgraded() {
 }
 
 describe('a database made by the 2026-12-06 release', () => {
-  it('upgrades with every row kept and the away dates moved to contacts.away_until', async () => {
+  it('upgrades with every row kept, away dates in contacts.away_until and Drafts copies in outbox.drafts_copy_at', async () => {
     const before = rowsOf(FIXTURE);
     expect(before.get('contacts')).toHaveLength(3);
     expect(before.get('key_values')?.filter((r) => String(r.key).startsWith('ooo_until:'))).toEqual(
@@ -118,14 +119,17 @@ describe('a database made by the 2026-12-06 release', () => {
       [BO, '2026-12-20'],
       [CY, '2026-12-15'],
     ]);
-    // Only the out-of-office rows left key_values; the scheduler's watermark and the send loop's records stay.
-    expect(after.get('key_values')).toEqual(
-      before.get('key_values')?.filter((r) => !String(r.key).startsWith('ooo_until:')),
-    );
-    expect(after.get('key_values')?.map((r) => r.key)).toEqual([
-      'outbox.imap-draft.1',
-      'scheduler:planned_until',
+    // The Drafts-folder copy mark moved to its draft.
+    expect(after.get('outbox')?.map((r) => [r.id, r.drafts_copy_at])).toEqual([
+      [1, '2026-12-02T13:00:00.000Z'],
     ]);
+    // The domain facts left key_values; the scheduler's watermark stays.
+    expect(after.get('key_values')).toEqual(
+      before
+        .get('key_values')
+        ?.filter((r) => !/^(ooo_until:|outbox\.imap-draft\.)/.test(String(r.key))),
+    );
+    expect(after.get('key_values')?.map((r) => r.key)).toEqual(['scheduler:planned_until']);
   });
 
   it('still holds back the follow-ups of contacts who were away, then sends them after', async () => {

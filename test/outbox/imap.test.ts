@@ -111,10 +111,13 @@ describe('IMAP Drafts and Sent', () => {
     // The copy carries the Bcc, so sending it from the mail client still reaches kith.
     expect(drafts[0]?.source.toString()).toMatch(/^Bcc: sam\+kith@example\.org\r$/m);
     expect(toAna(smtp)).toHaveLength(0);
+    // The draft's row records its copy, so a restarted kith does not append another.
+    expect((await findOutboxById(ctx.db, draft.id))?.drafts_copy_at).not.toBeNull();
 
     await approveDraft(ctx, draft.id, { at: new Date() });
     await loop.runOnce();
     expect(await folder(user, 'Drafts')).toHaveLength(0);
+    expect((await findOutboxById(ctx.db, draft.id))?.drafts_copy_at).toBeNull();
     expect(toAna(smtp)).toHaveLength(1);
     // The provider does not file SMTP mail: kith APPENDed it to Sent, flag cleared.
     const sent = await folder(user, 'Sent');

@@ -11,6 +11,7 @@ import * as quarantineSender from './2026-12-06-x-quarantine-sender.js';
 import * as importCreated from './2026-12-06-y-import-created.js';
 import * as numbersChanges from './2026-12-06-y-numbers-changes.js';
 import * as awayUntil from './2026-12-07-a-away-until.js';
+import * as draftsCopy from './2026-12-07-b-drafts-copy.js';
 
 /**
  * Static list, not a directory scan, so migrations work the same from
@@ -29,4 +30,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-06-y-import-created': importCreated,
   '2026-12-06-y-numbers-changes': numbersChanges,
   '2026-12-07-a-away-until': awayUntil,
+  '2026-12-07-b-drafts-copy': draftsCopy,
 };
