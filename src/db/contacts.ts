@@ -113,15 +113,6 @@ export async function createContact(db: Db, input: NewContactInput, at: string):
   });
 }
 
-/** Adds an address to a contact unless some contact already has it. */
-export async function addEmail(db: Db, contactId: number, address: string): Promise<void> {
-  await db
-    .insertInto('contact_emails')
-    .values({ contact_id: contactId, address: normalizeAddress(address), is_primary: 0 })
-    .onConflict((oc) => oc.column('address').doNothing())
-    .execute();
-}
-
 export interface StageMoveContext {
   readonly at: string;
   readonly cause: string;

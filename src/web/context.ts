@@ -1,6 +1,6 @@
 import type { Context } from 'hono';
 import { countPendingDrafts } from '../db/draft-queries.js';
-import { BadInputError, KithError } from '../errors.js';
+import { KithError } from '../errors.js';
 import type { WebDeps } from './deps.js';
 import type { AppEnv } from './env.js';
 import type { PageCache } from './stamp-cache.js';
@@ -98,14 +98,6 @@ export async function formFields(c: Context): Promise<Record<string, string>> {
     if (typeof value === 'string') out[key] = value;
   }
   return out;
-}
-
-/** Trimmed text or null when empty. */
-export function optionalText(value: string | undefined, max = 500): string | null {
-  const text = (value ?? '').trim();
-  if (text.length > max)
-    throw new BadInputError(`That text is too long (at most ${max} characters).`);
-  return text === '' ? null : text;
 }
 
 /** A redirect after a successful form post, with a flash code. */

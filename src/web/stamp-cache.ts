@@ -2,23 +2,10 @@ import type { Db } from '../db/database.js';
 import { changeStamp } from '../db/database.js';
 
 /**
- * Reuse of computed values until the database changes (see changeStamp): an
- * aggregate over every contact, or a rendered page, is computed once per
- * change instead of once per view. A stamp check costs one tiny query.
+ * Reuse of rendered pages until the database changes (see changeStamp): a
+ * page is rendered once per change instead of once per view. A stamp check
+ * costs one tiny query.
  */
-
-/** Keeps one computed value until the database changes. */
-export function cacheUntilChange<T>(db: Db, compute: () => Promise<T>): () => Promise<T> {
-  let held: { stamp: string; value: T } | undefined;
-  return async () => {
-    // Read the stamp before computing: a write during the computation makes the next call recompute.
-    const stamp = await changeStamp(db);
-    if (held?.stamp === stamp) return held.value;
-    const value = await compute();
-    held = { stamp, value };
-    return value;
-  };
-}
 
 /**
  * Whole rendered pages (as UTF-8 bytes, ready to send) by key, each valid
