@@ -4,9 +4,9 @@ import type { Database } from './schema.js';
 
 /**
  * The key_values table: kith's own small records that are no domain data —
- * the send loop's lease and Drafts-copy marks, the scheduler's planning
- * watermark, the web login token, sessions and calendar-feed state. Domain
- * facts get columns (an out-of-office date is contacts.away_until).
+ * the send loop's lease, the scheduler's planning watermark, the web login
+ * token, sessions and calendar-feed state. Domain facts get columns (an
+ * out-of-office date is contacts.away_until, a Drafts copy outbox.drafts_copy_at).
  */
 
 type Executor = Db | Transaction<Database>;
@@ -91,17 +91,6 @@ export async function deleteKeyValue(db: Executor, key: string, expected?: strin
   let query = db.deleteFrom('key_values').where('key', '=', key);
   if (expected !== undefined) query = query.where('value', '=', expected);
   await query.execute();
-}
-
-/** Every key that starts with `prefix`. */
-export async function keysWithPrefix(db: Executor, prefix: string): Promise<string[]> {
-  const rows = await db
-    .selectFrom('key_values')
-    .select('key')
-    .where('key', '>=', prefix)
-    .where('key', '<', `${prefix}\uffff`)
-    .execute();
-  return rows.map((r) => r.key);
 }
 
 /** Deletes the keys starting with `prefix` whose value sorts before `value` (expired instants). */
