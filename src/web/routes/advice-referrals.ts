@@ -1,4 +1,4 @@
-import type { Context, Hono } from 'hono';
+import type { Hono } from 'hono';
 import { BadInputError } from '../../errors.js';
 import {
   addAdviceByHand,
@@ -7,10 +7,10 @@ import {
   removeAdviceByHand,
   removeReferralByHand,
 } from '../advice-referral-actions.js';
-import { formFields, idParam, redirectWith } from '../context.js';
+import { idParam, redirectWith } from '../context.js';
 import type { WebDeps } from '../deps.js';
 import type { AppEnv } from '../env.js';
-import type { RefuseOnContact } from './contact-edits.js';
+import { contactEdit, type RefuseOnContact } from './contact-edits.js';
 
 /** Advice and referrals by hand on the contact page. */
 export function mountAdviceReferrals(
@@ -20,20 +20,7 @@ export function mountAdviceReferrals(
 ): void {
   const { db } = deps;
 
-  /** Runs an edit of contact `id`; bad input comes back on its page, as typed. */
-  const edit = async (
-    c: Context<AppEnv>,
-    action: (id: number, f: Record<string, string>) => Promise<Response>,
-  ) => {
-    const id = idParam(c);
-    const f = await formFields(c);
-    try {
-      return await action(id, f);
-    } catch (error) {
-      if (!(error instanceof BadInputError)) throw error;
-      return refuse(c, id, error.message, f);
-    }
-  };
+  const edit = contactEdit(refuse);
 
   app.post('/contacts/:id/advice', (c) =>
     edit(c, async (id, f) => {

@@ -40,6 +40,23 @@ export type RefuseOnContact = (
   typed: Record<string, string>,
 ) => Promise<Response>;
 
+/** Runs an edit of contact `id` from a form; bad input comes back on its page, as typed. */
+export function contactEdit(refuse: RefuseOnContact) {
+  return async (
+    c: Context<AppEnv>,
+    action: (id: number, f: Record<string, string>) => Promise<Response>,
+  ): Promise<Response> => {
+    const id = idParam(c);
+    const f = await formFields(c);
+    try {
+      return await action(id, f);
+    } catch (error) {
+      if (!(error instanceof BadInputError)) throw error;
+      return refuse(c, id, error.message, f);
+    }
+  };
+}
+
 async function primaryOf(deps: WebDeps, id: number): Promise<string | null> {
   return (await emailsOf(deps.db, id))[0]?.address ?? null;
 }
@@ -51,20 +68,7 @@ async function primaryOf(deps: WebDeps, id: number): Promise<string | null> {
 export function mountContactEdits(app: Hono<AppEnv>, deps: WebDeps, refuse: RefuseOnContact): void {
   const { db } = deps;
 
-  /** Runs an edit of contact `id`; bad input comes back on its page, as typed. */
-  const edit = async (
-    c: Context<AppEnv>,
-    action: (id: number, f: Record<string, string>) => Promise<Response>,
-  ) => {
-    const id = idParam(c);
-    const f = await formFields(c);
-    try {
-      return await action(id, f);
-    } catch (error) {
-      if (!(error instanceof BadInputError)) throw error;
-      return refuse(c, id, error.message, f);
-    }
-  };
+  const edit = contactEdit(refuse);
 
   const newForm = async (c: Context<AppEnv>, typed?: Record<string, string>, error?: string) => {
     const chrome = await chromeFor(c, deps);
