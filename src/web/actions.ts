@@ -1,10 +1,5 @@
 import { DateTime, IANAZone } from 'luxon';
-import {
-  applyStageEvent,
-  type ContactDetailsInput,
-  findContactById,
-  updateContactDetails,
-} from '../db/contacts.js';
+import { applyStageEvent, type ContactDetailsInput, updateContactDetails } from '../db/contacts.js';
 import type { Db } from '../db/database.js';
 import {
   addMeeting,
@@ -23,18 +18,13 @@ import type { TransitionResult } from '../pipeline/transitions.js';
 import { checkWallTime, type WallReading, type WallTimeCheck } from '../pipeline/wall-time.js';
 import { isIanaZone } from '../pipeline/zone-guess.js';
 import { zoneAbbreviation } from '../zone-abbreviation.js';
+import { requireContact } from './contact-actions.js';
 import { FIELD_LIMITS, limitedText, linkedinUrlField } from './field-limits.js';
 
 /**
  * What a page form and the JSON API both do: one function per owner action,
  * validating its input and recording stage moves with their causes.
  */
-
-async function requireContact(db: Db, id: number) {
-  const contact = await findContactById(db, id);
-  if (!contact) throw new KithError('not_found', `There is no contact #${id}.`);
-  return contact;
-}
 
 /** A move that says a meeting took place before it has: the owner is asked first. */
 export class MeetingNotHeldError extends BadInputError {
