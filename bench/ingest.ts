@@ -153,12 +153,19 @@ function compileChild(dir: string): string {
       'nodenext',
       '--target',
       'es2022',
+      // As in tsconfig.json: kith's narrowing of its result unions needs strict null checks.
+      '--strict',
       '--skipLibCheck',
       '--types',
       'node',
     ],
     { stdio: 'inherit' },
   );
+  // The mail templates, as the build ships them: the child's kith loads them at start, like serve.
+  cpSync(path.join(repoRoot, 'src/templates'), path.join(out, 'src/templates'), {
+    recursive: true,
+    filter: (source) => !source.endsWith('.ts'),
+  });
   symlinkSync(path.join(repoRoot, 'node_modules'), path.join(out, 'node_modules'));
   writeFileSync(path.join(out, 'package.json'), '{"type":"module"}\n');
   return path.join(out, 'bench/ingest-child.js');
