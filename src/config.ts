@@ -507,6 +507,16 @@ export function loadConfig(
   }
   const get = <T>(name: SettingName, fallback: T): T =>
     values.has(name) ? (values.get(name) as T) : fallback;
+  // A setting left out takes the default SETTINGS documents, parsed like a
+  // given value: the table is the only place such a default is written.
+  const orDefault = <T>(name: SettingName): T => {
+    if (values.has(name)) return values.get(name) as T;
+    const setting = SETTINGS.find((s) => s.name === name);
+    const parsed =
+      setting?.default === undefined ? undefined : setting.schema.safeParse(setting.default);
+    if (!parsed?.success) throw new Error(`${name} has no usable default in SETTINGS`);
+    return parsed.data as T;
+  };
   const has = (name: SettingName) => values.has(name);
   const invalid = (name: SettingName) => problems.some((p) => p.setting === name);
 
@@ -533,7 +543,7 @@ export function loadConfig(
     });
   }
   if (
-    get<string>('IMAP_AUTH', 'password') === 'xoauth2' &&
+    orDefault<'password' | 'xoauth2'>('IMAP_AUTH') === 'xoauth2' &&
     has('IMAP_HOST') &&
     !has('IMAP_PASS_COMMAND')
   ) {
@@ -557,7 +567,7 @@ export function loadConfig(
 
   if (problems.length > 0) throw new ConfigError(problems);
 
-  const dataDir = path.resolve(options.cwd, get('KITH_DATA_DIR', './data'));
+  const dataDir = path.resolve(options.cwd, orDefault<string>('KITH_DATA_DIR'));
   const systemZone = options.systemTimeZone ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
   const config: Config = {
     dataDir,
@@ -572,52 +582,52 @@ export function loadConfig(
       : undefined,
     timeZone: get('KITH_TIMEZONE', isValidTimeZone(systemZone) ? systemZone : 'UTC'),
     secret: get<string | undefined>('KITH_SECRET', undefined),
-    backfillDays: get('KITH_BACKFILL_DAYS', 90),
-    maxMessageBytes: get('KITH_MAX_MESSAGE_BYTES', 25 * 1024 * 1024),
-    outreachMaxRecipients: get('KITH_OUTREACH_MAX_RECIPIENTS', 10),
+    backfillDays: orDefault<number>('KITH_BACKFILL_DAYS'),
+    maxMessageBytes: orDefault<number>('KITH_MAX_MESSAGE_BYTES'),
+    outreachMaxRecipients: orDefault<number>('KITH_OUTREACH_MAX_RECIPIENTS'),
     imap: has('IMAP_HOST')
       ? {
           host: get('IMAP_HOST', ''),
-          port: get('IMAP_PORT', 993),
-          secure: get('IMAP_SECURE', true),
+          port: orDefault<number>('IMAP_PORT'),
+          secure: orDefault<boolean>('IMAP_SECURE'),
           user: get('IMAP_USER', ''),
           pass: get('IMAP_PASS', ''),
           passCommand: get<string | undefined>('IMAP_PASS_COMMAND', undefined),
-          auth: get<'password' | 'xoauth2'>('IMAP_AUTH', 'password'),
+          auth: orDefault<'password' | 'xoauth2'>('IMAP_AUTH'),
           mailboxes: get<string[] | undefined>('IMAP_MAILBOXES', undefined),
           authservId: get<string | undefined>('IMAP_AUTHSERV_ID', undefined),
-          idleRestartMinutes: get('IMAP_IDLE_RESTART_MINUTES', 5),
-          timeoutSeconds: get('IMAP_TIMEOUT_SECONDS', 30),
+          idleRestartMinutes: orDefault<number>('IMAP_IDLE_RESTART_MINUTES'),
+          timeoutSeconds: orDefault<number>('IMAP_TIMEOUT_SECONDS'),
         }
       : undefined,
     smtp: has('SMTP_HOST')
       ? {
           host: get('SMTP_HOST', ''),
-          port: get('SMTP_PORT', 465),
-          secure: get('SMTP_SECURE', true),
+          port: orDefault<number>('SMTP_PORT'),
+          secure: orDefault<boolean>('SMTP_SECURE'),
           user: get<string | undefined>('SMTP_USER', undefined),
           pass: get<string | undefined>('SMTP_PASS', undefined),
           passCommand: get<string | undefined>('SMTP_PASS_COMMAND', undefined),
-          auth: get<'password' | 'xoauth2'>('IMAP_AUTH', 'password'),
-          savesSent: get('SMTP_SAVES_SENT', false),
+          auth: orDefault<'password' | 'xoauth2'>('IMAP_AUTH'),
+          savesSent: orDefault<boolean>('SMTP_SAVES_SENT'),
         }
       : undefined,
     web: {
-      host: get('WEB_HOST', '127.0.0.1'),
-      port: get('WEB_PORT', 3000),
+      host: orDefault<string>('WEB_HOST'),
+      port: orDefault<number>('WEB_PORT'),
       password: get<string | undefined>('WEB_PASSWORD', undefined),
       publicUrl: get<string | undefined>('WEB_PUBLIC_URL', undefined),
     },
     schedule: {
-      followUpAfterDays: get('FOLLOW_UP_AFTER_DAYS', 7),
-      maxFollowUps: get('MAX_FOLLOW_UPS', 2),
-      keepInTouchDays: get('KEEP_IN_TOUCH_DAYS', 90),
-      thankYouHour: get('THANK_YOU_HOUR', 9),
-      prepBriefHour: get('PREP_BRIEF_HOUR', 17),
-      meetingOverAfterMinutes: get('MEETING_OVER_AFTER_MINUTES', 60),
-      digestWeekday: get('DIGEST_DAY', 1),
-      digestHour: get('DIGEST_HOUR', 8),
-      ownerMailPerHour: get('OWNER_MAIL_PER_HOUR', 30),
+      followUpAfterDays: orDefault<number>('FOLLOW_UP_AFTER_DAYS'),
+      maxFollowUps: orDefault<number>('MAX_FOLLOW_UPS'),
+      keepInTouchDays: orDefault<number>('KEEP_IN_TOUCH_DAYS'),
+      thankYouHour: orDefault<number>('THANK_YOU_HOUR'),
+      prepBriefHour: orDefault<number>('PREP_BRIEF_HOUR'),
+      meetingOverAfterMinutes: orDefault<number>('MEETING_OVER_AFTER_MINUTES'),
+      digestWeekday: orDefault<number>('DIGEST_DAY'),
+      digestHour: orDefault<number>('DIGEST_HOUR'),
+      ownerMailPerHour: orDefault<number>('OWNER_MAIL_PER_HOUR'),
     },
   };
   return deepFreeze(config);

@@ -42,6 +42,18 @@ describe('loadConfig', () => {
     });
   });
 
+  it('takes each default from the settings table, the only place it is written', () => {
+    const port = SETTINGS.find((s) => s.name === 'WEB_PORT') as { default?: string };
+    const documented = port.default;
+    try {
+      port.default = '3100';
+      expect(loadConfig({}, { cwd: '/tmp' }).web.port).toBe(3100);
+    } finally {
+      port.default = documented;
+    }
+    expect(loadConfig({}, { cwd: '/tmp' }).web.port).toBe(3000);
+  });
+
   it('is frozen, deeply', () => {
     const config = loadConfig({ KITH_OWNER_EMAIL: 'a@b.org' }, { cwd: '/tmp' });
     expect(Object.isFrozen(config)).toBe(true);
