@@ -47,7 +47,7 @@ const FLASH: Readonly<Record<string, Flash>> = {
   referral_removed: { text: 'Referral removed: the person stays among your contacts.' },
 };
 
-export function flashFrom(c: Context): Flash | undefined {
+function flashFrom(c: Context): Flash | undefined {
   const code = c.req.query('msg');
   return code ? FLASH[code] : undefined;
 }
@@ -63,7 +63,7 @@ export async function chromeFor(c: Context<AppEnv>, deps: WebDeps): Promise<Chro
 }
 
 /** Sends a page rendered earlier (see PageCache). */
-export function htmlBytes(c: Context, bytes: Uint8Array): Response {
+function htmlBytes(c: Context, bytes: Uint8Array): Response {
   return c.body(bytes as Uint8Array<ArrayBuffer>, 200, {
     'Content-Type': 'text/html; charset=UTF-8',
   });

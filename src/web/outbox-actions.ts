@@ -19,7 +19,7 @@ import type { WebDeps } from './deps.js';
  * calls (src/outbox/draft-commands.ts), so both paths behave the same.
  */
 
-export function outboxContext(deps: WebDeps): OutboxContext {
+function outboxContext(deps: WebDeps): OutboxContext {
   return { db: deps.db, config: deps.config, logger: deps.logger, now: deps.now };
 }
 

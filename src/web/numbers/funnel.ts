@@ -41,7 +41,7 @@ export function computeFunnel(arrivals: readonly FirstArrivals[]): FunnelStep[] 
 }
 
 /** computeFunnel over already parsed times. */
-export function funnelFromTimes(rows: Iterable<ArrivalTimes>): FunnelStep[] {
+function funnelFromTimes(rows: Iterable<ArrivalTimes>): FunnelStep[] {
   return FunnelTally.of(rows).steps();
 }
 

@@ -24,9 +24,9 @@ export interface TreeLayout {
   readonly omitted: number;
 }
 
-export const COLUMN_WIDTH = 210;
-export const ROW_HEIGHT = 30;
-export const MARGIN = 24;
+const COLUMN_WIDTH = 210;
+const ROW_HEIGHT = 30;
+const MARGIN = 24;
 
 /**
  * Pure layout, left to right: depth on x, one row per leaf on y, a parent

@@ -19,8 +19,8 @@ import { undoIds, undoMoveForm } from '../views/undo-move.js';
 import { confirmMovePastMeeting, notYetMet } from './confirm-pages.js';
 
 /** Cards per column (fewer for the side exits); the rest is one click away in the contact list. */
-export const CARDS_PER_COLUMN = 20;
-export const CARDS_PER_SIDE_COLUMN = 8;
+const CARDS_PER_COLUMN = 20;
+const CARDS_PER_SIDE_COLUMN = 8;
 
 const cardsFor = (stage: Stage) =>
   SIDE_EXITS.includes(stage) ? CARDS_PER_SIDE_COLUMN : CARDS_PER_COLUMN;

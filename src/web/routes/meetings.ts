@@ -45,7 +45,7 @@ export function calendarFeedRoutes(deps: WebDeps, keys: WebKeys): Hono<AppEnv> {
  * Where calendars fetch the feed: WEB_PUBLIC_URL, the address the owner
  * reaches kith at, else the address this page was asked for.
  */
-export function feedOrigin(publicUrl: string | undefined, requestUrl: string): string {
+function feedOrigin(publicUrl: string | undefined, requestUrl: string): string {
   return publicUrl ? new URL(publicUrl).origin : new URL(requestUrl).origin;
 }
 

@@ -19,7 +19,7 @@ export interface ContactChoice {
 }
 
 /** The value a pick-list option puts in the field (resolveContactRef reads it back). */
-export function choiceValue(c: ContactChoice): string {
+function choiceValue(c: ContactChoice): string {
   if (c.email) return `${c.name ?? ''} <${c.email}>`.trim();
   return `#${c.id} ${c.name ?? ''}`.trim();
 }

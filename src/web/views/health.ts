@@ -61,7 +61,7 @@ ${summary}${table}
 }
 
 /** `{ done, total }` from a status detail's `backfill`, if it reports one in progress. */
-export function backfillOf(
+function backfillOf(
   detail: Readonly<Record<string, unknown>> | undefined,
 ): { done: number; total: number } | undefined {
   const b = detail?.backfill as { done?: unknown; total?: unknown } | null | undefined;

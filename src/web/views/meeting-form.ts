@@ -49,7 +49,7 @@ const CURRENT_NAMES: Readonly<Record<string, string>> = {
 let allZones: readonly string[] | undefined;
 
 /** Every IANA zone the runtime knows under its current name, and UTC (which the list leaves out). */
-export function ianaZones(): readonly string[] {
+function ianaZones(): readonly string[] {
   allZones ??= [
     ...new Set([...Intl.supportedValuesOf('timeZone').map((z) => CURRENT_NAMES[z] ?? z), 'UTC']),
   ].sort();

@@ -58,7 +58,7 @@ function radius(n: TreeNode): number {
 }
 
 /** The referral tree as an SVG picture (server-rendered; names escaped like all text). */
-export function referralSvg(layout: TreeLayout): SafeHtml {
+function referralSvg(layout: TreeLayout): SafeHtml {
   const byId = new Map(layout.nodes.map((n) => [n.id, n]));
   const edges = layout.nodes
     .filter((n) => n.parentId !== null && byId.has(n.parentId))
