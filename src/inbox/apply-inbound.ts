@@ -35,10 +35,13 @@ export type { DraftCommandRequest } from '../pipeline/inbound-effects.js';
 export interface DraftCommandHandler {
   /** Carries out the request; returns a short description for logs and `kith ingest`. */
   handle(db: Db, request: DraftCommandRequest): Promise<string>;
-  /** A meeting was agreed by text: draft the calendar invitation; a remark, or null. */
-  meetingAgreed?(db: Db, meetingId: number, at: string): Promise<string | null>;
-  /** Queues a notice to the owner (a mail blocked as spam, say); without it, only a remark. */
-  notifyOwner?(db: Db, notice: OwnerNoticeRequest): Promise<void>;
+  /**
+   * A meeting changed in a way the contact's calendar may have to follow: draft (or
+   * withdraw) kith's calendar invitation; a remark, or null.
+   */
+  meetingChanged(db: Db, meetingId: number, at: string): Promise<string | null>;
+  /** Queues a notice to the owner (a mail blocked as spam, say). */
+  notifyOwner(db: Db, notice: OwnerNoticeRequest): Promise<void>;
 }
 
 /** A notice the inbox asks the outbox to send the owner. */
@@ -69,7 +72,7 @@ export interface StoreResult {
 }
 
 export interface ApplyDeps {
-  readonly drafts: DraftCommandHandler | undefined;
+  readonly drafts: DraftCommandHandler;
   readonly logger: Logger;
 }
 
@@ -210,12 +213,8 @@ class Interpreter {
         await setMeetingStatus(db, ids, e.status, e.sequence, times.now);
         return;
       }
-      case 'meeting_agreed': {
-        const said = await this.deps.drafts?.meetingAgreed?.(
-          db,
-          this.meeting(e.meeting),
-          times.now,
-        );
+      case 'meeting_changed': {
+        const said = await this.deps.drafts.meetingChanged(db, this.meeting(e.meeting), times.now);
         if (said) this.remarks.push(said);
         return;
       }
@@ -269,9 +268,7 @@ class Interpreter {
         return;
       case 'owner_notice': {
         this.touch(e.contact);
-        const notify = this.deps.drafts?.notifyOwner;
-        if (!notify) return;
-        await notify.call(this.deps.drafts, db, {
+        await this.deps.drafts.notifyOwner(db, {
           title: e.title,
           message: e.message,
           at: times.now,
@@ -330,14 +327,6 @@ class Interpreter {
   }
 
   private async draftCommand(request: DraftCommandRequest): Promise<void> {
-    if (this.deps.drafts) {
-      this.remarks.push(await this.deps.drafts.handle(this.db, request));
-      return;
-    }
-    if (request.command === null && request.revision === null) return;
-    this.deps.logger.warn('a draft command arrived but no outbox is wired to carry it out', {
-      messageId: request.messageId,
-    });
-    this.remarks.push('draft command not carried out: no outbox');
+    this.remarks.push(await this.deps.drafts.handle(this.db, request));
   }
 }

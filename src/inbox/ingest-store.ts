@@ -23,7 +23,7 @@ export type {
 
 export interface StoreDeps {
   readonly ownerTimeZone: string;
-  readonly drafts: DraftCommandHandler | undefined;
+  readonly drafts: DraftCommandHandler;
   readonly logger: Logger;
 }
 

@@ -81,7 +81,7 @@ export function createDraftCommandHandler(options: DraftCommandPortOptions): Dra
       }
       return answers.join(' ');
     },
-    meetingAgreed(db: Db, meetingId: number, at: string): Promise<string | null> {
+    meetingChanged(db: Db, meetingId: number, at: string): Promise<string | null> {
       const ctx: OutboxContext = {
         db,
         config,

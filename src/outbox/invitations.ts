@@ -6,6 +6,7 @@ import { liveAddressOf, moveOutboxRow } from '../db/outbox-queries.js';
 import type { OutboxRow } from '../db/schema.js';
 import {
   type InvitationStep,
+  isKithsUid,
   type LastInvitation,
   nextInvitation,
 } from '../pipeline/invitation.js';
@@ -21,8 +22,6 @@ import { messageIdDomain } from './mime.js';
  * the owner approves like any other; an older one still undecided is
  * withdrawn so only the current time can be approved.
  */
-
-const KITH_UID = /^kith-meeting-/;
 
 /** What the newest invitation drafted for the meeting says, from its own .ics. */
 function lastInvitation(rows: readonly OutboxRow[]): LastInvitation | null {
@@ -109,11 +108,27 @@ export async function draftInvitation(
       // A meeting from the contact's own invite carries their UID; one by hand has no source mail.
       agreedByText: meeting.source_message_id !== null,
       icalUid: meeting.ical_uid,
-      uidIsKiths: meeting.ical_uid !== null && KITH_UID.test(meeting.ical_uid),
+      uidIsKiths: meeting.ical_uid !== null && isKithsUid(meeting.ical_uid),
     },
     lastInvitation(rows),
   );
-  if (!step) return null;
+  if (!step) {
+    // The contact sent their own invitation for this meeting: an undecided one of kith's
+    // would put it in their calendar twice, so it is withdrawn (a sent one cannot be).
+    if (meeting.ical_uid === null || isKithsUid(meeting.ical_uid)) return null;
+    let withdrawn = 0;
+    for (const old of rows.filter((r) => isOpen(r.state))) {
+      const moved = await moveOutboxRow(db, old.id, 'replace', {
+        send_after: null,
+        last_error: 'replaced: the contact sent their own calendar invitation for this meeting',
+        updated_at: at,
+      });
+      if (moved.moved) withdrawn += 1;
+    }
+    return withdrawn > 0
+      ? 'your invitation draft withdrawn: the contact sent their own calendar invitation'
+      : null;
+  }
   const contact = await findContactById(db, meeting.contact_id);
   const attendee = await liveAddressOf(db, meeting.contact_id);
   if (!contact || !attendee) return null;

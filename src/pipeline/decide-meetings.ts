@@ -8,6 +8,7 @@ import type {
   MeetingValues,
   StoredMeeting,
 } from './inbound-effects.js';
+import { isKithsUid } from './invitation.js';
 import type { MailMessage } from './mail.js';
 import {
   cancelMovesBack,
@@ -159,7 +160,7 @@ export class MeetingBook {
         type: 'remark',
         text: `meeting confirmed for ${decision.proposal.start}`,
       });
-      this.effects.push({ type: 'meeting_agreed', meeting: decision.proposal.id });
+      this.effects.push({ type: 'meeting_changed', meeting: decision.proposal.id });
       this.effects.push({
         type: 'stage_event',
         contact,
@@ -272,15 +273,22 @@ export class MeetingBook {
       this.update(contact, existing, values);
       return true;
     }
+    // A meeting agreed by text has no UID, or kith's own once kith drafted its invitation:
+    // either way the contact's event for it is that meeting, not a second one.
+    const agreedByText = (m: Working) => m.uid === null || isKithsUid(m.uid);
     const target =
-      this.newest(contact, (m) => m.status === 'proposed' && m.uid === null) ??
+      this.newest(contact, (m) => m.status === 'proposed' && agreedByText(m)) ??
       this.newest(
         contact,
         (m) =>
-          m.status === 'confirmed' && m.uid === null && Date.parse(m.end) > Date.parse(this.at),
+          m.status === 'confirmed' && agreedByText(m) && Date.parse(m.end) > Date.parse(this.at),
       );
-    if (target) this.update(contact, target, values);
-    else this.add(contact, values, null);
+    if (!target) {
+      this.add(contact, values, null);
+      return true;
+    }
+    this.update(contact, target, values);
+    if (target.uid !== null) this.effects.push({ type: 'meeting_changed', meeting: target.ref });
     return true;
   }
 

@@ -109,8 +109,12 @@ export type InboundEffect =
       /** The SEQUENCE of the calendar CANCEL that did it, kept so an older copy cannot revive it. */
       readonly sequence: number | null;
     }
-  /** A meeting was agreed by text: the outbox drafts the calendar invitation. */
-  | { readonly type: 'meeting_agreed'; readonly meeting: MeetingRef }
+  /**
+   * The meeting changed in a way the contact's calendar may have to follow (agreed by
+   * text, or taken over by the contact's own invitation): the outbox drafts kith's
+   * invitation, or withdraws an undecided one the contact's own event makes redundant.
+   */
+  | { readonly type: 'meeting_changed'; readonly meeting: MeetingRef }
   /** The contact's calendar answered kith's invitation with that UID. */
   | {
       readonly type: 'invitation_answer';

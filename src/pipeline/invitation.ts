@@ -48,6 +48,14 @@ function sameTimeAndPlace(m: InvitationMeeting, last: LastInvitation): boolean {
   );
 }
 
+/**
+ * kith's own invitations carry UIDs it made (`kith-meeting-…`); any other UID
+ * on a meeting is the contact's calendar event, which kith never re-invites to.
+ */
+export function isKithsUid(uid: string): boolean {
+  return uid.startsWith('kith-meeting-');
+}
+
 export function nextInvitation(
   meeting: InvitationMeeting,
   last: LastInvitation | null,

@@ -3,10 +3,12 @@ import type { Db } from '../../src/db/database.js';
 import { getSyncState, oooReturnDate, saveSyncState } from '../../src/db/inbox-queries.js';
 import type { DraftCommandRequest } from '../../src/inbox/ingest.js';
 import { describeOutcome } from '../../src/inbox/ingest.js';
+import { outboxPorts } from '../../src/kith.js';
 import { makeSignedMessageId } from '../../src/outbox/message-id.js';
 import { useTempDir } from '../helpers/temp-dir.js';
 import { buildMail, ics, newMessageId } from './build-mail.js';
 import {
+  captureLogger,
   counts,
   OWNER,
   SECRET,
@@ -445,7 +447,9 @@ describe('ingest: the owner talking to kith', () => {
   it('hands draft commands to the outbox port', async () => {
     const requests: DraftCommandRequest[] = [];
     const { db, ingester } = await setup({
+      // The real outbox port, with its command handling recorded instead of carried out.
       drafts: {
+        ...outboxPorts(testConfig, captureLogger().logger).drafts,
         async handle(_db, request) {
           requests.push(request);
           return `draft ${request.command?.type}`;

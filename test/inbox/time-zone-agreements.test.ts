@@ -326,15 +326,20 @@ describe('an agreement across time zones', () => {
 });
 
 describe('an invitation after an agreement by text', () => {
-  // KNOWN BUG, shown once the ingester got the real outbox ports (as `kith serve` has them):
-  // the agreement drafts kith's own invitation, which gives the meeting a kith-meeting-… UID;
-  // the contact's own invite (another UID) then matches no meeting without a UID and makes a
-  // second meeting (src/pipeline/decide-meetings.ts upsert). Without the port the test passed
-  // only because no invitation was drafted. `it.fails` until the rule is fixed; then make it `it`.
-  it.fails("updates the agreed meeting instead of making a second one, and teaches kith the contact's zone", async () => {
+  // kith's own invitation, drafted on the agreement, gives the meeting a kith-meeting-… UID;
+  // the contact's own invite (their UID) is still that meeting, and kith's undecided
+  // invitation is withdrawn so the contact's calendar does not get it twice.
+  it("updates the agreed meeting instead of making a second one, withdraws kith's undecided invitation, and teaches kith the contact's zone", async () => {
     const c = CASES[0] as Case;
     const w = await world({ timeZone: c.ownerZone });
     await converse(w, c);
+    const invitation = () =>
+      w.db
+        .selectFrom('outbox')
+        .select(['state', 'last_error'])
+        .where('kind', '=', 'invitation')
+        .executeTakeFirstOrThrow();
+    expect((await invitation()).state).toBe('awaiting_approval');
     const config = { ...w.config, timeZone: c.ownerZone };
     const ingester = createIngester({
       db: w.db,
@@ -386,5 +391,9 @@ describe('an invitation after an agreement by text', () => {
       .select(['time_zone', 'time_zone_source'])
       .executeTakeFirstOrThrow();
     expect(contact).toEqual({ time_zone: 'America/Vancouver', time_zone_source: 'invite' });
+    expect(await invitation()).toEqual({
+      state: 'skipped',
+      last_error: 'replaced: the contact sent their own calendar invitation for this meeting',
+    });
   });
 });

@@ -218,7 +218,7 @@ describe('a contact reply', () => {
     expect(effects.filter((e) => e.type.startsWith('meeting_'))).toEqual([
       { type: 'meeting_status', meetings: [1], status: 'confirmed', sequence: null },
       { type: 'meeting_status', meetings: [2], status: 'cancelled', sequence: null },
-      { type: 'meeting_agreed', meeting: 1 },
+      { type: 'meeting_changed', meeting: 1 },
     ]);
     expect(of(effects, 'stage_event').map((e) => e.event.type)).toEqual([
       'human_reply',
@@ -305,6 +305,24 @@ describe('a calendar object', () => {
     expect(types(effects)).not.toContain('meeting_update');
     expect(types(effects)).not.toContain('stage_event');
     expect(remarks(effects)).toContain('older calendar update ignored');
+  });
+
+  it("the contact's own invite for a meeting agreed by text is that meeting, not a second one", () => {
+    // kith drafted its own invitation on the agreement, so the meeting carries kith's UID.
+    const agreed = meeting(8, {
+      status: 'confirmed',
+      start: '2026-11-30T16:00:00.000Z',
+      end: '2026-11-30T16:30:00.000Z',
+      uid: 'kith-meeting-8-0f1e@example.org',
+      sequence: 0,
+    });
+    const effects = decide(calendar(event(), 'confirmed'), stored([agreed]));
+    expect(types(effects)).not.toContain('meeting_add');
+    expect(of(effects, 'meeting_update')).toMatchObject([
+      { meeting: 8, values: { uid: 'uid-1@acme.com', status: 'confirmed' } },
+    ]);
+    // The outbox hears of it, to withdraw kith's undecided invitation.
+    expect(of(effects, 'meeting_changed')).toEqual([{ type: 'meeting_changed', meeting: 8 }]);
   });
 
   it('CANCEL of the only meeting moves the contact back to replied', () => {
