@@ -124,8 +124,14 @@ export async function createKith(config: Config, options: KithOptions): Promise<
         logger,
         backfillDays: config.backfillDays,
         maxMessageBytes: config.maxMessageBytes,
-        idleRestartMs: (config.imap.idleRestartMinutes ?? 5) * 60_000,
-        timeoutMs: (config.imap.timeoutSeconds ?? 30) * 1000,
+        // Settings given (the loader fills their defaults from its table) win over the
+        // watcher's own fallbacks, which only callers without a Config rely on.
+        ...(config.imap.idleRestartMinutes === undefined
+          ? {}
+          : { idleRestartMs: config.imap.idleRestartMinutes * 60_000 }),
+        ...(config.imap.timeoutSeconds === undefined
+          ? {}
+          : { timeoutMs: config.imap.timeoutSeconds * 1000 }),
         // A server back from an outage must be caught up within seconds, not after a
         // backoff grown to a minute; a refused connect is cheap. Auth failures keep their
         // own, long backoff (authMaxMs) so a wrong password never hammers the provider.

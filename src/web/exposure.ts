@@ -1,8 +1,12 @@
 import { KithError } from '../errors.js';
 import type { Logger } from '../log.js';
 
-/** Addresses only this machine can reach. */
-function isLoopback(host: string): boolean {
+/**
+ * Addresses only this machine can reach. Strict on purpose: it decides whether
+ * kith may listen without a password, so a name that merely ought to resolve
+ * to loopback (`*.localhost`) does not count.
+ */
+export function isLoopbackHost(host: string): boolean {
   const bare = host.replace(/^\[(.*)\]$/, '$1').toLowerCase();
   return bare === 'localhost' || bare === '::1' || /^127(\.\d{1,3}){3}$/.test(bare);
 }
@@ -22,7 +26,7 @@ export function checkWebExposure(
   },
   logger: Logger,
 ): void {
-  if (isLoopback(web.host)) return;
+  if (isLoopbackHost(web.host)) return;
   if (web.password === undefined) {
     throw new KithError(
       'config',

@@ -12,6 +12,7 @@ import {
 import { chromeFor, redirectWith } from '../context.js';
 import type { WebDeps } from '../deps.js';
 import type { AppEnv } from '../env.js';
+import { isLoopbackHost } from '../exposure.js';
 import { html } from '../html.js';
 import { noMeetingsHint } from '../views/getting-started.js';
 import { page } from '../views/layout.js';
@@ -49,12 +50,13 @@ function feedOrigin(publicUrl: string | undefined, requestUrl: string): string {
   return publicUrl ? new URL(publicUrl).origin : new URL(requestUrl).origin;
 }
 
-/** A host only this computer reaches: a web calendar cannot fetch from it. */
-export function isLoopback(origin: string): boolean {
-  const host = new URL(origin).hostname.replace(/^\[|\]$/g, '');
-  return (
-    host === 'localhost' || host.endsWith('.localhost') || host === '::1' || /^127\./.test(host)
-  );
+/**
+ * A host a web calendar cannot fetch from: loopback (the exposure check's rule)
+ * or a `*.localhost` name, which resolves to loopback wherever it resolves.
+ */
+function unreachableByCalendars(origin: string): boolean {
+  const host = new URL(origin).hostname;
+  return isLoopbackHost(host) || host.toLowerCase().endsWith('.localhost');
 }
 
 /** GET /meetings and the feed's on/renew/off buttons. */
@@ -73,7 +75,7 @@ export function meetingRoutes(deps: WebDeps, keys: WebKeys): Hono<AppEnv> {
       timeZone: deps.config.timeZone,
       csrfToken: chrome.csrfToken,
       feedUrl: state.enabled ? `${origin}/calendar/${feedToken(keys, state)}.ics` : undefined,
-      feedLoopback: isLoopback(origin),
+      feedLoopback: unreachableByCalendars(origin),
     });
     const empty = upcoming.length === 0 && past.length === 0;
     const body = html`${empty ? noMeetingsHint() : ''}${list}`;
