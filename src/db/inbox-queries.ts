@@ -1,6 +1,5 @@
 import { addressForms, canonicalAddress } from '../pipeline/address.js';
 import type { Db } from './database.js';
-import type { QuarantineRow } from './schema.js';
 
 /**
  * Queries the inbox needs: thread and message lookups by Message-ID, the
@@ -151,16 +150,6 @@ export async function outboxByMessageIds(db: Db, ids: readonly string[]) {
   );
 }
 
-/** The newest thread of a contact, for mail matched by address only. */
-export async function latestThreadOf(db: Db, contactId: number) {
-  return db
-    .selectFrom('threads')
-    .selectAll()
-    .where('contact_id', '=', contactId)
-    .orderBy('id', 'desc')
-    .executeTakeFirst();
-}
-
 export async function createThread(db: Db, contactId: number, subjectKey: string, at: string) {
   return db
     .insertInto('threads')
@@ -238,10 +227,6 @@ export async function addToQuarantine(db: Db, input: QuarantineInput, at: string
       created_at: at,
     })
     .execute();
-}
-
-export async function listQuarantine(db: Db, limit = 100): Promise<QuarantineRow[]> {
-  return db.selectFrom('quarantine').selectAll().orderBy('id', 'desc').limit(limit).execute();
 }
 
 // --- dead addresses ---------------------------------------------------------

@@ -6,7 +6,8 @@ import type { Meeting } from './schema.js';
 /**
  * The meetings table: the reads and writes a mail causes (through the
  * inbox's interpreter, src/inbox/apply-inbound.ts) and those of the web UI
- * and the API (src/web/actions.ts), each written once. What to write is
+ * and the API (src/web/actions.ts), the scheduler's "it took place" and the
+ * outbox's invitation UID, each written once. What to write is
  * decided in src/pipeline/decide-meetings.ts and meeting-rules.ts.
  */
 
@@ -206,4 +207,32 @@ export async function cancelMeeting(db: Db, id: number, at: string): Promise<Mee
     .where('id', '=', id)
     .returningAll()
     .executeTakeFirst();
+}
+
+/**
+ * A confirmed meeting whose time passed becomes done. `updated_at` is left
+ * alone on purpose: it says when kith last learned something about the
+ * meeting from mail (booked, moved), which the planner counts from.
+ */
+export async function markMeetingDone(db: Db, meetingId: number): Promise<void> {
+  await db
+    .updateTable('meetings')
+    .set({ status: 'done' })
+    .where('id', '=', meetingId)
+    .where('status', '=', 'confirmed')
+    .execute();
+}
+
+/** kith's invitation for the meeting was drafted with this UID and SEQUENCE. */
+export async function setInvitationUid(
+  db: Db,
+  meetingId: number,
+  uid: string,
+  sequence: number,
+): Promise<void> {
+  await db
+    .updateTable('meetings')
+    .set({ ical_uid: uid, ical_sequence: sequence })
+    .where('id', '=', meetingId)
+    .execute();
 }

@@ -335,17 +335,3 @@ export async function markJobDropped(db: Db, job: JobIdentity, reason: string): 
     .where('occurrence', '=', job.occurrence)
     .execute();
 }
-
-/**
- * A confirmed meeting whose time passed becomes done. `updated_at` is left
- * alone on purpose: it says when kith last learned something about the
- * meeting from mail (booked, moved), which the planner counts from.
- */
-export async function markMeetingDone(db: Db, meetingId: number): Promise<void> {
-  await db
-    .updateTable('meetings')
-    .set({ status: 'done' })
-    .where('id', '=', meetingId)
-    .where('status', '=', 'confirmed')
-    .execute();
-}

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import ICAL from 'ical.js';
 import { DateTime } from 'luxon';
 import { findContactById } from '../db/contacts.js';
+import { setInvitationUid } from '../db/meetings.js';
 import { liveAddressOf, moveOutboxRow } from '../db/outbox-queries.js';
 import type { OutboxRow } from '../db/schema.js';
 import {
@@ -174,10 +175,6 @@ export async function draftInvitation(
     at,
     calendarIcs: ics,
   });
-  await db
-    .updateTable('meetings')
-    .set({ ical_uid: uid, ical_sequence: step.sequence })
-    .where('id', '=', meeting.id)
-    .execute();
+  await setInvitationUid(db, meeting.id, uid, step.sequence);
   return `${step.kind.replace(/_/g, ' ')} drafted (draft #${created.draft.id}, SEQUENCE ${step.sequence})`;
 }

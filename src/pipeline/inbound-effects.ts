@@ -160,8 +160,6 @@ export type InboundEffect =
       readonly message: string;
     };
 
-export type InboundEffectType = InboundEffect['type'];
-
 // ---------------------------------------------------------------- facts
 
 /** A stored contact as the decision reads it. */

@@ -1,10 +1,10 @@
 import { applyStageEvent } from '../db/contacts.js';
 import type { Db } from '../db/database.js';
+import { markMeetingDone } from '../db/meetings.js';
 import {
   advancePlannedUntil,
   getPlannedUntil,
   markJobDropped,
-  markMeetingDone,
   recordedJobKeys,
   recordJobOnce,
 } from '../db/scheduler-queries.js';
