@@ -10,12 +10,9 @@ export interface MeetingRow extends Meeting {
   readonly contact_time_zone: string | null;
 }
 
-/** Meetings starting at or after `from` (upcoming) or before it (past, newest first). */
-export async function loadMeetings(
-  db: Db,
-  options: { now: Date; pastLimit: number },
-): Promise<{ upcoming: MeetingRow[]; past: MeetingRow[] }> {
-  const base = db
+/** Each meeting with the contact's name, company and zone: one row of a meeting list. */
+function meetingsWithTheirContact(db: Db) {
+  return db
     .selectFrom('meetings as m')
     .innerJoin('contacts as c', 'c.id', 'm.contact_id')
     .selectAll('m')
@@ -24,6 +21,14 @@ export async function loadMeetings(
       'c.company as contact_company',
       'c.time_zone as contact_time_zone',
     ]);
+}
+
+/** Meetings not yet over at `now` (upcoming, soonest first) and those over (past, newest first, at most `pastLimit`). */
+export async function loadMeetings(
+  db: Db,
+  options: { now: Date; pastLimit: number },
+): Promise<{ upcoming: MeetingRow[]; past: MeetingRow[] }> {
+  const base = meetingsWithTheirContact(db);
   const now = options.now.toISOString();
   const upcoming = await base
     .where('m.ends_at', '>=', now)
@@ -41,15 +46,7 @@ export async function loadMeetings(
 
 /** Meetings for the calendar feed: everything that ends after `since`. */
 export async function loadFeedMeetings(db: Db, since: Date): Promise<MeetingRow[]> {
-  return db
-    .selectFrom('meetings as m')
-    .innerJoin('contacts as c', 'c.id', 'm.contact_id')
-    .selectAll('m')
-    .select([
-      'c.name as contact_name',
-      'c.company as contact_company',
-      'c.time_zone as contact_time_zone',
-    ])
+  return meetingsWithTheirContact(db)
     .where('m.ends_at', '>=', since.toISOString())
     .orderBy('m.starts_at')
     .execute();
