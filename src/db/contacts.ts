@@ -1,6 +1,7 @@
 import { addressForms, canonicalAddress } from '../pipeline/address.js';
 import type { Stage } from '../pipeline/stages.js';
 import { type StageEvent, type TransitionResult, transition } from '../pipeline/transitions.js';
+import type { ZoneSource } from '../pipeline/zone-learning.js';
 import { type Db, inTransaction } from './database.js';
 import { sql } from './kysely.js';
 import type { Contact, ContactEmail } from './schema.js';
@@ -288,4 +289,28 @@ export async function updateContactDetails(
     .where('id', '=', id)
     .executeTakeFirst();
   return Number(result.numUpdatedRows) > 0;
+}
+
+/** How often to keep in touch with the contact, as the owner said in mail. */
+export async function setCadence(db: Db, id: number, days: number, at: string): Promise<void> {
+  await db
+    .updateTable('contacts')
+    .set({ cadence_days: days, updated_at: at })
+    .where('id', '=', id)
+    .execute();
+}
+
+/** The contact's zone as kith learned it, and from what (the core decides whether it may replace). */
+export async function setContactZone(
+  db: Db,
+  id: number,
+  zone: string,
+  source: ZoneSource,
+  at: string,
+): Promise<void> {
+  await db
+    .updateTable('contacts')
+    .set({ time_zone: zone, time_zone_source: source, updated_at: at })
+    .where('id', '=', id)
+    .execute();
 }

@@ -1,11 +1,12 @@
 import type { Db } from './database.js';
 
-/** Adds a note written in the web UI. */
+/** Adds a note: written in the web UI, or in the owner's mail (`sourceMessageId`). */
 export async function addNote(
   db: Db,
   contactId: number,
   body: string,
   at: string,
+  sourceMessageId: string | null = null,
 ): Promise<number> {
   const row = await db
     .insertInto('notes')
@@ -13,7 +14,7 @@ export async function addNote(
       contact_id: contactId,
       meeting_id: null,
       body,
-      source_message_id: null,
+      source_message_id: sourceMessageId,
       created_at: at,
     })
     .returning('id')

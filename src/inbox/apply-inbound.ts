@@ -1,4 +1,11 @@
-import { applyStageEvent, attachAddress, createContact, recordInHistory } from '../db/contacts.js';
+import {
+  applyStageEvent,
+  attachAddress,
+  createContact,
+  recordInHistory,
+  setCadence,
+  setContactZone,
+} from '../db/contacts.js';
 import type { Db } from '../db/database.js';
 import { createThread, markAddressDead, setOooReturnDate } from '../db/inbox-queries.js';
 import {
@@ -7,6 +14,8 @@ import {
   replaceMeetingValues,
   setMeetingStatus,
 } from '../db/meetings.js';
+import { recordMessage } from '../db/messages.js';
+import { addNote } from '../db/notes.js';
 import { addAdvice, setReferrer } from '../db/owner-facts.js';
 import type { Logger } from '../log.js';
 import { canonicalAddress } from '../pipeline/address.js';
@@ -229,36 +238,19 @@ class Interpreter {
         await setOooReturnDate(db, this.touch(e.contact), e.date, times.now);
         return;
       case 'note':
-        await db
-          .insertInto('notes')
-          .values({
-            contact_id: e.contact,
-            meeting_id: null,
-            body: e.body,
-            source_message_id: source,
-            created_at: times.now,
-          })
-          .execute();
+        await addNote(db, e.contact, e.body, times.now, source);
         return;
       case 'advice':
         await addAdvice(db, e.contact, e.body, source, times.now);
         return;
       case 'cadence':
-        await db
-          .updateTable('contacts')
-          .set({ cadence_days: e.days, updated_at: times.now })
-          .where('id', '=', e.contact)
-          .execute();
+        await setCadence(db, e.contact, e.days, times.now);
         return;
       case 'set_referrer':
         await setReferrer(db, e.contact, e.referrer, times.now);
         return;
       case 'learn_zone':
-        await db
-          .updateTable('contacts')
-          .set({ time_zone: e.zone, time_zone_source: e.source, updated_at: times.now })
-          .where('id', '=', e.contact)
-          .execute();
+        await setContactZone(db, e.contact, e.zone, e.source, times.now);
         return;
       case 'learn_address':
         await this.learnAddress(e);
@@ -283,24 +275,21 @@ class Interpreter {
   private async record(e: Extract<InboundEffect, { type: 'record_message' }>): Promise<void> {
     const m = this.message;
     const contactId = e.contact === null ? null : this.touch(this.contact(e.contact));
-    await this.db
-      .insertInto('messages')
-      .values({
-        message_id: m.messageId,
-        thread_id: e.thread === null ? null : this.thread(e.thread),
-        contact_id: contactId,
-        direction: e.direction,
-        kind: e.kind,
-        from_address: m.from?.address ?? '',
-        to_addresses: [...m.to, ...m.cc].map((a) => a.address).join(', '),
-        subject: m.subject,
-        date: m.date,
-        in_reply_to: m.inReplyTo,
-        references: m.references.join(' '),
-        text: e.text,
-        created_at: this.times.now,
-      })
-      .execute();
+    await recordMessage(this.db, {
+      message_id: m.messageId,
+      thread_id: e.thread === null ? null : this.thread(e.thread),
+      contact_id: contactId,
+      direction: e.direction,
+      kind: e.kind,
+      from_address: m.from?.address ?? '',
+      to_addresses: [...m.to, ...m.cc].map((a) => a.address).join(', '),
+      subject: m.subject,
+      date: m.date,
+      in_reply_to: m.inReplyTo,
+      references: m.references.join(' '),
+      text: e.text,
+      created_at: this.times.now,
+    });
     this.recorded = e.kind;
   }
 

@@ -1,6 +1,7 @@
 import { applyStageEvent } from '../db/contacts.js';
 import { type Db, inTransaction } from '../db/database.js';
 import { createThread } from '../db/inbox-queries.js';
+import { recordMessage } from '../db/messages.js';
 import type { OutboxRow } from '../db/schema.js';
 import { subjectKey } from '../pipeline/subject-key.js';
 import { addressesIn } from './mime.js';
@@ -47,24 +48,21 @@ export async function recordSentOutreach(
           .orderBy('id', 'desc')
           .executeTakeFirst()
       )?.id ?? (await createThread(trx, contactId, key, at)).id;
-    await trx
-      .insertInto('messages')
-      .values({
-        message_id: row.message_id,
-        thread_id: thread,
-        contact_id: contactId,
-        direction: 'out',
-        kind: 'outreach',
-        from_address: from,
-        to_addresses: addressesIn(row.to_address).join(', '),
-        subject: row.subject,
-        date: at,
-        in_reply_to: row.in_reply_to,
-        references: row.references,
-        text: row.body_text,
-        created_at: at,
-      })
-      .execute();
+    await recordMessage(trx, {
+      message_id: row.message_id,
+      thread_id: thread,
+      contact_id: contactId,
+      direction: 'out',
+      kind: 'outreach',
+      from_address: from,
+      to_addresses: addressesIn(row.to_address).join(', '),
+      subject: row.subject,
+      date: at,
+      in_reply_to: row.in_reply_to,
+      references: row.references,
+      text: row.body_text,
+      created_at: at,
+    });
     await applyStageEvent(
       trx,
       contactId,
