@@ -5,7 +5,6 @@
  * figure of bench:ingest, with everything as shipped and with one piece
  * switched at a time:
  * - the group writer off (each message commits alone);
- * - the statement cache off (Kysely's SQL prepared anew every query);
  * - the parse pool on with one worker (its default on this machine's cores
  *   may be none; the figure says which).
  * The machine is shared, so the variants run interleaved, round after round,
@@ -50,14 +49,12 @@ const ports = outboxPorts(kithConfig(config), quiet);
 
 interface Variant {
   readonly name: string;
-  readonly statementCache?: boolean;
   readonly ingester?: Pick<IngesterDeps, 'groupWrites' | 'parseWorkers'>;
 }
 
 const VARIANTS: readonly Variant[] = [
   { name: 'as shipped' },
   { name: 'group writer off', ingester: { groupWrites: false } },
-  { name: 'statement cache off', statementCache: false },
   { name: 'parse pool: 1 worker', ingester: { parseWorkers: 1 } },
   // On a machine whose default is no workers this is as shipped again: it shows the noise.
   { name: 'parse pool: none', ingester: { parseWorkers: 0 } },
@@ -111,7 +108,7 @@ async function ingestRate(
   cpSync(mail, maildir, { recursive: true });
   const file = path.join(work, 'kith.sqlite');
   copyFileSync(seed, file);
-  const db: Db = openDatabase(file, { statementCache: variant.statementCache ?? true });
+  const db: Db = openDatabase(file);
   const ingester = createIngester({ db, config, logger: quiet, ...ports, ...variant.ingester });
   await ingester.ready();
   const count = readdirSync(path.join(maildir, 'new')).length;

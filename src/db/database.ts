@@ -13,13 +13,8 @@ export function databasePath(dataDir: string): string {
   return path.join(dataDir, 'kith.sqlite');
 }
 
-export interface OpenOptions {
-  /** Keep prepared statements (see withStatementCache); false only to measure what the cache gains. */
-  readonly statementCache?: boolean;
-}
-
 /** Opens (creating if needed) the SQLite database with WAL and foreign keys on. */
-export function openDatabase(file: string, options: OpenOptions = {}): Db {
+export function openDatabase(file: string): Db {
   if (file !== ':memory:') {
     makePrivateDir(path.dirname(file));
     makePrivateFile(file);
@@ -31,11 +26,7 @@ export function openDatabase(file: string, options: OpenOptions = {}): Db {
   // Another kith command (export, ingest) may hold a write lock for a moment.
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('synchronous = NORMAL');
-  const db = new Kysely<Database>({
-    dialect: new SqliteDialect({
-      database: options.statementCache === false ? sqlite : withStatementCache(sqlite),
-    }),
-  });
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
   handles.set(db, sqlite);
   return db;
 }
@@ -55,39 +46,6 @@ export function isInTransaction(db: Db): boolean {
 export function databaseDir(db: Db): string | undefined {
   const name = handles.get(db)?.name;
   return name && name !== ':memory:' ? path.dirname(name) : undefined;
-}
-
-const STATEMENT_CACHE_SIZE = 512;
-
-/**
- * Kysely prepares every query anew; compiling the SQL cost about a third of
- * the per-message time on the ingest path. kith runs a small, fixed set of
- * query shapes, so keep their prepared statements (least recently used out).
- * Safe because kith never streams results: a statement is never still in use
- * when the next query with the same SQL starts.
- */
-function withStatementCache(sqlite: SQLite.Database) {
-  const cache = new Map<string, SQLite.Statement>();
-  return {
-    prepare(sql: string): SQLite.Statement {
-      let statement = cache.get(sql);
-      if (statement) {
-        cache.delete(sql);
-      } else {
-        statement = sqlite.prepare(sql);
-        if (cache.size >= STATEMENT_CACHE_SIZE) {
-          const oldest = cache.keys().next().value;
-          if (oldest !== undefined) cache.delete(oldest);
-        }
-      }
-      cache.set(sql, statement);
-      return statement;
-    },
-    close(): void {
-      cache.clear();
-      sqlite.close();
-    },
-  };
 }
 
 /** Applies every pending migration; throws with the failing migration's name. */
