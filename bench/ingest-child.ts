@@ -21,8 +21,6 @@ export interface ChildTask {
     Config,
     'owner' | 'serviceAddress' | 'secret' | 'maxMessageBytes' | 'timeZone'
   >;
-  /** Parse worker threads (ingest's default when absent). */
-  readonly parseWorkers?: number;
 }
 
 export interface ChildResult {
@@ -93,7 +91,6 @@ async function run(task: ChildTask): Promise<ChildResult> {
     logger: quiet,
     db,
     manual: true,
-    ...(task.parseWorkers === undefined ? {} : { parseWorkers: task.parseWorkers }),
   });
   const { ingester } = kith;
   let peakHeap = 0;

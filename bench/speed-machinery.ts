@@ -5,8 +5,7 @@
  * figure of bench:ingest, with everything as shipped and with one piece
  * switched at a time:
  * - the group writer off (each message commits alone);
- * - the parse pool on with one worker (its default on this machine's cores
- *   may be none; the figure says which).
+ * - as shipped again, to show the noise.
  * The machine is shared, so the variants run interleaved, round after round,
  * each round next to a bare mailparser run over the same files; medians of
  * msg/s and of the per-round ratio to bare mailparser are printed.
@@ -28,7 +27,6 @@ import type { Config } from '../src/config.js';
 import { type Db, migrateToLatest, openDatabase } from '../src/db/database.js';
 import { createIngester, type IngesterDeps } from '../src/inbox/ingest.js';
 import { createMaildirSource } from '../src/inbox/maildir-source.js';
-import { defaultPoolSize } from '../src/inbox/parse-pool.js';
 import { outboxPorts } from '../src/kith.js';
 import { contact, corpus, OWNER, outreachMail, SERVICE } from './ingest-corpus.js';
 import { kithConfig } from './kith-config.js';
@@ -49,21 +47,20 @@ const ports = outboxPorts(kithConfig(config), quiet);
 
 interface Variant {
   readonly name: string;
-  readonly ingester?: Pick<IngesterDeps, 'groupWrites' | 'parseWorkers'>;
+  readonly ingester?: Pick<IngesterDeps, 'groupWrites'>;
 }
 
 const VARIANTS: readonly Variant[] = [
   { name: 'as shipped' },
   { name: 'group writer off', ingester: { groupWrites: false } },
-  { name: 'parse pool: 1 worker', ingester: { parseWorkers: 1 } },
-  // On a machine whose default is no workers this is as shipped again: it shows the noise.
-  { name: 'parse pool: none', ingester: { parseWorkers: 0 } },
+  // The same configuration twice: it shows the noise.
+  { name: 'as shipped again' },
 ];
 
 async function seededDatabase(file: string): Promise<void> {
   const db = openDatabase(file);
   await migrateToLatest(db);
-  const ingester = createIngester({ db, config, logger: quiet, parseWorkers: 0, ...ports });
+  const ingester = createIngester({ db, config, logger: quiet, ...ports });
   for (let i = 0; i < CONTACTS_FOR_BENCH; i++) {
     await ingester.ingest(Buffer.from(outreachMail(contact(i), BASE)), {
       label: 'seed',
@@ -141,7 +138,7 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(path.join(tmpdir(), 'kith-bench-machinery-'));
   try {
     console.log(
-      `speed machinery on the ingest path: ${count} messages concerning contacts, ${rounds} interleaved rounds, ${availableParallelism()} cores (parse pool default ${defaultPoolSize()} workers), load average at start ${loadavg()[0]?.toFixed(2)}`,
+      `speed machinery on the ingest path: ${count} messages concerning contacts, ${rounds} interleaved rounds, ${availableParallelism()} cores, load average at start ${loadavg()[0]?.toFixed(2)}`,
     );
     const seed = path.join(dir, 'seed.sqlite');
     await seededDatabase(seed);

@@ -46,8 +46,6 @@ export interface KithOptions {
   readonly inbox?: boolean;
   /** IMAP watcher timings; default from the settings. */
   readonly imapTimings?: Pick<ImapWatcherOptions, 'idleRestartMs' | 'timeoutMs' | 'reconnect'>;
-  /** Parse worker threads (see IngesterDeps). */
-  readonly parseWorkers?: number;
 }
 
 export interface Kith {
@@ -69,7 +67,7 @@ export interface Kith {
    * failed start stops what had started and rethrows.
    */
   start(): Promise<void>;
-  /** Stops what start() started, in reverse, then the parse workers and the database it opened. */
+  /** Stops what start() started, in reverse, then the database it opened. */
   stop(): Promise<void>;
 }
 
@@ -113,7 +111,6 @@ export async function createKith(config: Config, options: KithOptions): Promise<
     logger,
     now: clock,
     ...outboxPorts(config, logger, templates),
-    ...(options.parseWorkers === undefined ? {} : { parseWorkers: options.parseWorkers }),
   });
   // Mail in: the IMAP watcher when IMAP is set, else the local Maildir under the data dir.
   const inbox: InboxSource = config.imap

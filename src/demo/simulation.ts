@@ -67,7 +67,6 @@ export async function simulate(
     clock,
     manual: true,
     inbox: false,
-    parseWorkers: 0,
   });
   const owner = new SimulatedOwner(config);
   let mails = 0;

@@ -36,7 +36,7 @@ import type { Ingester } from './ingest.js';
 // imapflow buffers what the consumer has not read yet.
 const BODY_BATCH_COUNT = 25;
 const BODY_BATCH_BYTES = 16 * 1024 * 1024;
-// Ingests in flight while downloading: enough to keep a parse worker busy.
+// Ingests in flight while downloading: parsing the next overlaps storing the previous.
 const IN_FLIGHT = 8;
 
 /** What a batch reader needs from the mailbox watch that owns it. */

@@ -30,7 +30,6 @@ import {
   storeClassification,
 } from './ingest-store.js';
 import { peekHeaders } from './mail-headers.js';
-import { createParsePool, defaultPoolSize } from './parse-pool.js';
 import type { Prepared } from './prepare.js';
 
 /**
@@ -84,8 +83,9 @@ export type IngestOutcome =
 
 export interface Ingester {
   /**
-   * Handles one message. Calls may overlap (parsing runs ahead in a worker);
-   * the stores, and so the checkpoints, happen in the order of the calls.
+   * Handles one message. Calls may overlap (a parse starts at once, while
+   * earlier messages are stored); the stores, and so the checkpoints, happen
+   * in the order of the calls.
    */
   ingest(raw: Buffer, source: IngestSource): Promise<IngestOutcome>;
   /** Puts mail aside without reading it (e.g. over the size cap by its IMAP size). */
@@ -97,7 +97,7 @@ export interface Ingester {
   relevanceIndex(addresses: readonly string[], ids: readonly string[]): Promise<RelevanceIndex>;
   /** Resolves once the parser is loaded; ingest works without waiting for it, this only moves the cost. */
   ready(): Promise<void>;
-  /** Stops the parse workers. */
+  /** Ends the ingester; it holds nothing of its own, so this only marks where its use ends. */
   close(): Promise<void>;
 }
 
@@ -112,8 +112,6 @@ export interface IngesterDeps {
   readonly now?: () => Date;
   /** The outbox's handler for approve/skip/snooze/edit (required: an owner's command read without it would be lost). */
   readonly drafts: DraftCommandHandler;
-  /** Parse worker threads; default one when a core is free, 0 parses on this thread. */
-  readonly parseWorkers?: number;
   /** False commits each message alone instead of grouping neighbours (see group-writer.ts); only to measure the gain. */
   readonly groupWrites?: boolean;
   /** Told about the owner's mail whose Message-ID kith fixed for a draft (sent from Drafts, seen in Sent). */
@@ -174,7 +172,14 @@ export function createIngester(deps: IngesterDeps): Ingester {
       : authserv === 'topmost'
         ? { kind: 'topmost' }
         : { kind: 'named', authservId: authserv };
-  const pool = createParsePool({ size: deps.parseWorkers ?? defaultPoolSize(), logger });
+  // Loading mailparser, chrono and the rest takes a few hundred ms: start now,
+  // alongside connecting to the mail server, not on the first message; and
+  // only in processes that ingest.
+  const parser = import('./prepare.js').then((prepare) => {
+    prepare.warmUp();
+    return prepare;
+  });
+  parser.catch(() => undefined);
 
   // One message at a time, in call order (two mailboxes can deliver the BCC
   // and the Sent copy of one outreach at the same moment, and only one may
@@ -371,10 +376,12 @@ export function createIngester(deps: IngesterDeps): Ingester {
     }
     // Parsing starts at once, alongside the storing of earlier messages;
     // storing itself keeps the order of the calls.
-    const parsed = pool.prepare(raw, source.receivedAt).then(
-      (prepared) => ({ prepared }),
-      (error: unknown) => ({ error }),
-    );
+    const parsed = parser
+      .then((p) => p.prepareMail(raw, source.receivedAt))
+      .then(
+        (prepared) => ({ prepared }),
+        (error: unknown) => ({ error }),
+      );
     return writer
       .submit({
         ready: parsed,
@@ -408,8 +415,8 @@ export function createIngester(deps: IngesterDeps): Ingester {
 
   return {
     ingest: ingestOne,
-    ready: () => pool.ready(),
-    close: () => pool.close(),
+    ready: () => parser.then(() => undefined),
+    close: async () => {},
     quarantine: putAside,
     async relevanceIndex(addresses, ids) {
       // Mail waiting for its Sent copy makes that copy relevant, though it names no one kith knows.

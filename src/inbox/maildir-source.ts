@@ -43,7 +43,7 @@ export interface MaildirSource extends Service {
   scan(): Promise<void>;
 }
 
-// Enough to keep a parse worker busy; small enough to bound memory.
+// Enough that parsing the next overlaps storing the previous; small enough to bound memory.
 const IN_FLIGHT = 8;
 
 /** Pauses between tries while the database cannot be written: 1 s doubling to a minute. */

@@ -10,9 +10,8 @@ import { extractReply } from './reply-text.js';
 
 /**
  * Everything about one message that needs no database: parsing and the
- * library-backed extraction. CPU-heavy and pure, so it runs in a worker
- * thread (parse-pool.ts) while the main thread stores the previous message,
- * and keeps a 25 MB parse from stalling IDLE handling and the web UI.
+ * library-backed extraction, done before the message's write starts so the
+ * database work of a message holds the write lock as briefly as it can.
  */
 
 /** The extraction classify reads from its context (see ClassifyContext). */

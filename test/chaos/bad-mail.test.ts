@@ -23,7 +23,7 @@ import { held } from './results.js';
 
 /**
  * Item 4: 10,000+ mutated messages through the real ingest path (the
- * ingester every source uses, with its parse worker), default settings.
+ * ingester every source uses), default settings.
  */
 
 const SUITE = '4 bad mail';

@@ -58,7 +58,6 @@ async function world() {
     logger,
     now: () => new Date('2026-12-02T09:31:00.000Z'),
     ...outboxPorts(config, logger),
-    parseWorkers: 0,
   });
   return { db, ingester, lines, anaDraft, boDraft, boSent };
 }

@@ -46,7 +46,6 @@ async function setup(env: Record<string, string> = {}) {
     logger,
     now: () => clock.now,
     ...outboxPorts(config, logger),
-    parseWorkers: 0,
   });
   cleanups.push(async () => {
     await ingester.close();

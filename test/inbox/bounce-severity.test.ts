@@ -34,7 +34,6 @@ async function setup() {
     logger,
     now: () => new Date('2026-12-02T09:30:00.000Z'),
     ...outboxPorts(config, logger),
-    parseWorkers: 0,
   });
   cleanups.push(async () => {
     await ingester.close();

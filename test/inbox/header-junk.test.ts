@@ -24,7 +24,7 @@ const CONTACT = 'ana@acme.example';
 
 async function withOutreach(): Promise<{ ingester: Ingester; outreachId: string; db: Db }> {
   const db = await testDb(tempDir());
-  const { ingester } = testIngester(db, { parseWorkers: 0 });
+  const { ingester } = testIngester(db);
   open.push({ db, ingester });
   const outreachId = newMessageId('example.org');
   const first = await ingester.ingest(

@@ -34,7 +34,6 @@ async function ingestBigMail(db: Db, config: Config): Promise<void> {
     config: { ...config, maxMessageBytes: 1024 * 1024 },
     logger,
     now: () => PUT_ASIDE_AT,
-    parseWorkers: 0,
     ...outboxPorts(config, logger),
   });
   ingesters.push(ingester);
