@@ -26,7 +26,9 @@ export function openDatabase(file: string): Db {
   // Another kith command (export, ingest) may hold a write lock for a moment.
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('synchronous = NORMAL');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const db = new Kysely<Database>({
+    dialect: new SqliteDialect({ database: withStatementCache(sqlite) }),
+  });
   handles.set(db, sqlite);
   return db;
 }
@@ -46,6 +48,40 @@ export function isInTransaction(db: Db): boolean {
 export function databaseDir(db: Db): string | undefined {
   const name = handles.get(db)?.name;
   return name && name !== ':memory:' ? path.dirname(name) : undefined;
+}
+
+const STATEMENT_CACHE_SIZE = 512;
+
+/**
+ * Kysely prepares every query anew. Keeping them took a plain reply's whole
+ * ingest from 3.4 ms to 2.6 ms on a quiet machine (bench:ingest, 6 Dec 2026;
+ * docs/speed-machinery.md). kith runs a small, fixed set of
+ * query shapes, so keep their prepared statements (least recently used out).
+ * Safe because kith never streams results: a statement is never still in use
+ * when the next query with the same SQL starts.
+ */
+function withStatementCache(sqlite: SQLite.Database) {
+  const cache = new Map<string, SQLite.Statement>();
+  return {
+    prepare(sql: string): SQLite.Statement {
+      let statement = cache.get(sql);
+      if (statement) {
+        cache.delete(sql);
+      } else {
+        statement = sqlite.prepare(sql);
+        if (cache.size >= STATEMENT_CACHE_SIZE) {
+          const oldest = cache.keys().next().value;
+          if (oldest !== undefined) cache.delete(oldest);
+        }
+      }
+      cache.set(sql, statement);
+      return statement;
+    },
+    close(): void {
+      cache.clear();
+      sqlite.close();
+    },
+  };
 }
 
 /** Applies every pending migration; throws with the failing migration's name. */
