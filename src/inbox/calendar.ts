@@ -5,6 +5,7 @@ import { BadInputError } from '../errors.js';
 import { canonicalAddress } from '../pipeline/address.js';
 import type { CalendarAttendee, CalendarEvent } from '../pipeline/calendar-event.js';
 import type { CalendarPart } from '../pipeline/mail.js';
+import { knownZone } from '../pipeline/zone-guess.js';
 
 /**
  * Calendar parts → events, with ical.js. ical.js applies the file's own
@@ -154,10 +155,10 @@ function instant(time: ICAL.Time, tzid: string | null): string {
 /** An IANA name for a TZID: itself if IANA knows it, else its Windows mapping, else null. */
 export function ianaName(tzid: string): string | null {
   const cleaned = tzid.replace(/^"|"$/g, '').trim();
-  if (IANAZone.isValidZone(cleaned)) return cleaned;
+  if (knownZone(cleaned)) return cleaned;
   // Lightning/Mozilla-style prefixes: "/mozilla.org/20070129_1/Europe/Berlin".
   const tail = /([A-Za-z_]+\/[A-Za-z_+-]+(?:\/[A-Za-z_+-]+)?)$/.exec(cleaned)?.[1];
-  if (tail && IANAZone.isValidZone(tail)) return tail;
+  if (tail && knownZone(tail)) return tail;
   const windows = findIana(cleaned)[0];
   return windows ?? displayNameZone(cleaned);
 }
@@ -183,7 +184,7 @@ function displayNameZone(tzid: string): string | null {
   if (!cities) return null;
   for (const city of cities.split(',')) {
     const name = city.trim().replace(/\s+/g, '_');
-    const zone = REGIONS.map((r) => `${r}/${name}`).find((z) => IANAZone.isValidZone(z));
+    const zone = REGIONS.map((r) => `${r}/${name}`).find((z) => knownZone(z));
     if (zone) return zone;
   }
   return null;

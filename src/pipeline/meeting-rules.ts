@@ -1,5 +1,6 @@
 import { DateTime, IANAZone } from 'luxon';
 import type { ProposedTime } from './proposed-time.js';
+import { knownZone } from './zone-guess.js';
 
 /**
  * What a mail in a contact's thread does to the meetings: an agreement
@@ -73,7 +74,7 @@ function isoUtc(time: DateTime): string {
 }
 
 function offsetAt(zone: string, at: string): number | null {
-  const z = IANAZone.isValidZone(zone) ? IANAZone.create(zone) : null;
+  const z = knownZone(zone);
   if (z) return z.offset(Date.parse(at));
   const fixed = DateTime.fromISO(at, { zone });
   return fixed.isValid ? fixed.offset : null;

@@ -1,4 +1,5 @@
 import { IANAZone } from 'luxon';
+import { knownZone } from './zone-guess.js';
 
 /**
  * A time zone the words of a mail name next to a time: an abbreviation
@@ -272,8 +273,7 @@ export function findStatedZone(text: string, writer: WriterClock): StatedZone | 
     if (zone) return { kind: 'zone', zone };
   }
   const iana = /\b([A-Z][a-z]+\/[A-Z][A-Za-z_]+(?:\/[A-Z][A-Za-z_]+)?)\b/.exec(text);
-  if (iana && IANAZone.isValidZone(iana[1] as string))
-    return { kind: 'zone', zone: iana[1] as string };
+  if (iana && knownZone(iana[1] as string)) return { kind: 'zone', zone: iana[1] as string };
   for (const match of text.matchAll(ABBREVIATION)) {
     const word = match[1] as string;
     const one = ABBREVIATIONS[word];

@@ -1,5 +1,6 @@
 import ICAL from 'ical.js';
-import { DateTime, IANAZone } from 'luxon';
+import { DateTime, type IANAZone } from 'luxon';
+import { knownZone } from '../pipeline/zone-guess.js';
 
 /**
  * Meeting times in the calendar feed with their zone (RFC 5545 TZID) and
@@ -14,7 +15,7 @@ const DAY = 86_400_000;
 const YEAR = 366 * DAY;
 
 function ianaZone(name: string): IANAZone | null {
-  return /\//.test(name) && IANAZone.isValidZone(name) ? IANAZone.create(name) : null;
+  return /\//.test(name) ? knownZone(name) : null;
 }
 
 /** "+05:30": ical.js takes a UTC offset in its jCal form (it writes "+0530"). */
