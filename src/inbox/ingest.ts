@@ -19,13 +19,13 @@ import {
   type TrustedReceiver,
   WAITING_FOR_PROOF,
 } from '../pipeline/owner-proof.js';
+import { createGroupWriter } from './group-writer.js';
 import { headerJunkCount } from './header-junk.js';
 import type { RelevanceIndex } from './imap-relevance.js';
 import { buildContext } from './ingest-context.js';
 import { contactViews, type IngestOutcome, reported } from './ingest-outcome.js';
 import { type DraftCommandHandler, storeClassification } from './ingest-store.js';
 import { peekHeaders } from './mail-headers.js';
-import { createOrderedWriter } from './ordered-writer.js';
 import type { Prepared } from './prepare.js';
 
 /**
@@ -93,6 +93,8 @@ export interface IngesterDeps {
   readonly now?: () => Date;
   /** The outbox's handler for approve/skip/snooze/edit (required: an owner's command read without it would be lost). */
   readonly drafts: DraftCommandHandler;
+  /** False commits each message alone instead of grouping neighbours (see group-writer.ts); only to measure the gain. */
+  readonly groupWrites?: boolean;
   /** Told about the owner's mail whose Message-ID kith fixed for a draft (sent from Drafts, seen in Sent). */
   readonly sentCopies: SentCopyHandler;
 }
@@ -162,8 +164,11 @@ export function createIngester(deps: IngesterDeps): Ingester {
 
   // One message at a time, in call order (two mailboxes can deliver the BCC
   // and the Sent copy of one outreach at the same moment, and only one may
-  // win), each committed before the next is stored.
-  const writer = createOrderedWriter(db);
+  // win); messages that are ready back to back share a transaction.
+  const writer = createGroupWriter(
+    db,
+    deps.groupWrites === false ? { maxGroup: 1, gatherMs: 0 } : {},
+  );
 
   /** Quarantines inside the caller's transaction; the log line follows the commit. */
   const putAsideIn = async (

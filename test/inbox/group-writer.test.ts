@@ -2,7 +2,7 @@ import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Db } from '../../src/db/database.js';
-import { createOrderedWriter, type WriteTask } from '../../src/inbox/ordered-writer.js';
+import { createGroupWriter, type WriteTask } from '../../src/inbox/group-writer.js';
 import { useTempDir } from '../helpers/temp-dir.js';
 import { testDb } from './ingest-helpers.js';
 
@@ -47,10 +47,10 @@ function task(key: string, extra: Partial<WriteTask<string>> = {}): WriteTask<st
   };
 }
 
-describe('ordered writer', () => {
+describe('group writer', () => {
   it('runs tasks in submission order, whichever is ready first', async () => {
     const { db, committed } = await setup();
-    const writer = createOrderedWriter(db);
+    const writer = createGroupWriter(db);
     const order: string[] = [];
     const first = deferred();
     const results = Promise.all(
@@ -72,31 +72,65 @@ describe('ordered writer', () => {
     expect(committed()).toEqual(['a', 'b', 'c']);
   });
 
-  it('commits each task before the next one runs', async () => {
+  it('lets tasks that are ready back to back share one commit', async () => {
     const { db, committed } = await setup();
-    const writer = createOrderedWriter(db);
-    let seenByC: string[] | undefined;
-    const results = await Promise.all([
+    const writer = createGroupWriter(db);
+    let seenByOthers: string[] | undefined;
+    const results = Promise.all([
       writer.submit(task('a')),
       writer.submit(task('b')),
       writer.submit({
         ...task('c'),
         async run(trx) {
           await put(trx, 'c');
-          seenByC = committed();
+          seenByOthers = committed();
           return 'c';
         },
       }),
     ]);
-    expect(results).toEqual(['a', 'b', 'c']);
-    // The tasks before it were committed, each on its own, before the third one started.
-    expect(seenByC).toEqual(['a', 'b']);
+    await results;
+    // Nothing was committed while the third task ran: all three share a transaction.
+    expect(seenByOthers).toEqual([]);
     expect(committed()).toEqual(['a', 'b', 'c']);
+  });
+
+  it('waits a moment for input queued behind it, so a burst shares one commit', async () => {
+    const { db, committed } = await setup();
+    const writer = createGroupWriter(db, { gatherMs: 1_000 });
+    const parsing = deferred();
+    let seenByB: string[] | undefined;
+    const a = writer.submit(task('a'));
+    const b = writer.submit({
+      ...task('b'),
+      ready: parsing.promise,
+      async run(trx) {
+        await put(trx, 'b');
+        seenByB = committed();
+        return 'b';
+      },
+    });
+    setTimeout(parsing.resolve, 20);
+    expect(await Promise.all([a, b])).toEqual(['a', 'b']);
+    expect(seenByB).toEqual([]);
+    expect(committed()).toEqual(['a', 'b']);
+  });
+
+  it('commits a task alone when the next one is not ready', async () => {
+    const { db, committed } = await setup();
+    const writer = createGroupWriter(db);
+    const later = deferred();
+    const a = writer.submit(task('a'));
+    const b = writer.submit({ ...task('b'), ready: later.promise });
+    expect(await a).toBe('a');
+    expect(committed()).toEqual(['a']);
+    later.resolve();
+    expect(await b).toBe('b');
+    expect(committed()).toEqual(['a', 'b']);
   });
 
   it('undoes only the failing task, and keeps what its recover writes', async () => {
     const { db, committed } = await setup();
-    const writer = createOrderedWriter(db);
+    const writer = createGroupWriter(db);
     const results = await Promise.all([
       writer.submit(task('a')),
       writer.submit({
@@ -115,24 +149,23 @@ describe('ordered writer', () => {
     expect(committed()).toEqual(['a', 'b-set-aside: odd data', 'c']);
   });
 
-  it('rejects a task whose recover gives up, keeps none of its writes, and goes on with the next', async () => {
+  it('rejects every task of a transaction that cannot commit, and goes on with the next', async () => {
     const { db, committed } = await setup();
-    const writer = createOrderedWriter(db);
+    const writer = createGroupWriter(db);
     const later = deferred();
-    const a = writer.submit(task('a'));
-    const failing = writer.submit({
-      async run(trx) {
-        await put(trx, 'b-half-done');
-        throw new Error('database is locked');
-      },
-      recover: (_trx, error) => Promise.reject(error),
-    });
+    const group = [
+      writer.submit(task('a')),
+      writer.submit({
+        run: () => Promise.reject(new Error('database is locked')),
+        recover: (_trx, error) => Promise.reject(error),
+      }),
+    ];
     const next = writer.submit({ ...task('c'), ready: later.promise });
-    expect(await a).toBe('a');
-    await expect(failing).rejects.toThrow('database is locked');
-    expect(committed()).toEqual(['a']);
+    await expect(group[0]).rejects.toThrow('database is locked');
+    await expect(group[1]).rejects.toThrow('database is locked');
+    expect(committed()).toEqual([]);
     later.resolve();
     expect(await next).toBe('c');
-    expect(committed()).toEqual(['a', 'c']);
+    expect(committed()).toEqual(['c']);
   });
 });
