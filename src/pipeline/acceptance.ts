@@ -1,4 +1,4 @@
-import { unicodeWords } from './unicode-words.js';
+import { unicodeWords, wordPatterns } from './unicode-words.js';
 
 /**
  * What the owner's reply in a contact's thread says: that a proposed time is
@@ -6,7 +6,7 @@ import { unicodeWords } from './unicode-words.js';
  * thank-you after a meeting. Pure phrase matching in the languages kith reads.
  */
 
-const ACCEPT_PATTERNS: readonly RegExp[] = [
+const ACCEPT = wordPatterns([
   /\b(that|this|it|thursday|monday|tuesday|wednesday|friday|saturday|sunday|tomorrow|\d{1,2}(:\d{2})?\s*(am|pm)?)\s+works\b(\s+(great|perfectly|well|fine|for me|for us))?/i,
   /\bworks (great|perfectly|well|fine|for me|for us)\b/i,
   /\bsee you (then|there|on \w+|thursday|monday|tuesday|wednesday|friday)\b/i,
@@ -17,7 +17,7 @@ const ACCEPT_PATTERNS: readonly RegExp[] = [
   /\b(perfecto|me (parece|viene) bien|nos vemos|de acuerdo|hasta (el )?(lunes|martes|miércoles|jueves|viernes))\b/i,
   /\b(prima|klinkt goed|perfect|tot dan|tot (maandag|dinsdag|woensdag|donderdag|vrijdag)|afgesproken)\b/i,
   /\b(perfeito|combinado|fechado|até (lá|segunda|terça|quarta|quinta|sexta)|pode ser|funciona)\b/i,
-].map(unicodeWords);
+]);
 
 // A negation close before the phrase turns it around: "doesn't work", "not perfect", "passt leider nicht".
 const NEGATED =
@@ -37,8 +37,12 @@ function sentences(text: string): string[] {
 
 /** The sentence of the owner's reply that accepts a proposed time, or null. */
 export function findAcceptance(text: string): string | null {
-  for (const sentence of sentences(text)) {
-    for (const re of ACCEPT_PATTERNS) {
+  // Most replies accept nothing: one quick scan of the whole text settles those.
+  const flat = text.replace(/\s+/g, ' ');
+  if (!ACCEPT.mayMatch(flat)) return null;
+  for (const sentence of sentences(flat)) {
+    if (!ACCEPT.mayMatch(sentence)) continue;
+    for (const re of ACCEPT.exact) {
       const match = re.exec(sentence);
       if (!match) continue;
       // German and Dutch put the negation after the verb: "passt leider nicht".

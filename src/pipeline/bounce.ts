@@ -121,7 +121,11 @@ export function detectBounce(
   const xFailed = (message.headers.xFailedRecipients?.match(/[^\s,;<>]+@[^\s,;<>]+/g) ?? [])
     .map(canonicalAddress)
     .filter((a) => usable(a, ignore));
-  const text = reportPart(message.text);
+  let reportText: string | undefined;
+  const text = () => {
+    reportText ??= reportPart(message.text);
+    return reportText;
+  };
 
   if (report && report.length > 0) {
     const failed = report.filter((r) => isFailedBlock(r.action, r.status));
@@ -131,18 +135,18 @@ export function detectBounce(
     const recipients = failed
       .map((r) => ({ ...r, recipient: canonicalAddress(r.recipient) }))
       .filter((r) => usable(r.recipient, ignore))
-      .map((r) => recipientOf(r.recipient, r.status, r.diagnostic, r.action, text));
+      .map((r) => recipientOf(r.recipient, r.status, r.diagnostic, r.action, text()));
     // A pipe or a mailbox path as Final-Recipient: Exim names the address in its header.
     const fallback =
       recipients.length > 0
         ? []
-        : (xFailed.length > 0 ? xFailed : failedAddressesInText(message, text, ignore)).map((a) =>
+        : (xFailed.length > 0 ? xFailed : failedAddressesInText(message, text(), ignore)).map((a) =>
             recipientOf(
               a,
               failed[0]?.status ?? '',
               failed[0]?.diagnostic ?? null,
               failed[0]?.action ?? '',
-              text,
+              text(),
             ),
           );
     return {
@@ -155,27 +159,28 @@ export function detectBounce(
 
   const subject = message.subject;
   const sender = senderKind(message);
-  const daemon =
-    sender === 'daemon' || (FAILURE_SUBJECT.test(subject) && FORWARDED_DAEMON.test(message.text));
   const failureSubject = FAILURE_SUBJECT.test(subject);
+  const daemon = sender === 'daemon' || (failureSubject && FORWARDED_DAEMON.test(message.text));
 
   if (xFailed.length > 0) {
-    return failedFrom('x-failed-recipients', xFailed, text);
+    return failedFrom('x-failed-recipients', xFailed, text());
   }
   const delaySubject = DELAY_SUBJECT.test(subject);
-  const reportShaped = REPORT_TEXT.test(text);
+  // Only asked where the sender or subject leaves it open: on a person's
+  // everyday reply the long alternation over the text was most of this check.
+  const reportShaped = () => REPORT_TEXT.test(text());
   const isReport =
-    (daemon && (failureSubject || delaySubject || reportShaped)) ||
-    (sender !== 'person' && (failureSubject || delaySubject) && reportShaped) ||
-    (sender === 'none' && reportShaped && SMTP_STATUS.test(text)) ||
+    (daemon && (failureSubject || delaySubject || reportShaped())) ||
+    (sender !== 'person' && (failureSubject || delaySubject) && reportShaped()) ||
+    (sender === 'none' && reportShaped() && SMTP_STATUS.test(text())) ||
     // A person's "Re: delivery failure on the project" is talk about a failure, not a report.
-    (failureSubject && !isReplySubject(subject) && reportShaped && SMTP_STATUS.test(text));
+    (failureSubject && !isReplySubject(subject) && reportShaped() && SMTP_STATUS.test(text()));
   if (!isReport) return { type: 'none' };
-  if (delaySubject || (DELAY_TEXT.test(text) && !GIVEN_UP.test(text))) {
+  if (delaySubject || (DELAY_TEXT.test(text()) && !GIVEN_UP.test(text()))) {
     return { type: 'notice', action: 'delayed' };
   }
-  if (!failureSubject && !reportShaped) return { type: 'none' };
-  return failedFrom('sender-and-text', failedAddressesInText(message, text, ignore), text);
+  if (!failureSubject && !reportShaped()) return { type: 'none' };
+  return failedFrom('sender-and-text', failedAddressesInText(message, text(), ignore), text());
 }
 
 function failedFrom(

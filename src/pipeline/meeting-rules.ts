@@ -98,7 +98,7 @@ function wallOf(time: ProposedTime): string {
 }
 
 function placeWall(time: ProposedTime, zone: string): PlacedTime | null {
-  const placed = DateTime.fromFormat(wallOf(time), "yyyy-MM-dd'T'HH:mm", { zone });
+  const placed = DateTime.fromISO(wallOf(time), { zone });
   if (!placed.isValid) return null;
   const minutes = (Date.parse(time.end) - Date.parse(time.start)) / 60_000;
   return {

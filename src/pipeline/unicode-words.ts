@@ -15,6 +15,10 @@ export interface WordPatterns {
   /** The first pattern that matches `text`, or null. */
   firstMatch(text: string): RegExp | null;
   test(text: string): boolean;
+  /** False when no pattern can match `text` (the quick scan alone). */
+  mayMatch(text: string): boolean;
+  /** The patterns with their Unicode boundaries, in order. */
+  readonly exact: readonly RegExp[];
 }
 
 /**
@@ -33,7 +37,8 @@ export function wordPatterns(patterns: readonly RegExp[]): WordPatterns {
     patterns[0]?.flags ?? '',
   );
   const exact = patterns.map(unicodeWords);
+  const mayMatch = (text: string) => quick.test(text);
   const firstMatch = (text: string) =>
-    quick.test(text) ? (exact.find((re) => re.test(text)) ?? null) : null;
-  return { firstMatch, test: (text) => firstMatch(text) !== null };
+    mayMatch(text) ? (exact.find((re) => re.test(text)) ?? null) : null;
+  return { firstMatch, test: (text) => firstMatch(text) !== null, mayMatch, exact };
 }

@@ -1,7 +1,6 @@
-import { DateTime } from 'luxon';
 import type { MailMessage } from './mail.js';
 import type { ProposedTime } from './proposed-time.js';
-import { guessZone, isIanaZone } from './zone-guess.js';
+import { guessZone, isIanaZone, knownZone } from './zone-guess.js';
 
 /**
  * Which zone a contact lives by. Sources, strongest first: the owner set
@@ -42,14 +41,15 @@ export function zoneFromMail(
   times: readonly ProposedTime[],
 ): { zone: string; source: ZoneSource } | null {
   const offset = message.dateOffsetMinutes;
-  const at = DateTime.fromISO(message.date, { zone: 'utc' });
-  if (!at.isValid) return null;
+  const at = Date.parse(message.date);
+  if (Number.isNaN(at)) return null;
   for (const time of times) {
     if (time.zoneFrom !== 'text' || !time.timeZone || !isIanaZone(time.timeZone)) continue;
-    const agrees = offset === null || offset === 0 || at.setZone(time.timeZone).offset === offset;
+    const agrees =
+      offset === null || offset === 0 || knownZone(time.timeZone)?.offset(at) === offset;
     if (agrees) return { zone: time.timeZone, source: 'text' };
   }
   if (offset === null) return null;
-  const guessed = guessZone(offset, at.toJSDate());
+  const guessed = guessZone(offset, new Date(at));
   return guessed ? { zone: guessed, source: 'header' } : null;
 }
