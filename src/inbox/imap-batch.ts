@@ -4,8 +4,8 @@ import { saveSyncState } from '../db/inbox-queries.js';
 import { type SyncCursor, uidSet } from './imap-cursor.js';
 import {
   assembleFetched,
-  type FetchRun,
-  fetchRuns,
+  type FetchCommand,
+  fetchCommands,
   PART_FETCH_MIN_BYTES,
   type PartPlans,
   planPartFetch,
@@ -95,16 +95,33 @@ export class ImapBatchReader {
     // instead of the pipeline running dry at every group.
     const inFlight: InFlight = { pending: [] };
     let interrupted = false;
+    const groups = bodyGroups(wanted, bytesOf);
+    // The next group downloads while this one's mail is parsed and stored.
+    // Settled at once into a value: a failed download is rethrown when its
+    // turn comes, not left as a rejection nobody is waiting for yet.
+    const downloadOf = (group: HeaderSummary[] | undefined) =>
+      group && !this.deps.stopped() && client.usable
+        ? this.download(client, group, plans).then(
+            (bodies) => ({ bodies }),
+            (error: unknown) => ({ error }),
+          )
+        : null;
+    let next = downloadOf(groups[0]);
     try {
-      for (const group of bodyGroups(wanted, bytesOf)) {
-        if (this.deps.stopped() || !client.usable) {
+      for (const [i, group] of groups.entries()) {
+        if (!next) {
           interrupted = true;
           break;
         }
-        await this.download(client, path, group, plans, checkpoint, inFlight);
+        const downloaded = await next;
+        if ('error' in downloaded) throw downloaded.error;
+        next = downloadOf(groups[i + 1]);
+        await this.ingestGroup(path, group, downloaded.bodies, checkpoint, inFlight);
         if (inFlight.failure) break;
       }
     } finally {
+      // A download started for a group that will not be read now: its mail stays on the server.
+      await next;
       await Promise.all(inFlight.pending);
     }
     // A failure aborts the catch-up: the cursor stops before the message that failed.
@@ -202,64 +219,46 @@ export class ImapBatchReader {
   }
 
   /**
-   * Downloads a group's bodies and starts their ingests, in UID order. Big
-   * mail whose structure shows parts kith does not read (attachments) is
-   * fetched as the parts it does read; the rest in one FETCH per run.
+   * Downloads a group's bodies: the mail fetched whole in one FETCH, the
+   * mail read in parts in one FETCH per layout (imap-parts.ts). Big mail
+   * whose structure shows parts kith does not read (attachments) is
+   * fetched as the parts it does read. A group is bounded in count and
+   * bytes, so holding its bodies until they are ingested in order is too.
    */
   private async download(
     client: ImapFlow,
-    path: string,
     group: readonly HeaderSummary[],
     plans: PartPlans,
-    checkpoint: Checkpoint,
-    inFlight: InFlight,
-  ): Promise<void> {
-    const received = new Set<number>();
-    for (const run of fetchRuns(
+  ): Promise<Map<number, Body>> {
+    const bodies = new Map<number, Body>();
+    const rebuildFailed: number[] = [];
+    for (const command of fetchCommands(
       group.map((s) => s.uid),
       plans,
     )) {
-      for await (const { uid, raw, message } of this.bodies(client, run)) {
-        received.add(uid);
-        this.deps.stats.bodiesFetched += 1;
-        this.deps.stats.bodyBytes += raw.length;
-        const receivedAt = message.internalDate ? new Date(message.internalDate) : this.deps.now();
-        const outcome = this.deps.ingester.ingest(raw, {
-          label: `imap:${path}:${uid}`,
-          receivedAt,
-          // Only the owner's own client files mail in \Sent; INBOX takes anyone's.
-          origin: this.deps.isSent() ? 'sent' : 'mailbox',
-          checkpoint: checkpoint.saver(uid, this.deps.now),
-        });
-        inFlight.pending.push(
-          outcome.then(
-            (result) => {
-              this.deps.stats.handled += 1;
-              if (result.status === 'quarantined') this.deps.stats.quarantined += 1;
-              if (result.status === 'stored') this.deps.onStored();
-            },
-            (error: unknown) => {
-              inFlight.failure ??= { error };
-              checkpoint.freeze();
-            },
-          ),
-        );
-        if (inFlight.pending.length >= IN_FLIGHT) await inFlight.pending.shift();
-        if (inFlight.failure) return;
+      for await (const body of this.fetch(client, command, plans)) {
+        if (body.raw) bodies.set(body.uid, { raw: body.raw, message: body.message });
+        else rebuildFailed.push(body.uid);
       }
     }
-    // Expunged between the two FETCHes: gone, so nothing is left to handle.
-    for (const s of group) if (!received.has(s.uid)) checkpoint.handled(s.uid);
+    // The server left out a section the structure named: read that mail whole.
+    if (rebuildFailed.length > 0) {
+      for await (const body of this.fetch(client, { kind: 'whole', uids: rebuildFailed }, plans)) {
+        if (body.raw) bodies.set(body.uid, { raw: body.raw, message: body.message });
+      }
+    }
+    return bodies;
   }
 
-  /** The raw mail of one run, as it arrives: whole, or rebuilt from the parts kith reads. */
-  private async *bodies(
+  /** One FETCH's answers as they arrive; `raw` is undefined where parts could not be put together. */
+  private async *fetch(
     client: ImapFlow,
-    run: FetchRun,
-  ): AsyncGenerator<{ uid: number; raw: Buffer; message: FetchMessageObject }> {
-    if (run.kind === 'whole') {
+    command: FetchCommand,
+    plans: PartPlans,
+  ): AsyncGenerator<{ uid: number; raw: Buffer | undefined; message: FetchMessageObject }> {
+    if (command.kind === 'whole') {
       for await (const message of client.fetch(
-        uidSet(run.uids),
+        uidSet(command.uids),
         { uid: true, source: true, internalDate: true },
         { uid: true },
       )) {
@@ -267,20 +266,60 @@ export class ImapBatchReader {
       }
       return;
     }
-    const message = await client.fetchOne(
-      String(run.uid),
-      { uid: true, headers: true, bodyParts: [...run.plan.sections], internalDate: true },
+    for await (const message of client.fetch(
+      uidSet(command.uids),
+      { uid: true, headers: true, bodyParts: [...command.sections], internalDate: true },
       { uid: true },
-    );
-    if (!message) return; // expunged meanwhile
-    const raw = assembleFetched(run.structure, message);
-    if (raw) {
-      this.deps.stats.bodiesInParts += 1;
-      yield { uid: run.uid, raw, message };
-      return;
+    )) {
+      const planned = plans.get(message.uid);
+      const raw = planned ? assembleFetched(planned.structure, message) : undefined;
+      if (raw) this.deps.stats.bodiesInParts += 1;
+      yield { uid: message.uid, raw, message };
     }
-    // The server left out a section the structure named: read that mail whole.
-    yield* this.bodies(client, { kind: 'whole', uids: [run.uid] });
+  }
+
+  /** Starts the ingests of a downloaded group, in UID order, within the window of IN_FLIGHT. */
+  private async ingestGroup(
+    path: string,
+    group: readonly HeaderSummary[],
+    bodies: ReadonlyMap<number, Body>,
+    checkpoint: Checkpoint,
+    inFlight: InFlight,
+  ): Promise<void> {
+    for (const { uid } of group) {
+      const body = bodies.get(uid);
+      // Expunged between the headers and the bodies: gone, so nothing is left to handle.
+      if (!body) {
+        checkpoint.handled(uid);
+        continue;
+      }
+      const { raw, message } = body;
+      this.deps.stats.bodiesFetched += 1;
+      this.deps.stats.bodyBytes += raw.length;
+      const receivedAt = message.internalDate ? new Date(message.internalDate) : this.deps.now();
+      const outcome = this.deps.ingester.ingest(raw, {
+        label: `imap:${path}:${uid}`,
+        receivedAt,
+        // Only the owner's own client files mail in \Sent; INBOX takes anyone's.
+        origin: this.deps.isSent() ? 'sent' : 'mailbox',
+        checkpoint: checkpoint.saver(uid, this.deps.now),
+      });
+      inFlight.pending.push(
+        outcome.then(
+          (result) => {
+            this.deps.stats.handled += 1;
+            if (result.status === 'quarantined') this.deps.stats.quarantined += 1;
+            if (result.status === 'stored') this.deps.onStored();
+          },
+          (error: unknown) => {
+            inFlight.failure ??= { error };
+            checkpoint.freeze();
+          },
+        ),
+      );
+      if (inFlight.pending.length >= IN_FLIGHT) await inFlight.pending.shift();
+      if (inFlight.failure) return;
+    }
   }
 
   /**
@@ -311,6 +350,12 @@ export class ImapBatchReader {
     }
     return plans;
   }
+}
+
+/** A downloaded body: the raw mail (whole, or rebuilt from its parts) and its FETCH answer. */
+interface Body {
+  readonly raw: Buffer;
+  readonly message: FetchMessageObject;
 }
 
 /** Ingests started by a batch's body FETCHes and not yet settled; the first failure. */

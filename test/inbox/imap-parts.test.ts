@@ -4,7 +4,7 @@ import type { ImapFlow, MessageStructureObject } from 'imapflow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   assembleParts,
-  fetchRuns,
+  fetchCommands,
   isReadPart,
   type PartPlans,
   planPartFetch,
@@ -75,20 +75,26 @@ describe('planPartFetch', () => {
   });
 });
 
-describe('fetchRuns', () => {
-  it('keeps UID order: whole mail in runs, each mail read in parts on its own', () => {
+describe('fetchCommands', () => {
+  it('fetches the whole mail in one FETCH and mail of one layout in parts in another', () => {
     const structure = multipart(undefined, 'multipart/mixed', [leaf('1', 'text/plain')]);
-    const plan = { sections: ['1.MIME', '1'], skippedBytes: 90_000, keptBytes: 100 };
+    const textAndFile = { sections: ['1.MIME', '1'], skippedBytes: 90_000, keptBytes: 100 };
+    const nested = {
+      sections: ['1.MIME', '1.1.MIME', '1.1'],
+      skippedBytes: 90_000,
+      keptBytes: 100,
+    };
     const plans: PartPlans = new Map([
-      [3, { plan, structure }],
-      [4, { plan, structure }],
+      [2, { plan: textAndFile, structure }],
+      [4, { plan: nested, structure }],
+      [5, { plan: textAndFile, structure }],
     ]);
-    expect(
-      fetchRuns([1, 2, 3, 4, 5, 6], plans).map((run) =>
-        run.kind === 'whole' ? run.uids : `parts ${run.uid}`,
-      ),
-    ).toEqual([[1, 2], 'parts 3', 'parts 4', [5, 6]]);
-    expect(fetchRuns([], plans)).toEqual([]);
+    expect(fetchCommands([1, 2, 3, 4, 5, 6], plans)).toEqual([
+      { kind: 'whole', uids: [1, 3, 6] },
+      { kind: 'parts', uids: [2, 5], sections: ['1.MIME', '1'] },
+      { kind: 'parts', uids: [4], sections: ['1.MIME', '1.1.MIME', '1.1'] },
+    ]);
+    expect(fetchCommands([], plans)).toEqual([]);
   });
 });
 
