@@ -116,8 +116,16 @@ function encodeLabel(input: string): string {
   return output;
 }
 
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the whole ASCII range is meant
+const PLAIN_ASCII = /^[\x00-\x7f]*$/;
+
 /** A domain with every `xn--` label in Unicode, lower-cased and NFC; a bad label stays as written. */
 export function domainToUnicode(domain: string): string {
+  // Nearly every domain is plain ASCII without an ACE label: lower-casing is all it needs.
+  if (PLAIN_ASCII.test(domain)) {
+    const lower = domain.toLowerCase();
+    if (!lower.includes(ACE_PREFIX)) return lower;
+  }
   return domain
     .normalize('NFC')
     .toLowerCase()
