@@ -1,15 +1,9 @@
-import type { FetchMessageObject, ImapFlow, MessageStructureObject } from 'imapflow';
+import type { ImapFlow, MessageStructureObject } from 'imapflow';
 import type { Db } from '../db/database.js';
 import { saveSyncState } from '../db/inbox-queries.js';
+import { type Body, bodyGroups, downloadBodies } from './imap-bodies.js';
 import { type SyncCursor, uidSet } from './imap-cursor.js';
-import {
-  assembleFetched,
-  type FetchCommand,
-  fetchCommands,
-  PART_FETCH_MIN_BYTES,
-  type PartPlans,
-  planPartFetch,
-} from './imap-parts.js';
+import { PART_FETCH_MIN_BYTES, type PartPlans, planPartFetch } from './imap-parts.js';
 import {
   allAddresses,
   HEADER_FIELDS,
@@ -32,10 +26,6 @@ import type { Ingester } from './ingest.js';
  * IDLE, heartbeat, reconnect) and which UIDs to read are imap-watcher.ts's.
  */
 
-// Bounded body downloads: a FETCH of sources is consumed as it streams, but
-// imapflow buffers what the consumer has not read yet.
-const BODY_BATCH_COUNT = 25;
-const BODY_BATCH_BYTES = 16 * 1024 * 1024;
 // Ingests in flight while downloading: parsing the next overlaps storing the previous.
 const IN_FLIGHT = 8;
 
@@ -57,14 +47,35 @@ export interface BatchReaderDeps {
 export class ImapBatchReader {
   constructor(private readonly deps: BatchReaderDeps) {}
 
-  /** Headers first; bodies only of what may concern kith; the cursor moves as each is handled. */
+  /**
+   * Headers first; bodies only of what may concern kith; the cursor moves
+   * as each is handled. `ahead.headers` are this batch's headers when the
+   * batch before already asked for them; `ahead.next` is the batch after,
+   * whose headers are asked for once this batch's last bodies are down, so
+   * the server reads them while this batch is stored (returned as
+   * `nextHeaders`). Which of them concern kith is only judged when their
+   * turn comes, after everything before them is stored.
+   */
   async read(
     client: ImapFlow,
     path: string,
     cursor: SyncCursor,
     batch: number[],
-  ): Promise<SyncCursor> {
-    const relevant = await this.relevantIn(client, batch);
+    ahead: { headers?: HeadersAhead; next?: readonly number[] } = {},
+  ): Promise<{ cursor: SyncCursor; nextHeaders?: HeadersAhead }> {
+    let nextHeaders: HeadersAhead | undefined;
+    const askForNext = () => {
+      if (!nextHeaders && ahead.next && !this.deps.stopped() && client.usable) {
+        nextHeaders = this.fetchHeaders(client, ahead.next).then(
+          (summaries) => ({ summaries }),
+          (error: unknown) => ({ error }),
+        );
+      }
+    };
+    const relevant = await this.relevantAmong(
+      client,
+      ahead.headers ? unwrapHeaders(await ahead.headers) : await this.fetchHeaders(client, batch),
+    );
     const plans = await this.partPlans(client, relevant);
     // What the download would be: the parts kith reads, or the whole mail.
     const bytesOf = (s: HeaderSummary) => plans.get(s.uid)?.plan.keptBytes ?? s.size;
@@ -101,12 +112,13 @@ export class ImapBatchReader {
     // turn comes, not left as a rejection nobody is waiting for yet.
     const downloadOf = (group: HeaderSummary[] | undefined) =>
       group && !this.deps.stopped() && client.usable
-        ? this.download(client, group, plans).then(
+        ? downloadBodies(client, group, plans, this.deps.stats).then(
             (bodies) => ({ bodies }),
             (error: unknown) => ({ error }),
           )
         : null;
     let next = downloadOf(groups[0]);
+    if (!next) askForNext();
     try {
       for (const [i, group] of groups.entries()) {
         if (!next) {
@@ -116,6 +128,7 @@ export class ImapBatchReader {
         const downloaded = await next;
         if ('error' in downloaded) throw downloaded.error;
         next = downloadOf(groups[i + 1]);
+        if (!next) askForNext();
         await this.ingestGroup(path, group, downloaded.bodies, checkpoint, inFlight);
         if (inFlight.failure) break;
       }
@@ -126,23 +139,18 @@ export class ImapBatchReader {
     }
     // A failure aborts the catch-up: the cursor stops before the message that failed.
     if (inFlight.failure) throw inFlight.failure.error;
-    if (interrupted) return checkpoint.cursor;
+    if (interrupted) return { cursor: checkpoint.cursor, nextHeaders };
     const last = batch[batch.length - 1];
     const after =
       last === undefined
         ? cursor
         : { uidValidity: cursor.uidValidity, lastUid: Math.max(cursor.lastUid, last) };
     await saveSyncState(this.deps.db, path, after, this.deps.now().toISOString());
-    return after;
+    return { cursor: after, nextHeaders };
   }
 
-  /**
-   * The headers pass over one batch: what may concern kith, in UID order.
-   * A method of its own so the batch's summaries and lookups are garbage as
-   * soon as it returns, not kept (and promoted to V8's old space) for as
-   * long as the bodies take.
-   */
-  private async relevantIn(client: ImapFlow, batch: readonly number[]): Promise<HeaderSummary[]> {
+  /** One FETCH of a batch's headers, as summaries in UID order (nothing is judged yet). */
+  private async fetchHeaders(client: ImapFlow, batch: readonly number[]): Promise<HeaderSummary[]> {
     const fetched: HeaderSummary[] = [];
     for await (const message of client.fetch(
       uidSet(batch),
@@ -152,7 +160,19 @@ export class ImapBatchReader {
       fetched.push(summarizeHeaders(message));
     }
     this.deps.stats.headersFetched += fetched.length;
-    fetched.sort((a, b) => a.uid - b.uid);
+    return fetched.sort((a, b) => a.uid - b.uid);
+  }
+
+  /**
+   * The headers pass over one batch: what may concern kith, in UID order.
+   * A method of its own so the batch's lookups are garbage as soon as it
+   * returns, not kept (and promoted to V8's old space) for as long as the
+   * bodies take.
+   */
+  private async relevantAmong(
+    client: ImapFlow,
+    fetched: readonly HeaderSummary[],
+  ): Promise<HeaderSummary[]> {
     const keys = lookupKeys(fetched);
     const index = await this.deps.ingester.relevanceIndex(keys.addresses, keys.ids);
     const summaries = await this.addStructure(client, fetched, index);
@@ -195,9 +215,9 @@ export class ImapBatchReader {
    */
   private async addStructure(
     client: ImapFlow,
-    summaries: HeaderSummary[],
+    summaries: readonly HeaderSummary[],
     index: RelevanceIndex,
-  ): Promise<HeaderSummary[]> {
+  ): Promise<readonly HeaderSummary[]> {
     const mailbox = { isSent: this.deps.isSent() };
     const open = summaries.filter(
       (s) => mayHideCalendarPart(s) && !mayConcernKith(s, index, mailbox),
@@ -216,66 +236,6 @@ export class ImapBatchReader {
     }
     this.deps.stats.structuresFetched += open.length;
     return summaries.map((s) => byUid.get(s.uid) ?? s);
-  }
-
-  /**
-   * Downloads a group's bodies: the mail fetched whole in one FETCH, the
-   * mail read in parts in one FETCH per layout (imap-parts.ts). Big mail
-   * whose structure shows parts kith does not read (attachments) is
-   * fetched as the parts it does read. A group is bounded in count and
-   * bytes, so holding its bodies until they are ingested in order is too.
-   */
-  private async download(
-    client: ImapFlow,
-    group: readonly HeaderSummary[],
-    plans: PartPlans,
-  ): Promise<Map<number, Body>> {
-    const bodies = new Map<number, Body>();
-    const rebuildFailed: number[] = [];
-    for (const command of fetchCommands(
-      group.map((s) => s.uid),
-      plans,
-    )) {
-      for await (const body of this.fetch(client, command, plans)) {
-        if (body.raw) bodies.set(body.uid, { raw: body.raw, message: body.message });
-        else rebuildFailed.push(body.uid);
-      }
-    }
-    // The server left out a section the structure named: read that mail whole.
-    if (rebuildFailed.length > 0) {
-      for await (const body of this.fetch(client, { kind: 'whole', uids: rebuildFailed }, plans)) {
-        if (body.raw) bodies.set(body.uid, { raw: body.raw, message: body.message });
-      }
-    }
-    return bodies;
-  }
-
-  /** One FETCH's answers as they arrive; `raw` is undefined where parts could not be put together. */
-  private async *fetch(
-    client: ImapFlow,
-    command: FetchCommand,
-    plans: PartPlans,
-  ): AsyncGenerator<{ uid: number; raw: Buffer | undefined; message: FetchMessageObject }> {
-    if (command.kind === 'whole') {
-      for await (const message of client.fetch(
-        uidSet(command.uids),
-        { uid: true, source: true, internalDate: true },
-        { uid: true },
-      )) {
-        if (message.source) yield { uid: message.uid, raw: message.source, message };
-      }
-      return;
-    }
-    for await (const message of client.fetch(
-      uidSet(command.uids),
-      { uid: true, headers: true, bodyParts: [...command.sections], internalDate: true },
-      { uid: true },
-    )) {
-      const planned = plans.get(message.uid);
-      const raw = planned ? assembleFetched(planned.structure, message) : undefined;
-      if (raw) this.deps.stats.bodiesInParts += 1;
-      yield { uid: message.uid, raw, message };
-    }
   }
 
   /** Starts the ingests of a downloaded group, in UID order, within the window of IN_FLIGHT. */
@@ -352,10 +312,16 @@ export class ImapBatchReader {
   }
 }
 
-/** A downloaded body: the raw mail (whole, or rebuilt from its parts) and its FETCH answer. */
-interface Body {
-  readonly raw: Buffer;
-  readonly message: FetchMessageObject;
+/**
+ * A batch's headers asked for ahead, settled into a value at once: a failed
+ * FETCH is rethrown when the batch's turn comes, not left as a rejection
+ * nobody is waiting for yet.
+ */
+export type HeadersAhead = Promise<{ summaries: HeaderSummary[] } | { error: unknown }>;
+
+function unwrapHeaders(settled: { summaries: HeaderSummary[] } | { error: unknown }) {
+  if ('error' in settled) throw settled.error;
+  return settled.summaries;
 }
 
 /** Ingests started by a batch's body FETCHes and not yet settled; the first failure. */
@@ -404,27 +370,4 @@ class Checkpoint {
       await saveSyncState(trx, this.path, next, now().toISOString());
     };
   }
-}
-
-function bodyGroups(
-  summaries: readonly HeaderSummary[],
-  bytesOf: (s: HeaderSummary) => number,
-): HeaderSummary[][] {
-  const groups: HeaderSummary[][] = [];
-  let current: HeaderSummary[] = [];
-  let bytes = 0;
-  for (const s of summaries) {
-    if (
-      current.length > 0 &&
-      (current.length >= BODY_BATCH_COUNT || bytes + bytesOf(s) > BODY_BATCH_BYTES)
-    ) {
-      groups.push(current);
-      current = [];
-      bytes = 0;
-    }
-    current.push(s);
-    bytes += bytesOf(s);
-  }
-  if (current.length > 0) groups.push(current);
-  return groups;
 }

@@ -465,6 +465,32 @@ describe('IMAP watcher against Dovecot', () => {
     expect(h.watcher.stats().bodiesFetched).toBe(12);
   });
 
+  it('judges a batch whose headers came ahead only after the batch before is stored', async () => {
+    // Batches of two: each one's headers are fetched while the one before is stored. The
+    // replies in a later batch concern a contact only the outreach in an earlier one creates.
+    const user = dovecot.newUser();
+    const first = outreach('ida@contact.example');
+    const second = outreach('jo@contact.example');
+    const filler = (i: number) =>
+      buildMail({ from: `n${i}@news.example`, to: [OWNER], subject: 'News' });
+    dovecot.writeMaildir(user, 'INBOX', [
+      filler(1),
+      first.raw,
+      reply('Ida <ida@contact.example>', first.id),
+      second.raw,
+      filler(2),
+      reply('Jo <jo@contact.example>', second.id),
+      filler(3),
+    ]);
+    const h = await watch({ user, headerBatchSize: 2 });
+    await waitFor(async () => (await getSyncState(h.db, 'INBOX'))?.last_uid === 7, {
+      what: 'the backfill to reach the last UID',
+    });
+    expect(await stageOf(h.db, 'ida@contact.example')).toBe('replied');
+    expect(await stageOf(h.db, 'jo@contact.example')).toBe('replied');
+    expect(h.watcher.stats()).toMatchObject({ headersFetched: 7, bodiesFetched: 4 });
+  });
+
   it('keeps running through broken, odd and huge mail', async () => {
     const h = await watch({ prepare: (db) => seedContact(db, 'hal@contact.example') });
     await idle(h);
