@@ -25,6 +25,8 @@ export interface ChildTask {
 
 export interface ChildResult {
   readonly ms: number;
+  /** CPU time of this process (all its threads) over the same span: how much of `ms` was waiting. */
+  readonly cpuMs: number;
   readonly peakRssMb: number;
   /** Heap and buffers still reachable after the run (a full GC first): what the process holds on to. */
   readonly liveAfterMb: number;
@@ -110,6 +112,7 @@ async function run(task: ChildTask): Promise<ChildResult> {
   // Timed from here: the backfill, not the loading of the parser (which a server does once at start).
   await ingester.ready();
   started = performance.now();
+  const cpuAtStart = process.cpuUsage();
   let counts: { headersFetched: number; bodiesFetched: number; bodyBytes: number };
   if (task.mode === 'watcher') {
     const watcher = kith.inbox;
@@ -153,6 +156,7 @@ async function run(task: ChildTask): Promise<ChildResult> {
     counts = { headersFetched: 0, bodiesFetched: bodies, bodyBytes };
   }
   const ms = performance.now() - started;
+  const cpu = process.cpuUsage(cpuAtStart);
   clearInterval(sampler);
   if (process.env.KITH_BENCH_DEBUG) {
     process.stderr.write(
@@ -162,7 +166,14 @@ async function run(task: ChildTask): Promise<ChildResult> {
   const stored = await storedCount(db);
   await kith.stop();
   await db.destroy();
-  return { ms, peakRssMb: peakRssMb(), liveAfterMb: liveMb(), ...counts, stored };
+  return {
+    ms,
+    cpuMs: (cpu.user + cpu.system) / 1000,
+    peakRssMb: peakRssMb(),
+    liveAfterMb: liveMb(),
+    ...counts,
+    stored,
+  };
 }
 
 run(JSON.parse(process.argv[2] as string) as ChildTask).then(

@@ -520,10 +520,10 @@ async function main(): Promise<void> {
     const kith = fastest(runs.kith);
     const naive = fastest(runs.naive);
     console.log(
-      `  kith (headers first)   ${fmt(kith.ms).padStart(7)} ms  ${fmt(rate(count, kith.ms)).padStart(6)} msg/s  bodies downloaded ${kith.bodiesFetched} (${kith.bodiesInParts ?? 0} as parts, ${fmt(kith.bodyBytes / 1024 / 1024, 1)} MB)  structures fetched ${kith.structuresFetched ?? 0}  stored ${kith.stored}  peak RSS ${fmt(kith.peakRssMb)} MB  live after ${fmt(kith.liveAfterMb)} MB`,
+      `  kith (headers first)   ${fmt(kith.ms).padStart(7)} ms  (CPU ${fmt(kith.cpuMs)} ms)  ${fmt(rate(count, kith.ms)).padStart(6)} msg/s  bodies downloaded ${kith.bodiesFetched} (${kith.bodiesInParts ?? 0} as parts, ${fmt(kith.bodyBytes / 1024 / 1024, 1)} MB)  structures fetched ${kith.structuresFetched ?? 0}  stored ${kith.stored}  peak RSS ${fmt(kith.peakRssMb)} MB  live after ${fmt(kith.liveAfterMb)} MB`,
     );
     console.log(
-      `  naive (fetch + parse all)  ${fmt(naive.ms).padStart(7)} ms  ${fmt(rate(count, naive.ms)).padStart(6)} msg/s  bodies downloaded ${naive.bodiesFetched} (${fmt(naive.bodyBytes / 1024 / 1024, 1)} MB)  stored ${naive.stored}  peak RSS ${fmt(naive.peakRssMb)} MB`,
+      `  naive (fetch + parse all)  ${fmt(naive.ms).padStart(7)} ms  (CPU ${fmt(naive.cpuMs)} ms)  ${fmt(rate(count, naive.ms)).padStart(6)} msg/s  bodies downloaded ${naive.bodiesFetched} (${fmt(naive.bodyBytes / 1024 / 1024, 1)} MB)  stored ${naive.stored}  peak RSS ${fmt(naive.peakRssMb)} MB`,
     );
     console.log(`  speed-up ${fmt(naive.ms / kith.ms, 1)}×`);
 
