@@ -259,7 +259,6 @@ async function maildirIngest(
   await source.start();
   const ms = performance.now() - started;
   await source.stop();
-  await ingester.close();
   const stored = await storedCount(db);
   await db.destroy();
   return { count, ms, stored };
@@ -292,7 +291,6 @@ async function kithPerMessage(
   }
   await Promise.all(inflight);
   const us = ((performance.now() - started) / raws.length) * 1000;
-  await ingester.close();
   await db.destroy();
   return us;
 }

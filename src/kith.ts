@@ -205,7 +205,6 @@ export async function createKith(config: Config, options: KithOptions): Promise<
     },
     async stop() {
       await stopStarted();
-      await ingester.close();
       if (ownsDb) await db.destroy();
     },
   };

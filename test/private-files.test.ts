@@ -70,7 +70,6 @@ describe('files kith writes are private whatever the umask', () => {
       }
     } finally {
       await source.stop();
-      await ingester.close();
       await db.destroy();
     }
   });

@@ -1,5 +1,5 @@
 import ICAL from 'ical.js';
-import { DateTime, IANAZone } from 'luxon';
+import { DateTime } from 'luxon';
 import { findIana } from 'windows-iana';
 import { BadInputError } from '../errors.js';
 import { canonicalAddress } from '../pipeline/address.js';

@@ -78,8 +78,6 @@ export interface Ingester {
   relevanceIndex(addresses: readonly string[], ids: readonly string[]): Promise<RelevanceIndex>;
   /** Resolves once the parser is loaded; ingest works without waiting for it, this only moves the cost. */
   ready(): Promise<void>;
-  /** Ends the ingester; it holds nothing of its own, so this only marks where its use ends. */
-  close(): Promise<void>;
 }
 
 export interface IngesterDeps {
@@ -397,7 +395,6 @@ export function createIngester(deps: IngesterDeps): Ingester {
   return {
     ingest: ingestOne,
     ready: () => parser.then(() => undefined),
-    close: async () => {},
     quarantine: putAside,
     async relevanceIndex(addresses, ids) {
       // Mail waiting for its Sent copy makes that copy relevant, though it names no one kith knows.

@@ -1,4 +1,4 @@
-import { DateTime, IANAZone } from 'luxon';
+import { DateTime } from 'luxon';
 import type { ProposedTime } from './proposed-time.js';
 import { knownZone } from './zone-guess.js';
 

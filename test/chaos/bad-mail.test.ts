@@ -192,7 +192,6 @@ describe('bad mail', () => {
       );
     } finally {
       await watcher.stop();
-      await ingester.close();
       await dovecot.close();
     }
   });
@@ -388,7 +387,6 @@ describe('bad mail', () => {
         .join('; ');
       console.log(perKind);
     } finally {
-      await ingester.close();
     }
   });
 });

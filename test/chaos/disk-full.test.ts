@@ -62,7 +62,6 @@ describe.skipIf(probe === null)('disk full during ingest (tmpfs)', () => {
           const source = createMaildirSource({ dir: maildir, ingester, logger, rescanMs: 100 });
           cleanups.push(async () => {
             await source.stop();
-            await ingester.close();
             await db.destroy();
           });
           const ids: string[] = [];

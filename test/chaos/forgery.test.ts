@@ -172,7 +172,6 @@ describe('forgery', () => {
         return `no change (stages, history, notes, ${JSON.parse(before).outbox.length} outbox rows equal); outcome ${outcome.status}; log: ${refusal}`;
       });
     }
-    await w.ingester.close();
   });
 
   it('spoofed owner: a forged From: owner creates no contact, confirms no meeting, moves no stage', async () => {
@@ -317,6 +316,5 @@ describe('forgery', () => {
     ).toMatchObject({ status: 'stored', classification: 'owner_reply' });
     const meetings = await w.db.selectFrom('meetings').select('status').execute();
     expect(meetings.map((m) => m.status)).toEqual(['confirmed']);
-    await w.ingester.close();
   });
 });

@@ -48,7 +48,6 @@ async function setup(env: Record<string, string> = {}) {
     ...outboxPorts(config, logger),
   });
   cleanups.push(async () => {
-    await ingester.close();
     await loop.stop();
     await db.destroy();
   });

@@ -14,7 +14,6 @@ async function setup() {
   const db = await testDb(tempDir());
   const made = testIngester(db);
   cleanups.push(async () => {
-    await made.ingester.close();
     await db.destroy();
   });
   const ingest = (spec: MailSpec) =>

@@ -36,7 +36,6 @@ async function setup() {
     ...outboxPorts(config, logger),
   });
   cleanups.push(async () => {
-    await ingester.close();
     await db.destroy();
   });
   const ingest = (text: string, label: string) =>

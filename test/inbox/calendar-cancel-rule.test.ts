@@ -48,7 +48,6 @@ describe('a calendar CANCEL by mail', () => {
     const db = await testDb(tempDir());
     const { ingester } = testIngester(db);
     cleanups.push(async () => {
-      await ingester.close();
       await db.destroy();
     });
     const outreach = buildMail({

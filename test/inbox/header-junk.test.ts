@@ -14,8 +14,7 @@ import { OWNER, SERVICE, testDb, testIngester } from './ingest-helpers.js';
 const tempDir = useTempDir();
 const open: { db: Db; ingester: Ingester }[] = [];
 afterEach(async () => {
-  for (const { db, ingester } of open.splice(0)) {
-    await ingester.close();
+  for (const { db } of open.splice(0)) {
     await db.destroy();
   }
 });

@@ -85,7 +85,6 @@ async function watch(options: WatchOptions = {}): Promise<Harness> {
   });
   cleanups.push(async () => {
     await watcher.stop();
-    await ingester.close();
     await db.destroy();
   });
   // A rare failure here is a timing question: the watcher's own account of it says which.

@@ -29,7 +29,6 @@ async function setup(extra: Parameters<typeof testIngester>[1] = {}) {
   const db = await testDb(tempDir());
   const made = testIngester(db, extra);
   cleanups.push(async () => {
-    await made.ingester.close();
     await db.destroy();
   });
   return { db, ...made };

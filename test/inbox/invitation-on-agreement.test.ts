@@ -62,7 +62,7 @@ async function agree() {
 
 describe('a calendar invitation on agreement', () => {
   it('drafts the invitation at the proposer’s instant and zone, for the owner to approve', async () => {
-    const { w, ingester } = await agree();
+    const { w } = await agree();
     const meetings = await w.db.selectFrom('meetings').selectAll().execute();
     expect(meetings).toHaveLength(1);
     const drafts = await w.db
@@ -91,12 +91,10 @@ describe('a calendar invitation on agreement', () => {
     expect(request.body_text).toContain(
       'Attached: a calendar invitation (invite.ics): Thu 5 Nov 2026, 14:00–14:30 America/Los_Angeles',
     );
-
-    await ingester.close();
   });
 
   it('reads back the contact’s calendar answer onto the meeting', async () => {
-    const { w, ingester, say } = await agree();
+    const { w, say } = await agree();
     const draft = await w.db
       .selectFrom('outbox')
       .select('calendar_ics')
@@ -129,6 +127,5 @@ describe('a calendar invitation on agreement', () => {
     expect(after).toMatchObject([
       { status: 'confirmed', attendee_answer: 'ACCEPTED', starts_at: '2026-11-05T22:00:00.000Z' },
     ]);
-    await ingester.close();
   });
 });

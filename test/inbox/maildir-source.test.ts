@@ -47,7 +47,6 @@ async function setup(): Promise<{ db: Db; dir: string; source: MaildirSource }> 
   });
   cleanups.push(async () => {
     await source.stop();
-    await ingester.close();
     await db.destroy();
   });
   return { db, dir, source };
@@ -120,14 +119,12 @@ describe('Maildir source', () => {
     });
     expect(log.lines.join('\n')).toContain('1 mail(s) wait unread');
     await before.stop();
-    await blind.close();
 
     // Restarted with the owner's address: the outreach is read as the owner's.
     const { ingester } = testIngester(db);
     const after = createMaildirSource({ dir, ingester, logger: captureLogger().logger });
     cleanups.push(async () => {
       await after.stop();
-      await ingester.close();
     });
     await after.start();
     expect(await stageOf(db, 'ana@contact.example')).toBe('contacted');

@@ -1,7 +1,7 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Config } from '../../src/config.js';
 import type { Db } from '../../src/db/database.js';
-import { createIngester, type Ingester } from '../../src/inbox/ingest.js';
+import { createIngester } from '../../src/inbox/ingest.js';
 import { outboxPorts } from '../../src/kith.js';
 import { createLogger } from '../../src/log.js';
 import { useTempDir } from '../helpers/temp-dir.js';
@@ -18,10 +18,6 @@ import { buildMail, newMessageId } from './build-mail.js';
 
 const tempDir = useTempDir();
 const newWorld = useWorld();
-const ingesters: Ingester[] = [];
-afterEach(async () => {
-  for (const i of ingesters.splice(0)) await i.close();
-});
 
 const ANA = 'ana@acme.example';
 const PUT_ASIDE_AT = new Date('2026-12-03T15:00:00.000Z');
@@ -36,7 +32,6 @@ async function ingestBigMail(db: Db, config: Config): Promise<void> {
     now: () => PUT_ASIDE_AT,
     ...outboxPorts(config, logger),
   });
-  ingesters.push(ingester);
   const owner = config.owner.emails[0] as string;
   const outreachId = newMessageId('example.org');
   const sent = await ingester.ingest(

@@ -289,7 +289,6 @@ async function converse(w: World, c: Case): Promise<void> {
     );
     previous = id;
   }
-  await ingester.close();
 }
 
 describe('an agreement across time zones', () => {
@@ -377,7 +376,6 @@ describe('an invitation after an agreement by text', () => {
       ),
       { label: 'file:invite.eml', receivedAt: new Date() },
     );
-    await ingester.close();
     const meetings = await w.db.selectFrom('meetings').selectAll().execute();
     expect(meetings).toHaveLength(1);
     expect(meetings[0]).toMatchObject({

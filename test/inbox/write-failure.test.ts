@@ -57,7 +57,6 @@ describe.skipIf(probe === null)('ingest on a full disk (tmpfs)', () => {
     const source = createMaildirSource({ dir: maildir, ingester, logger, rescanMs: 100 });
     cleanups.push(async () => {
       await source.stop();
-      await ingester.close();
       await db.destroy();
     });
 

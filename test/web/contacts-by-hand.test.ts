@@ -199,7 +199,6 @@ describe('deleting a contact', () => {
       now: () => s.web.clock.now,
       ...outboxPorts(s.web.config, logger),
     });
-    cleanups.push(() => ingester.close());
     const outreach = Buffer.from(
       buildMail({
         from: 'Olive Owner <owner@example.org>',

@@ -43,7 +43,6 @@ async function setup(env: Record<string, string> = {}) {
     ...outboxPorts(web.config, logger),
   });
   cleanups.push(async () => {
-    await ingester.close();
     await loop.stop();
     await web.db.destroy();
   });

@@ -30,7 +30,6 @@ async function setup() {
     ...outboxPorts(web.config, logger),
   });
   cleanups.push(async () => {
-    await ingester.close();
     await web.db.destroy();
   });
   const imported = async (name: string, linkedinUrl?: string, emails: string[] = []) =>
