@@ -47,35 +47,14 @@ export interface BatchReaderDeps {
 export class ImapBatchReader {
   constructor(private readonly deps: BatchReaderDeps) {}
 
-  /**
-   * Headers first; bodies only of what may concern kith; the cursor moves
-   * as each is handled. `ahead.headers` are this batch's headers when the
-   * batch before already asked for them; `ahead.next` is the batch after,
-   * whose headers are asked for once this batch's last bodies are down, so
-   * the server reads them while this batch is stored (returned as
-   * `nextHeaders`). Which of them concern kith is only judged when their
-   * turn comes, after everything before them is stored.
-   */
+  /** Headers first; bodies only of what may concern kith; the cursor moves as each is handled. */
   async read(
     client: ImapFlow,
     path: string,
     cursor: SyncCursor,
     batch: number[],
-    ahead: { headers?: HeadersAhead; next?: readonly number[] } = {},
-  ): Promise<{ cursor: SyncCursor; nextHeaders?: HeadersAhead }> {
-    let nextHeaders: HeadersAhead | undefined;
-    const askForNext = () => {
-      if (!nextHeaders && ahead.next && !this.deps.stopped() && client.usable) {
-        nextHeaders = this.fetchHeaders(client, ahead.next).then(
-          (summaries) => ({ summaries }),
-          (error: unknown) => ({ error }),
-        );
-      }
-    };
-    const relevant = await this.relevantAmong(
-      client,
-      ahead.headers ? unwrapHeaders(await ahead.headers) : await this.fetchHeaders(client, batch),
-    );
+  ): Promise<SyncCursor> {
+    const relevant = await this.relevantAmong(client, await this.fetchHeaders(client, batch));
     const plans = await this.partPlans(client, relevant);
     // What the download would be: the parts kith reads, or the whole mail.
     const bytesOf = (s: HeaderSummary) => plans.get(s.uid)?.plan.keptBytes ?? s.size;
@@ -118,7 +97,6 @@ export class ImapBatchReader {
           )
         : null;
     let next = downloadOf(groups[0]);
-    if (!next) askForNext();
     try {
       for (const [i, group] of groups.entries()) {
         if (!next) {
@@ -128,7 +106,6 @@ export class ImapBatchReader {
         const downloaded = await next;
         if ('error' in downloaded) throw downloaded.error;
         next = downloadOf(groups[i + 1]);
-        if (!next) askForNext();
         await this.ingestGroup(path, group, downloaded.bodies, checkpoint, inFlight);
         if (inFlight.failure) break;
       }
@@ -139,14 +116,14 @@ export class ImapBatchReader {
     }
     // A failure aborts the catch-up: the cursor stops before the message that failed.
     if (inFlight.failure) throw inFlight.failure.error;
-    if (interrupted) return { cursor: checkpoint.cursor, nextHeaders };
+    if (interrupted) return checkpoint.cursor;
     const last = batch[batch.length - 1];
     const after =
       last === undefined
         ? cursor
         : { uidValidity: cursor.uidValidity, lastUid: Math.max(cursor.lastUid, last) };
     await saveSyncState(this.deps.db, path, after, this.deps.now().toISOString());
-    return { cursor: after, nextHeaders };
+    return after;
   }
 
   /** One FETCH of a batch's headers, as summaries in UID order (nothing is judged yet). */
@@ -310,18 +287,6 @@ export class ImapBatchReader {
     }
     return plans;
   }
-}
-
-/**
- * A batch's headers asked for ahead, settled into a value at once: a failed
- * FETCH is rethrown when the batch's turn comes, not left as a rejection
- * nobody is waiting for yet.
- */
-export type HeadersAhead = Promise<{ summaries: HeaderSummary[] } | { error: unknown }>;
-
-function unwrapHeaders(settled: { summaries: HeaderSummary[] } | { error: unknown }) {
-  if ('error' in settled) throw settled.error;
-  return settled.summaries;
 }
 
 /** Ingests started by a batch's body FETCHes and not yet settled; the first failure. */

@@ -6,7 +6,7 @@ import { getSyncState, saveSyncState } from '../db/inbox-queries.js';
 import type { KithError } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { Service, ServiceStatus } from '../service.js';
-import { type HeadersAhead, ImapBatchReader } from './imap-batch.js';
+import { ImapBatchReader } from './imap-batch.js';
 import {
   batches,
   completed,
@@ -469,16 +469,9 @@ class MailboxWatch {
       uids = pendingUids(await searchOrThrow(client, { uid: `${plan.fromUid}:*` }), cursor);
     }
 
-    const all = batches(uids, this.o.headerBatchSize);
-    let headers: HeadersAhead | undefined;
-    for (const [i, batch] of all.entries()) {
+    for (const batch of batches(uids, this.o.headerBatchSize)) {
       if (this.stopped || !client.usable) return;
-      const read = await this.reader.read(client, path, cursor, batch, {
-        headers,
-        next: all[i + 1],
-      });
-      cursor = read.cursor;
-      headers = read.nextHeaders;
+      cursor = await this.reader.read(client, path, cursor, batch);
       if (plan.kind === 'backfill' && this.state.backfill) {
         this.state.backfill = {
           done: this.state.backfill.done + batch.length,
