@@ -27,9 +27,9 @@ const THANKS = unicodeWords(
   /\b(thank you|thanks|thank-you|grateful|appreciate|danke|vielen dank|herzlichen dank|merci|gracias|muchas gracias|bedankt|dank je|dank u|obrigad[oa]|grazie)\b/i,
 );
 
-function sentences(text: string): string[] {
-  return text
-    .replace(/\s+/g, ' ')
+/** The sentences of a text whose whitespace runs are already single spaces. */
+function sentences(flat: string): string[] {
+  return flat
     .split(/(?<=[.!?;])\s+/)
     .map((s) => s.trim())
     .filter((s) => s !== '');
