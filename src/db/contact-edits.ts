@@ -1,3 +1,4 @@
+import { laterReturnDate } from '../pipeline/away.js';
 import { STOPPABLE_STATES } from '../pipeline/outbox-lifecycle.js';
 import { JOURNEY, STAGE_LABELS, type Stage } from '../pipeline/stages.js';
 import { normalizeAddress, primaryAddress } from './contacts.js';
@@ -256,7 +257,7 @@ export async function mergeContacts(
         title: kept.title ?? gone.title,
         linkedin_url: kept.linkedin_url ?? gone.linkedin_url,
         cadence_days: kept.cadence_days ?? gone.cadence_days,
-        away_until: kept.away_until ?? gone.away_until,
+        away_until: laterReturnDate(kept.away_until, gone.away_until),
         referred_by_id: referrer === keptId || referrer === goneId ? null : referrer,
         ...zone,
         stage,

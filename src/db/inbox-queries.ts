@@ -1,4 +1,4 @@
-import { addressForms, canonicalAddress } from '../pipeline/address.js';
+import { canonicalAddress } from '../pipeline/address.js';
 import type { Db } from './database.js';
 
 /**
@@ -231,36 +231,13 @@ export async function addToQuarantine(db: Db, input: QuarantineInput, at: string
 
 // --- dead addresses ---------------------------------------------------------
 
-/**
- * Marks an address dead (first reason wins) and says whose it is and how
- * many live addresses that contact has left; undefined if nobody has it.
- */
-export async function markAddressDead(
-  db: Db,
-  address: string,
-  reason: string,
-  at: string,
-): Promise<{ contactId: number; liveLeft: number } | undefined> {
-  const row = await db
-    .selectFrom('contact_emails')
-    .select(['contact_id', 'dead_at', 'address'])
-    .where('address', 'in', addressForms(address))
-    .executeTakeFirst();
-  if (!row) return undefined;
-  if (!row.dead_at) {
-    await db
-      .updateTable('contact_emails')
-      .set({ dead_at: at, dead_reason: reason.slice(0, 500) })
-      .where('address', '=', row.address)
-      .execute();
-  }
-  const live = await db
-    .selectFrom('contact_emails')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('contact_id', '=', row.contact_id)
-    .where('dead_at', 'is', null)
-    .executeTakeFirstOrThrow();
-  return { contactId: row.contact_id, liveLeft: Number(live.n) };
+/** Marks a stored address (as stored) dead, with the bounce's reason. Whether it should be is decide-inbound.ts's. */
+export async function markAddressDead(db: Db, address: string, reason: string, at: string) {
+  await db
+    .updateTable('contact_emails')
+    .set({ dead_at: at, dead_reason: reason.slice(0, 500) })
+    .where('address', '=', address)
+    .execute();
 }
 
 // --- out-of-office return dates --------------------------------------------
@@ -270,21 +247,13 @@ export async function markAddressDead(
  * (src/db/scheduler-contact-queries.ts).
  */
 
-/**
- * Remembers that a contact is away until `until` (a later date wins). `_at`,
- * when the auto-reply was read, is no longer kept: nothing ever read it.
- */
-export async function setOooReturnDate(db: Db, contactId: number, until: string, _at: string) {
-  await db
-    .updateTable('contacts')
-    .set({ away_until: until })
-    .where('id', '=', contactId)
-    .where((eb) => eb.or([eb('away_until', 'is', null), eb('away_until', '<', until)]))
-    .execute();
+/** Keeps a contact's out-of-office return date. Which date to keep is src/pipeline/away.ts's. */
+export async function setAwayUntil(db: Db, contactId: number, until: string) {
+  await db.updateTable('contacts').set({ away_until: until }).where('id', '=', contactId).execute();
 }
 
 /** When an out-of-office contact said they are back, if they did. */
-export async function oooReturnDate(db: Db, contactId: number): Promise<string | undefined> {
+export async function awayUntil(db: Db, contactId: number): Promise<string | undefined> {
   const row = await db
     .selectFrom('contacts')
     .select('away_until')

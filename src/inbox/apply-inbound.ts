@@ -7,7 +7,7 @@ import {
   setContactZone,
 } from '../db/contacts.js';
 import type { Db } from '../db/database.js';
-import { createThread, markAddressDead, setOooReturnDate } from '../db/inbox-queries.js';
+import { createThread, markAddressDead, setAwayUntil } from '../db/inbox-queries.js';
 import {
   insertMeeting,
   recordAttendeeAnswer,
@@ -235,7 +235,7 @@ class Interpreter {
         await markAddressDead(db, e.address, e.reason, times.at);
         return;
       case 'away_until':
-        await setOooReturnDate(db, this.touch(e.contact), e.date, times.now);
+        await setAwayUntil(db, this.touch(e.contact), e.date);
         return;
       case 'note':
         await addNote(db, e.contact, e.body, times.now, source);

@@ -119,7 +119,16 @@ async function people(db: Db, ids: readonly number[]): Promise<Map<number, Known
   if (ids.length === 0) return new Map();
   const rows = await db
     .selectFrom('contacts')
-    .select(['id', 'name', 'stage', 'source', 'time_zone', 'time_zone_source', 'referred_by_id'])
+    .select([
+      'id',
+      'name',
+      'stage',
+      'source',
+      'time_zone',
+      'time_zone_source',
+      'referred_by_id',
+      'away_until',
+    ])
     .where('id', 'in', ids)
     .execute();
   return new Map(
@@ -133,6 +142,7 @@ async function people(db: Db, ids: readonly number[]): Promise<Map<number, Known
         timeZone: r.time_zone,
         timeZoneSource: r.time_zone_source,
         referredById: r.referred_by_id,
+        awayUntil: r.away_until,
       },
     ]),
   );

@@ -1,5 +1,6 @@
 import { canonicalAddress } from './address.js';
 import { addressToLearn } from './address-learning.js';
+import { laterReturnDate } from './away.js';
 import { softBounceNotice } from './bounce-notice.js';
 import type { Classification, ClassifyContext } from './classify.js';
 import { MeetingBook } from './decide-meetings.js';
@@ -46,8 +47,9 @@ import { zoneFromMail } from './zone-learning.js';
  *   and moves the contact back to replied only when no other meeting lies
  *   ahead (cancelMovesBack, the rule the web uses too).
  * - auto_reply: see below; from a stranger it is not kept.
- * - bounce: a hard failure marks the address dead, and the contact counts
- *   as bounced only when that was their last live address; a soft failure
+ * - bounce: a hard failure marks the address dead (an address already dead
+ *   keeps its first reason), and the contact counts as bounced only when
+ *   that was their last live address; a soft failure
  *   keeps the address and asks the outbox to tell the owner.
  * - owner_note: the owner's reply to a kith mail: note, advice, cadence
  *   and referrals become data; an approve / skip / snooze / revision is a
@@ -59,9 +61,10 @@ import { zoneFromMail } from './zone-learning.js';
  * after bounces and calendar objects, before any owner or contact rule), and
  * the adapter reads its return date (src/inbox/ooo-return-date.ts) into the
  * classify context; classify() returns `auto_reply` with that date; here it
- * becomes an `away_until` effect, which src/inbox/apply-inbound.ts stores as
- * contacts.away_until (setOooReturnDate in src/db/inbox-queries.ts: a later
- * date wins); the scheduler loads it (src/db/scheduler-contact-queries.ts)
+ * becomes an `away_until` effect unless the contact already has a later
+ * date (away.ts), which src/inbox/apply-inbound.ts stores as
+ * contacts.away_until (setAwayUntil in src/db/inbox-queries.ts); the
+ * scheduler loads it (src/db/scheduler-contact-queries.ts)
  * and src/pipeline/schedule-contacts.ts plans the contact's next follow-up
  * no earlier than that day. Nothing else changes: no stage move, and an
  * auto-reply never passes for a human reply.
@@ -319,10 +322,14 @@ class Decision {
       thread: this.thread(c.contactId, c.threadId),
       text: this.context.replyText,
     });
-    if (c.returnDate) {
-      this.push({ type: 'away_until', contact: c.contactId, date: c.returnDate });
-      this.remark(`away until ${c.returnDate}; follow-up postponed`);
+    if (!c.returnDate) return;
+    const kept = this.facts.contacts.get(c.contactId)?.awayUntil ?? null;
+    if (laterReturnDate(kept, c.returnDate) === kept) {
+      this.remark(`says away until ${c.returnDate}; kith keeps the later ${kept}`);
+      return;
     }
+    this.push({ type: 'away_until', contact: c.contactId, date: c.returnDate });
+    this.remark(`away until ${c.returnDate}; follow-up postponed`);
   }
 
   bounce(c: Of<'bounce'>): void {
@@ -352,13 +359,16 @@ class Decision {
         this.push({ type: 'owner_notice', contact, ...notice });
         continue;
       }
-      this.push({ type: 'mark_dead', contact, address: row.address, reason });
-      if (!row.dead && !deadHere.has(row.address)) {
+      history.push(`${recipient.address} bounced (${recipient.reason}): ${reason}`);
+      // The first hard bounce's reason is the one kept: a later bounce of a dead address changes nothing.
+      if (row.dead || deadHere.has(row.address)) {
+        this.remark(`${recipient.address} was already marked dead`);
+      } else {
+        this.push({ type: 'mark_dead', contact, address: row.address, reason });
         deadHere.add(row.address);
         live.set(contact, (live.get(contact) ?? 1) - 1);
+        this.remark(`${recipient.address} marked dead`);
       }
-      history.push(`${recipient.address} bounced (${recipient.reason}): ${reason}`);
-      this.remark(`${recipient.address} marked dead`);
       // Only the last live address makes the contact unreachable.
       if ((live.get(contact) ?? 0) === 0) {
         const cause = `bounced: ${recipient.address} (${reason})`;

@@ -172,6 +172,8 @@ export interface KnownPerson {
   readonly timeZone: string | null;
   readonly timeZoneSource: string | null;
   readonly referredById: number | null;
+  /** The out-of-office return date kept for them (contacts.away_until), if any. */
+  readonly awayUntil: string | null;
 }
 
 /** A stored address row, found by any of its forms. */

@@ -2,9 +2,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { mergeContacts } from '../../src/db/contact-edits.js';
 import { createContact } from '../../src/db/contacts.js';
 import { type Db, migrateToLatest, openDatabase } from '../../src/db/database.js';
-import { oooReturnDate, setOooReturnDate } from '../../src/db/inbox-queries.js';
+import { awayUntil, setAwayUntil } from '../../src/db/inbox-queries.js';
 
-/** contacts.away_until: written by the inbox, kept through a merge. */
+/** contacts.away_until: written by the inbox, the later date kept through a merge (src/pipeline/away.ts). */
 
 const open: Db[] = [];
 afterEach(async () => {
@@ -22,23 +22,29 @@ async function twoContacts() {
 }
 
 describe('away until', () => {
-  it('keeps the later of two return dates', async () => {
-    const { db, a } = await twoContacts();
-    await setOooReturnDate(db, a, '2026-12-14', AT);
-    await setOooReturnDate(db, a, '2026-12-10', AT);
-    expect(await oooReturnDate(db, a)).toBe('2026-12-14');
+  it('is stored per contact and read back', async () => {
+    const { db, a, b } = await twoContacts();
+    await setAwayUntil(db, a, '2026-12-14');
+    expect(await awayUntil(db, a)).toBe('2026-12-14');
+    expect(await awayUntil(db, b)).toBeUndefined();
   });
 
-  it('moves to the kept contact in a merge unless it has its own', async () => {
+  it('keeps the later of the two dates in a merge, as the inbox does for a second auto-reply', async () => {
     const { db, a, b } = await twoContacts();
-    await setOooReturnDate(db, b, '2026-12-20', AT);
+    await setAwayUntil(db, b, '2026-12-20');
     await mergeContacts(db, a, b, AT);
-    expect(await oooReturnDate(db, a)).toBe('2026-12-20');
+    expect(await awayUntil(db, a)).toBe('2026-12-20');
 
     const other = await twoContacts();
-    await setOooReturnDate(other.db, other.a, '2026-12-05', AT);
-    await setOooReturnDate(other.db, other.b, '2026-12-20', AT);
+    await setAwayUntil(other.db, other.a, '2026-12-05');
+    await setAwayUntil(other.db, other.b, '2026-12-20');
     await mergeContacts(other.db, other.a, other.b, AT);
-    expect(await oooReturnDate(other.db, other.a)).toBe('2026-12-05');
+    expect(await awayUntil(other.db, other.a)).toBe('2026-12-20');
+
+    const third = await twoContacts();
+    await setAwayUntil(third.db, third.a, '2026-12-20');
+    await setAwayUntil(third.db, third.b, '2026-12-05');
+    await mergeContacts(third.db, third.a, third.b, AT);
+    expect(await awayUntil(third.db, third.a)).toBe('2026-12-20');
   });
 });

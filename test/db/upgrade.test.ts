@@ -5,7 +5,7 @@ import SQLite from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig, withSecret } from '../../src/config.js';
 import { type Db, databasePath, migrateToLatest, openDatabase } from '../../src/db/database.js';
-import { oooReturnDate } from '../../src/db/inbox-queries.js';
+import { awayUntil } from '../../src/db/inbox-queries.js';
 import { createOutboxEffects } from '../../src/scheduler/outbox-effects.js';
 import { scheduleSettings } from '../../src/scheduler/settings.js';
 import { runTick, type TickDeps } from '../../src/scheduler/tick.js';
@@ -134,7 +134,7 @@ describe('a database made by the 2026-12-06 release', () => {
 
   it('still holds back the follow-ups of contacts who were away, then sends them after', async () => {
     const { db, deps } = await upgraded();
-    expect(await oooReturnDate(db, BO)).toBe('2026-12-20');
+    expect(await awayUntil(db, BO)).toBe('2026-12-20');
     const followUps = async (at: string) =>
       (await runTick(deps, new Date(at))).outcomes
         .filter((o) => o.job.kind === 'follow_up')

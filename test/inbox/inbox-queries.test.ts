@@ -3,12 +3,12 @@ import { createContact } from '../../src/db/contacts.js';
 import type { Db } from '../../src/db/database.js';
 import {
   addToQuarantine,
+  awayUntil,
   getSyncState,
   isMessageKnown,
   markAddressDead,
-  oooReturnDate,
   saveSyncState,
-  setOooReturnDate,
+  setAwayUntil,
 } from '../../src/db/inbox-queries.js';
 import { useTempDir } from '../helpers/temp-dir.js';
 import { testDb } from './ingest-helpers.js';
@@ -52,41 +52,28 @@ describe('inbox queries', () => {
     expect(await isMessageKnown(d, 'c@x')).toBe(false);
   });
 
-  it('marks an address dead once and counts the live ones left', async () => {
+  it('marks a stored address dead with the reason it is given', async () => {
     const d = await db();
-    const c = await createContact(
-      d,
-      { emails: ['a@x.example', 'b@x.example'], source: 'manual' },
-      at,
-    );
-    expect(await markAddressDead(d, 'A@x.example', '550 user unknown', at)).toEqual({
-      contactId: c.id,
-      liveLeft: 1,
-    });
-    expect(await markAddressDead(d, 'a@x.example', 'later reason', at)).toEqual({
-      contactId: c.id,
-      liveLeft: 1,
-    });
-    const row = await d
+    await createContact(d, { emails: ['a@x.example', 'b@x.example'], source: 'manual' }, at);
+    await markAddressDead(d, 'a@x.example', `550 ${'x'.repeat(600)}`, at);
+    const rows = await d
       .selectFrom('contact_emails')
-      .selectAll()
-      .where('address', '=', 'a@x.example')
-      .executeTakeFirstOrThrow();
-    expect(row.dead_reason).toBe('550 user unknown');
-    expect(await markAddressDead(d, 'b@x.example', 'gone', at)).toEqual({
-      contactId: c.id,
-      liveLeft: 0,
-    });
-    expect(await markAddressDead(d, 'nobody@x.example', 'gone', at)).toBeUndefined();
+      .select(['address', 'dead_at', 'dead_reason'])
+      .orderBy('address')
+      .execute();
+    expect(rows.map((r) => [r.address, r.dead_at])).toEqual([
+      ['a@x.example', at],
+      ['b@x.example', null],
+    ]);
+    expect(rows[0]?.dead_reason).toHaveLength(500);
   });
 
-  it('keeps the later out-of-office return date', async () => {
+  it('stores the out-of-office return date it is given', async () => {
     const d = await db();
     const c = await createContact(d, { emails: ['a@x.example'], source: 'manual' }, at);
-    await setOooReturnDate(d, c.id, '2026-12-14', at);
-    await setOooReturnDate(d, c.id, '2026-12-10', at);
-    expect(await oooReturnDate(d, c.id)).toBe('2026-12-14');
-    await setOooReturnDate(d, c.id, '2027-01-05', at);
-    expect(await oooReturnDate(d, c.id)).toBe('2027-01-05');
+    expect(await awayUntil(d, c.id)).toBeUndefined();
+    await setAwayUntil(d, c.id, '2026-12-14');
+    await setAwayUntil(d, c.id, '2026-12-10');
+    expect(await awayUntil(d, c.id)).toBe('2026-12-10');
   });
 });

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Db } from '../../src/db/database.js';
-import { getSyncState, oooReturnDate, saveSyncState } from '../../src/db/inbox-queries.js';
+import { awayUntil, getSyncState, saveSyncState } from '../../src/db/inbox-queries.js';
 import type { DraftCommandRequest } from '../../src/inbox/ingest.js';
 import { describeOutcome } from '../../src/inbox/ingest.js';
 import { outboxPorts } from '../../src/kith.js';
@@ -296,7 +296,7 @@ describe('ingest: machines', () => {
     expect(await stageOf(db, 'ana@contact.example')).toBe('contacted');
     expect(await history(db, 'ana@contact.example')).toEqual(before);
     const contact = await db.selectFrom('contacts').select('id').executeTakeFirstOrThrow();
-    expect(await oooReturnDate(db, contact.id)).toBe('2026-12-14');
+    expect(await awayUntil(db, contact.id)).toBe('2026-12-14');
   });
 
   it('marks a bounced address dead and bounces the contact only when no live address is left', async () => {

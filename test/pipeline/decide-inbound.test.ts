@@ -28,6 +28,7 @@ function person(id: number, over: Partial<KnownPerson> = {}): KnownPerson {
     timeZone: null,
     timeZoneSource: null,
     referredById: null,
+    awayUntil: null,
     ...over,
   };
 }
@@ -393,6 +394,30 @@ describe('a bounce', () => {
     expect(of(effects, 'owner_notice')[0]?.message).toContain('anna@acme.com');
   });
 
+  it('of an address already dead keeps its first reason', () => {
+    // Anna's other address still works: only the record of this bounce is new.
+    const dead = facts({
+      contacts: new Map([[7, person(7)]]),
+      addresses: new Map([
+        ['anna@acme.com', { contactId: 7, address: 'anna@acme.com', dead: true }],
+      ]),
+      liveAddresses: new Map([[7, 1]]),
+    });
+    const effects = decide(bounce('hard'), dead);
+    expect(types(effects)).toEqual(['remark', 'record_message']);
+    expect(remarks(effects)).toEqual(['anna@acme.com was already marked dead']);
+    expect(of(effects, 'record_message')[0]?.text).toContain('550 5.1.1 no such user');
+  });
+
+  it('naming one address twice marks it dead once', () => {
+    const twice = bounce('hard');
+    if (twice.kind !== 'bounce') throw new Error('a bounce');
+    const both = { ...twice, recipients: [...twice.recipients, ...twice.recipients] };
+    const effects = decide(both, withLive(2));
+    expect(of(effects, 'mark_dead')).toHaveLength(1);
+    expect(types(effects)).not.toContain('stage_event');
+  });
+
   it('of mail to nobody kith knows does nothing', () => {
     expect(decide(bounce('hard'), facts())).toEqual([]);
   });
@@ -414,6 +439,39 @@ describe('an auto-reply', () => {
       { type: 'away_until', contact: 7, date: '2026-12-07' },
     ]);
     expect(types(effects)).not.toContain('stage_event');
+  });
+
+  it('with an earlier date than the one kept leaves it, and says so', () => {
+    const effects = decide(
+      {
+        kind: 'auto_reply',
+        evidence: 'auto-submitted',
+        contactId: 7,
+        threadId: 70,
+        returnDate: '2026-12-03',
+      },
+      facts({ contacts: new Map([[7, person(7, { awayUntil: '2026-12-07' })]]) }),
+    );
+    expect(types(effects)).toEqual(['record_message', 'remark']);
+    expect(remarks(effects)).toEqual([
+      'says away until 2026-12-03; kith keeps the later 2026-12-07',
+    ]);
+  });
+
+  it('with a later date than the one kept moves it', () => {
+    const effects = decide(
+      {
+        kind: 'auto_reply',
+        evidence: 'auto-submitted',
+        contactId: 7,
+        threadId: 70,
+        returnDate: '2026-12-14',
+      },
+      facts({ contacts: new Map([[7, person(7, { awayUntil: '2026-12-07' })]]) }),
+    );
+    expect(of(effects, 'away_until')).toEqual([
+      { type: 'away_until', contact: 7, date: '2026-12-14' },
+    ]);
   });
 
   it('from a stranger is not kept', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { setOooReturnDate } from '../../src/db/inbox-queries.js';
+import { setAwayUntil } from '../../src/db/inbox-queries.js';
 import { advancePlannedUntil, getPlannedUntil } from '../../src/db/scheduler-queries.js';
 import { skipDraft } from '../../src/outbox/draft-commands.js';
 import type { SchedulerEffects } from '../../src/scheduler/effects.js';
@@ -212,7 +212,7 @@ describe('follow-ups through the outbox', () => {
       at: '2026-11-01T10:00:00.000Z',
     });
     await move(w.db, bo, 'contacted', '2026-11-02T09:00:00.000Z');
-    await setOooReturnDate(w.db, bo, '2026-11-12', '2026-11-02T09:05:00.000Z');
+    await setAwayUntil(w.db, bo, '2026-11-12');
     await advancePlannedUntil(w.db, '2026-11-02T09:00:00.000Z', '2026-11-02T09:00:00.000Z');
     // Back on 12 Nov (00:00 Berlin): the follow-up waits until 19 Nov 00:00 Berlin.
     expect(lines(await tick(w, '2026-11-18T22:59:00.000Z'))).toEqual([]);
