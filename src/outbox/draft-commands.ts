@@ -1,9 +1,9 @@
 import { inTransaction } from '../db/database.js';
 import { approvalTextOf } from '../db/inbox-queries.js';
 import { countApprovalRequests, findOutboxById, moveOutboxRow } from '../db/outbox-queries.js';
-import type { OutboxRow, OutboxState } from '../db/schema.js';
+import type { OutboxRow } from '../db/schema.js';
 import { approvalBlocker, placesToFill } from '../pipeline/draft-text.js';
-import { type OutboxAction, outboxStep } from '../pipeline/outbox-lifecycle.js';
+import { type OutboxAction, outboxStep, ownerRefusal } from '../pipeline/outbox-lifecycle.js';
 import {
   type Instant,
   insertApprovalRequest,
@@ -58,7 +58,7 @@ export async function requestApprovalAgain(
   const when = toIso(at);
   const draft = await findOutboxById(ctx.db, draftId);
   if (draft?.audience !== 'contact') return noSuchDraft(draftId);
-  if (!allows(draft, 'ask')) return refusal(ctx, draft, 'ask again about');
+  if (!allows(draft, 'ask')) return refusal(ctx, draft);
   const request = await inTransaction(ctx.db, async (trx) => {
     const move = await moveOutboxRow(trx, draft.id, 'ask', { send_after: null, updated_at: when });
     if (!move.moved) return null;
@@ -66,8 +66,7 @@ export async function requestApprovalAgain(
     const current = (await findOutboxById(trx, draft.id)) ?? draft;
     return insertApprovalRequest(ctx, trx, current, when, asked, reason);
   });
-  if (!request)
-    return refusal(ctx, (await findOutboxById(ctx.db, draftId)) ?? draft, 'ask again about');
+  if (!request) return refusal(ctx, (await findOutboxById(ctx.db, draftId)) ?? draft);
   outboxChanged();
   return { ok: true, message: `Asked you again about the ${describe(draft)}.`, draft };
 }
@@ -87,25 +86,19 @@ function noSuchDraft(draftId: number): CommandResult {
 
 /**
  * The one-line answer when a draft's state does not allow the command: the
- * lifecycle table decides whether, this says it with what the owner needs to
- * know (when it was sent or skipped, why it failed).
+ * lifecycle table decides whether and says why; this adds what the owner
+ * needs to know (when it was sent or skipped, why it failed).
  */
-function refusal(ctx: OutboxContext, draft: OutboxRow, verb: string): CommandResult {
-  const what = `Your ${describe(draft)}`;
-  const when = (iso: string | null) => shortDate(iso ?? draft.updated_at, ctx.config.timeZone);
-  const messages: Partial<Record<OutboxState, string>> = {
-    sent: `${what} was already sent on ${when(draft.sent_at)}; nothing changed.`,
-    skipped: `${what} was skipped on ${when(draft.updated_at)} and not sent; nothing changed.`,
-    approved: `${what} is already approved and about to be sent; nothing changed.`,
-    sending: `${what} is being sent right now; nothing changed.`,
-    failed: `${what} could not be sent (${draft.last_error ?? 'unknown error'}); nothing changed.`,
-  };
-  return {
-    ok: false,
-    message:
-      messages[draft.state] ?? `Cannot ${verb} your ${describe(draft)} now; nothing changed.`,
-    draft,
-  };
+function refusal(ctx: OutboxContext, draft: OutboxRow): CommandResult {
+  const on = shortDate(
+    (draft.state === 'sent' ? draft.sent_at : null) ?? draft.updated_at,
+    ctx.config.timeZone,
+  );
+  const message = ownerRefusal(`Your ${describe(draft)}`, draft.state, {
+    on,
+    error: draft.last_error ?? 'unknown error',
+  });
+  return { ok: false, message, draft };
 }
 
 /**
@@ -127,7 +120,7 @@ export async function approveDraft(
   if (options.editedText !== undefined && !edited) {
     return { ok: false, message: 'The new text is empty; nothing changed.', draft };
   }
-  if (!allows(draft, 'approve')) return refusal(ctx, draft, 'approve');
+  if (!allows(draft, 'approve')) return refusal(ctx, draft);
   // No separate notice: every caller shows or mails this answer to the owner already.
   const withdrawn = await withdrawIfAnswered(ctx.db, ctx.config, draft, at);
   if (withdrawn) {
@@ -164,7 +157,7 @@ export async function approveDraft(
     last_error: null,
     updated_at: at,
   });
-  if (!move.moved) return refusal(ctx, (await findOutboxById(ctx.db, draftId)) ?? draft, 'approve');
+  if (!move.moved) return refusal(ctx, (await findOutboxById(ctx.db, draftId)) ?? draft);
   ctx.logger.info('draft approved', { draft: draft.id, edited: Boolean(edited) });
   outboxChanged();
   return {
@@ -191,7 +184,7 @@ export async function reviseDraft(
   if (draft?.audience !== 'contact') return noSuchDraft(draftId);
   const text = options.text.replace(/\r\n?/g, '\n').trim();
   if (text === '') return { ok: false, message: 'Your version is empty; nothing changed.', draft };
-  if (!allows(draft, 'revise')) return refusal(ctx, draft, 'change');
+  if (!allows(draft, 'revise')) return refusal(ctx, draft);
   const request = await inTransaction(ctx.db, async (trx) => {
     const move = await moveOutboxRow(trx, draft.id, 'revise', {
       body_text: `${text}\n`,
@@ -202,7 +195,7 @@ export async function reviseDraft(
     const revised = (await findOutboxById(trx, draft.id)) ?? draft;
     return insertApprovalRequest(ctx, trx, revised, at, 0, 'revision');
   });
-  if (!request) return refusal(ctx, (await findOutboxById(ctx.db, draftId)) ?? draft, 'change');
+  if (!request) return refusal(ctx, (await findOutboxById(ctx.db, draftId)) ?? draft);
   ctx.logger.info('draft revised by the owner; asked to approve the new text', { draft: draft.id });
   outboxChanged();
   return {
@@ -221,9 +214,9 @@ export async function skipDraft(
   const at = toIso(options.at);
   const draft = await findOutboxById(ctx.db, draftId);
   if (draft?.audience !== 'contact') return noSuchDraft(draftId);
-  if (!allows(draft, 'skip')) return refusal(ctx, draft, 'skip');
+  if (!allows(draft, 'skip')) return refusal(ctx, draft);
   const move = await moveOutboxRow(ctx.db, draft.id, 'skip', { send_after: null, updated_at: at });
-  if (!move.moved) return refusal(ctx, (await findOutboxById(ctx.db, draftId)) ?? draft, 'skip');
+  if (!move.moved) return refusal(ctx, (await findOutboxById(ctx.db, draftId)) ?? draft);
   outboxChanged();
   return { ok: true, message: `Skipped: the ${describe(draft)} will not be sent.`, draft };
 }
@@ -241,12 +234,12 @@ export async function snoozeDraft(
   if (until <= at) {
     return { ok: false, message: 'A snooze must end in the future; nothing changed.', draft };
   }
-  if (!allows(draft, 'snooze')) return refusal(ctx, draft, 'snooze');
+  if (!allows(draft, 'snooze')) return refusal(ctx, draft);
   const move = await moveOutboxRow(ctx.db, draft.id, 'snooze', {
     send_after: until,
     updated_at: at,
   });
-  if (!move.moved) return refusal(ctx, (await findOutboxById(ctx.db, draftId)) ?? draft, 'snooze');
+  if (!move.moved) return refusal(ctx, (await findOutboxById(ctx.db, draftId)) ?? draft);
   outboxChanged();
   return {
     ok: true,

@@ -125,16 +125,30 @@ export type OutboxAction = keyof typeof ACTIONS;
 
 export const OUTBOX_ACTIONS = Object.keys(ACTIONS) as readonly OutboxAction[];
 
-/** Why a row in this state refuses an action that does not start there. */
-const REFUSED_BECAUSE: Readonly<Record<OutboxState, string>> = {
-  drafted: 'it is a draft the owner has not approved',
-  awaiting_approval: 'it is waiting for the owner’s approval',
-  snoozed: 'it is snoozed',
-  approved: 'it is already approved and about to be sent',
-  sending: 'it is being sent right now',
-  sent: 'it was already sent',
-  skipped: 'it was skipped',
-  failed: 'it could not be sent',
+/** What kith knows about a row beyond its state, to say when it was sent or skipped and why it failed. */
+export interface RowDetails {
+  /** When it was sent or skipped, as the owner reads dates. */
+  readonly on?: string;
+  /** Why the last send failed. */
+  readonly error?: string;
+}
+
+const on = (d: RowDetails) => (d.on ? ` on ${d.on}` : '');
+
+/**
+ * Why a row in this state refuses an action that does not start there: the
+ * one wording, for logs ("it was already sent") and for the owner ("Your
+ * thank-you to Anna was already sent on 3 Dec; nothing changed.").
+ */
+const REFUSED_BECAUSE: Readonly<Record<OutboxState, (d: RowDetails) => string>> = {
+  drafted: () => 'is a draft not approved yet',
+  awaiting_approval: () => 'is waiting for approval',
+  snoozed: () => 'is snoozed',
+  approved: () => 'is already approved and about to be sent',
+  sending: () => 'is being sent right now',
+  sent: (d) => `was already sent${on(d)}`,
+  skipped: (d) => `was skipped${on(d)} and not sent`,
+  failed: (d) => `could not be sent${d.error ? ` (${d.error})` : ''}`,
 };
 
 export type OutboxStep =
@@ -145,7 +159,7 @@ export type OutboxStep =
 export function outboxStep(state: OutboxState, action: OutboxAction): OutboxStep {
   const rule: ActionRule = ACTIONS[action];
   if (rule.from.includes(state)) return { allowed: true, from: state, to: rule.to };
-  return { allowed: false, from: state, reason: REFUSED_BECAUSE[state] };
+  return { allowed: false, from: state, reason: `it ${REFUSED_BECAUSE[state]({})}` };
 }
 
 /** The states `action` moves a row from: what the adapter's UPDATE … WHERE state IN uses. */
@@ -158,9 +172,17 @@ export function targetOf(action: OutboxAction): OutboxState {
   return ACTIONS[action].to;
 }
 
-/** "cannot approve it: it was already sent" — for logs and owner notices. */
+/** "cannot approve it: it was already sent" — for logs. */
 export function refusalSentence(action: OutboxAction, reason: string): string {
   return `cannot ${ACTIONS[action].words}: ${reason}`;
+}
+
+/**
+ * The owner's one-line answer to a command their draft's state refuses:
+ * `what` names the draft ("Your thank-you to Anna").
+ */
+export function ownerRefusal(what: string, state: OutboxState, details: RowDetails): string {
+  return `${what} ${REFUSED_BECAUSE[state](details)}; nothing changed.`;
 }
 
 /**

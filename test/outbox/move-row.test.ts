@@ -48,11 +48,11 @@ describe('moveOutboxRow carries out an action of the lifecycle table', () => {
     const before = await findOutboxById(db, id);
     expect(await moveOutboxRow(db, id, 'approve', { updated_at: '2027-01-01T00:00:00Z' })).toEqual({
       moved: false,
-      reason: 'it was skipped',
+      reason: 'it was skipped and not sent',
     });
     expect(await moveOutboxRow(db, id, 'claim', { updated_at: at })).toEqual({
       moved: false,
-      reason: 'it was skipped',
+      reason: 'it was skipped and not sent',
     });
     expect(await findOutboxById(db, id)).toEqual(before);
     expect(await moveOutboxRow(db, id + 100, 'approve', { updated_at: at })).toEqual({

@@ -12,6 +12,7 @@ import {
   type OutboxAction,
   type OutboxState,
   outboxStep,
+  ownerRefusal,
   refusalSentence,
   STILL_TO_SEND_STATES,
   STOPPABLE_STATES,
@@ -75,8 +76,35 @@ describe('the outbox lifecycle table', () => {
       from: 'sent',
       reason: 'it was already sent',
     });
-    expect(outboxStep('skipped', 'snooze')).toMatchObject({ reason: 'it was skipped' });
+    expect(outboxStep('skipped', 'snooze')).toMatchObject({
+      reason: 'it was skipped and not sent',
+    });
     expect(outboxStep('sending', 'skip')).toMatchObject({ reason: 'it is being sent right now' });
+  });
+
+  it('tells the owner why in the same words, with when it happened and what went wrong', () => {
+    const what = 'Your thank-you to Anna Berg';
+    const details = { on: '3 Dec', error: '550 mailbox unavailable' };
+    expect(ownerRefusal(what, 'sent', details)).toBe(
+      'Your thank-you to Anna Berg was already sent on 3 Dec; nothing changed.',
+    );
+    expect(ownerRefusal(what, 'skipped', details)).toBe(
+      'Your thank-you to Anna Berg was skipped on 3 Dec and not sent; nothing changed.',
+    );
+    expect(ownerRefusal(what, 'failed', details)).toBe(
+      'Your thank-you to Anna Berg could not be sent (550 mailbox unavailable); nothing changed.',
+    );
+    expect(ownerRefusal(what, 'approved', details)).toBe(
+      'Your thank-you to Anna Berg is already approved and about to be sent; nothing changed.',
+    );
+    // The log line and the owner's line share the words.
+    for (const state of OUTBOX_STATES) {
+      const reason = outboxStep(state, 'wake').allowed ? null : outboxStep(state, 'wake');
+      if (reason && !reason.allowed)
+        expect(ownerRefusal('It', state, {})).toBe(
+          `It ${reason.reason.slice(3)}; nothing changed.`,
+        );
+    }
   });
 
   it('never moves a sent mail, and only sending rows are recorded as sent or failed by the loop', () => {
