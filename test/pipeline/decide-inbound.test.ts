@@ -424,17 +424,15 @@ describe('a bounce', () => {
 });
 
 describe('an auto-reply', () => {
-  it('with a return date records it and says the contact is away until then', () => {
-    const effects = decide(
-      {
-        kind: 'auto_reply',
-        evidence: 'auto-submitted',
-        contactId: 7,
-        threadId: 70,
-        returnDate: '2026-12-07',
-      },
-      facts({ contacts: new Map([[7, person(7)]]) }),
+  /** Anna's auto-reply saying she is back on `returnDate`, when kith keeps `kept` for her. */
+  const awayReply = (returnDate: string, kept: string | null = null) =>
+    decide(
+      { kind: 'auto_reply', evidence: 'auto-submitted', contactId: 7, threadId: 70, returnDate },
+      facts({ contacts: new Map([[7, person(7, { awayUntil: kept })]]) }),
     );
+
+  it('with a return date records it and says the contact is away until then', () => {
+    const effects = awayReply('2026-12-07');
     expect(of(effects, 'away_until')).toEqual([
       { type: 'away_until', contact: 7, date: '2026-12-07' },
     ]);
@@ -442,16 +440,7 @@ describe('an auto-reply', () => {
   });
 
   it('with an earlier date than the one kept leaves it, and says so', () => {
-    const effects = decide(
-      {
-        kind: 'auto_reply',
-        evidence: 'auto-submitted',
-        contactId: 7,
-        threadId: 70,
-        returnDate: '2026-12-03',
-      },
-      facts({ contacts: new Map([[7, person(7, { awayUntil: '2026-12-07' })]]) }),
-    );
+    const effects = awayReply('2026-12-03', '2026-12-07');
     expect(types(effects)).toEqual(['record_message', 'remark']);
     expect(remarks(effects)).toEqual([
       'says away until 2026-12-03; kith keeps the later 2026-12-07',
@@ -459,17 +448,7 @@ describe('an auto-reply', () => {
   });
 
   it('with a later date than the one kept moves it', () => {
-    const effects = decide(
-      {
-        kind: 'auto_reply',
-        evidence: 'auto-submitted',
-        contactId: 7,
-        threadId: 70,
-        returnDate: '2026-12-14',
-      },
-      facts({ contacts: new Map([[7, person(7, { awayUntil: '2026-12-07' })]]) }),
-    );
-    expect(of(effects, 'away_until')).toEqual([
+    expect(of(awayReply('2026-12-14', '2026-12-07'), 'away_until')).toEqual([
       { type: 'away_until', contact: 7, date: '2026-12-14' },
     ]);
   });
