@@ -1,4 +1,5 @@
 import { laterReturnDate } from '../pipeline/away.js';
+import { isStillAhead } from '../pipeline/meeting-rules.js';
 import { STOPPABLE_STATES } from '../pipeline/outbox-lifecycle.js';
 import { JOURNEY, STAGE_LABELS, type Stage } from '../pipeline/stages.js';
 import { normalizeAddress, primaryAddress } from './contacts.js';
@@ -104,13 +105,14 @@ export async function previewDeletion(
   contactId: number,
   now: string,
 ): Promise<DeletionPreview> {
-  const upcoming = await db
+  const meetings = await db
     .selectFrom('meetings')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .select(['status', 'ends_at'])
     .where('contact_id', '=', contactId)
-    .where('status', 'in', ['proposed', 'confirmed'])
-    .where('ends_at', '>', now)
-    .executeTakeFirstOrThrow();
+    .execute();
+  const upcoming = meetings.filter((m) =>
+    isStillAhead({ status: m.status, end: m.ends_at }, now),
+  ).length;
   const drafts = await db
     .selectFrom('outbox')
     .select((eb) => eb.fn.countAll<number>().as('n'))
@@ -126,7 +128,7 @@ export async function previewDeletion(
   return {
     messages: await countOf(db, 'messages', contactId),
     meetings: await countOf(db, 'meetings', contactId),
-    upcomingMeetings: Number(upcoming.n),
+    upcomingMeetings: upcoming,
     notes: (await countOf(db, 'notes', contactId)) + (await countOf(db, 'advice', contactId)),
     undecidedDrafts: Number(drafts.n),
     referrals: Number(referrals.n),

@@ -210,7 +210,7 @@ export function meetingMode(place: string | null): 'video' | 'phone' | 'in_perso
   return 'in_person';
 }
 
-/** A meeting as the cancel rule sees it. */
+/** A meeting as isStillAhead and the cancel rule see it. */
 export interface MeetingState {
   readonly status: 'proposed' | 'confirmed' | 'cancelled' | 'done';
   /** ISO instant. */
@@ -218,16 +218,24 @@ export interface MeetingState {
 }
 
 /**
+ * A meeting still to come at `at`: proposed or confirmed, and not over yet.
+ * What holds a contact at scheduled (below) and what deleting a contact
+ * warns about (src/db/contact-edits.ts previewDeletion).
+ */
+export function isStillAhead(m: MeetingState, at: string): boolean {
+  return (
+    (m.status === 'proposed' || m.status === 'confirmed') && Date.parse(m.end) > Date.parse(at)
+  );
+}
+
+/**
  * Whether cancelling a meeting moves the contact back to replied: only when
- * none of their other meetings is still proposed or confirmed and not yet
- * over at `at`. A contact with a second meeting ahead is still scheduled.
+ * none of their other meetings is still ahead at `at` (isStillAhead). A
+ * contact with a second meeting ahead is still scheduled.
  * The same rule for a calendar CANCEL by mail, the web page and the API;
  * `others` are the contact's meetings after the cancel, the cancelled one
  * included or not (a cancelled meeting never counts).
  */
 export function cancelMovesBack(others: readonly MeetingState[], at: string): boolean {
-  const now = Date.parse(at);
-  return !others.some(
-    (m) => (m.status === 'proposed' || m.status === 'confirmed') && Date.parse(m.end) >= now,
-  );
+  return !others.some((m) => isStillAhead(m, at));
 }

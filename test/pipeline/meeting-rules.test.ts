@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import {
+  cancelMovesBack,
   decideMeeting,
+  isStillAhead,
   type MeetingFacts,
   type OpenProposal,
   placeTimes,
@@ -210,6 +212,35 @@ describe('placeTimes', () => {
     );
     expect(placeTimes(facts({ ...base, writerOffsetMinutes: -300 }))[0]?.start).toBe(
       '2026-11-05T14:00:00.000Z',
+    );
+  });
+});
+
+describe('a meeting still ahead', () => {
+  const AT = '2026-11-05T15:00:00.000Z';
+  const ending = (end: string, status: 'proposed' | 'confirmed' | 'cancelled' | 'done') => ({
+    status,
+    end,
+  });
+
+  it('is proposed or confirmed and not over yet', () => {
+    expect(isStillAhead(ending('2026-11-05T15:30:00.000Z', 'confirmed'), AT)).toBe(true);
+    expect(isStillAhead(ending('2026-11-06T10:00:00.000Z', 'proposed'), AT)).toBe(true);
+    // Over the moment it ends; cancelled and done meetings never lie ahead.
+    expect(isStillAhead(ending(AT, 'confirmed'), AT)).toBe(false);
+    expect(isStillAhead(ending('2026-11-05T14:59:00.000Z', 'confirmed'), AT)).toBe(false);
+    expect(isStillAhead(ending('2026-11-06T10:00:00.000Z', 'cancelled'), AT)).toBe(false);
+    expect(isStillAhead(ending('2026-11-06T10:00:00.000Z', 'done'), AT)).toBe(false);
+  });
+
+  it('keeps a contact scheduled when their other meeting is cancelled', () => {
+    const cancelled = ending('2026-11-06T10:00:00.000Z', 'cancelled');
+    expect(cancelMovesBack([cancelled], AT)).toBe(true);
+    expect(cancelMovesBack([cancelled, ending('2026-11-09T10:00:00.000Z', 'proposed')], AT)).toBe(
+      false,
+    );
+    expect(cancelMovesBack([cancelled, ending('2026-11-01T10:00:00.000Z', 'confirmed')], AT)).toBe(
+      true,
     );
   });
 });
