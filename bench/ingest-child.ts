@@ -2,19 +2,22 @@
  * One backfill run for bench/ingest.ts, in its own process (compiled, like
  * `npm start`), so the peak RSS it reports is this run's alone:
  * - `watcher`: kith's IMAP watcher on a first start (headers first);
- * - `naive`: download every message and feed each to the same ingest path.
+ * - `naive`: download every message and feed each to the same ingest path;
+ * - `bare`: download every message and parse it with bare mailparser, storing
+ *   nothing: a reference that kith's own ingest speed does not move.
  * Prints one JSON line: duration, peak RSS, fetch counts, messages stored.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ImapFlow } from 'imapflow';
+import { simpleParser } from 'mailparser';
 import type { Config } from '../src/config.js';
 import { type Db, openDatabase } from '../src/db/database.js';
 import { createKith } from '../src/kith.js';
 import { kithConfig } from './kith-config.js';
 
 export interface ChildTask {
-  readonly mode: 'watcher' | 'naive';
+  readonly mode: 'watcher' | 'naive' | 'bare';
   readonly imap: { host: string; port: number; user: string; pass: string };
   readonly dbFile: string;
   readonly config: Pick<
@@ -143,6 +146,10 @@ async function run(task: ChildTask): Promise<ChildResult> {
       if (!message.source) continue;
       bodies += 1;
       bodyBytes += message.source.length;
+      if (task.mode === 'bare') {
+        await simpleParser(message.source);
+        continue;
+      }
       inflight.push(
         ingester.ingest(message.source, {
           label: `imap:INBOX:${message.uid}`,
