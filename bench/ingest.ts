@@ -9,9 +9,10 @@
  *    memory, whole mail) show the path without that saving;
  * 2. a first-start backfill of a mailbox where ~5% concerns contacts, kith's
  *    headers-first watcher against the naive pipeline (download everything
- *    and feed it to kith's ingest), with the peak RSS of each; and, as a
+ *    and feed it to kith's ingest), with the peak RSS of each; as a
  *    reference kith's own speed does not move, download everything and
- *    parse it with bare mailparser;
+ *    parse it with bare mailparser; and kith against naive again through a
+ *    relay shaped like a home connection (bench/link.ts);
  * 3. the reaction time from an APPEND on a second IMAP connection to the
  *    stage change committed, p50/p95.
  * Usage: npm run bench:ingest [-- <messages> [<reaction samples>]]
@@ -56,6 +57,7 @@ import {
   SERVICE,
 } from './ingest-corpus.js';
 import { kithConfig } from './kith-config.js';
+import { type LinkShape, startLink } from './link.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const CONTACTS = 400;
@@ -103,6 +105,8 @@ function copyDatabase(seed: string, dir: string): string {
 }
 
 const rate = (count: number, ms: number) => (count / ms) * 1000;
+/** A home connection to a mail provider: fibre or cable, a provider some distance away. */
+const LINK: LinkShape = { mbitPerSecond: 100, rttMs: 20 };
 const ROUNDS = 3;
 
 /** The fastest of several runs, with the highest peak RSS seen in any of them. */
@@ -531,6 +535,31 @@ async function main(): Promise<void> {
     console.log(
       `  for reference, a baseline kith's speed does not move: fetch all + bare mailparser, nothing stored  ${fmt(bare.ms).padStart(7)} ms  (CPU ${fmt(bare.cpuMs)} ms), kith ${fmt(bare.ms / kith.ms, 1)}× faster`,
     );
+
+    // The same backfill over a link like a home connection to a provider: there the
+    // download headers-first saves, and every round trip a batch makes, count too.
+    const link = await startLink({ host: '127.0.0.1', port: dovecot.port }, LINK);
+    try {
+      const linked: Record<'watcher' | 'naive', ChildResult[]> = { watcher: [], naive: [] };
+      for (let round = 0; round < ROUNDS; round++) {
+        for (const mode of ['watcher', 'naive'] as const) {
+          const result = await inChild(child, {
+            mode,
+            imap: { ...login(mixedUser), port: link.port },
+            dbFile: copyDatabase(seed, path.join(dir, `link-${mode}-${round}`)),
+            config,
+          });
+          linked[mode].push(result);
+        }
+      }
+      const kithLinked = fastest(linked.watcher);
+      const naiveLinked = fastest(linked.naive);
+      console.log(
+        `  over a ${LINK.mbitPerSecond} Mbit/s link with ${LINK.rttMs} ms round trips: kith ${fmt(kithLinked.ms).padStart(7)} ms  (CPU ${fmt(kithLinked.cpuMs)} ms), naive ${fmt(naiveLinked.ms).padStart(7)} ms  (CPU ${fmt(naiveLinked.cpuMs)} ms), speed-up ${fmt(naiveLinked.ms / kithLinked.ms, 1)}×`,
+      );
+    } finally {
+      await link.close();
+    }
 
     // 3. Reaction time: APPEND on a second connection → stage change committed.
     const times = (await reactionTimes(dovecot, seed, dir, samples)).sort((a, b) => a - b);
