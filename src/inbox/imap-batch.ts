@@ -2,7 +2,7 @@ import type { ImapFlow, MessageStructureObject } from 'imapflow';
 import type { Db } from '../db/database.js';
 import { saveSyncState } from '../db/inbox-queries.js';
 import { type Body, bodyGroups, downloadBodies } from './imap-bodies.js';
-import { type SyncCursor, uidSet } from './imap-cursor.js';
+import { type SyncCursor, uidBatches, uidSet } from './imap-cursor.js';
 import { PART_FETCH_MIN_BYTES, type PartPlans, planPartFetch } from './imap-parts.js';
 import {
   allAddresses,
@@ -47,14 +47,35 @@ export interface BatchReaderDeps {
 export class ImapBatchReader {
   constructor(private readonly deps: BatchReaderDeps) {}
 
-  /** Headers first; bodies only of what may concern kith; the cursor moves as each is handled. */
+  /**
+   * Headers first; bodies only of what may concern kith; the cursor moves
+   * as each is handled. `ahead.headers` are this batch's headers when the
+   * batch before already asked for them; `ahead.next` is the batch after,
+   * whose headers are asked for once this batch's last bodies are down, so
+   * the server reads them while this batch is stored (returned as
+   * `nextHeaders`). Which of them concern kith is only judged when their
+   * turn comes, after everything before them is stored.
+   */
   async read(
     client: ImapFlow,
     path: string,
     cursor: SyncCursor,
     batch: number[],
-  ): Promise<SyncCursor> {
-    const relevant = await this.relevantAmong(client, await this.fetchHeaders(client, batch));
+    ahead: { headers?: HeadersAhead; next?: readonly number[] } = {},
+  ): Promise<{ cursor: SyncCursor; nextHeaders?: HeadersAhead }> {
+    let nextHeaders: HeadersAhead | undefined;
+    const askForNext = () => {
+      if (!nextHeaders && ahead.next && !this.deps.stopped() && client.usable) {
+        nextHeaders = this.fetchHeaders(client, ahead.next).then(
+          (summaries) => ({ summaries }),
+          (error: unknown) => ({ error }),
+        );
+      }
+    };
+    const relevant = await this.relevantAmong(
+      client,
+      ahead.headers ? unwrapHeaders(await ahead.headers) : await this.fetchHeaders(client, batch),
+    );
     const plans = await this.partPlans(client, relevant);
     // What the download would be: the parts kith reads, or the whole mail.
     const bytesOf = (s: HeaderSummary) => plans.get(s.uid)?.plan.keptBytes ?? s.size;
@@ -97,6 +118,7 @@ export class ImapBatchReader {
           )
         : null;
     let next = downloadOf(groups[0]);
+    if (!next) askForNext();
     try {
       for (const [i, group] of groups.entries()) {
         if (!next) {
@@ -106,6 +128,7 @@ export class ImapBatchReader {
         const downloaded = await next;
         if ('error' in downloaded) throw downloaded.error;
         next = downloadOf(groups[i + 1]);
+        if (!next) askForNext();
         await this.ingestGroup(path, group, downloaded.bodies, checkpoint, inFlight);
         if (inFlight.failure) break;
       }
@@ -116,14 +139,14 @@ export class ImapBatchReader {
     }
     // A failure aborts the catch-up: the cursor stops before the message that failed.
     if (inFlight.failure) throw inFlight.failure.error;
-    if (interrupted) return checkpoint.cursor;
+    if (interrupted) return { cursor: checkpoint.cursor, nextHeaders };
     const last = batch[batch.length - 1];
     const after =
       last === undefined
         ? cursor
         : { uidValidity: cursor.uidValidity, lastUid: Math.max(cursor.lastUid, last) };
     await saveSyncState(this.deps.db, path, after, this.deps.now().toISOString());
-    return after;
+    return { cursor: after, nextHeaders };
   }
 
   /** One FETCH of a batch's headers, as summaries in UID order (nothing is judged yet). */
@@ -201,14 +224,16 @@ export class ImapBatchReader {
     );
     if (open.length === 0) return summaries;
     const byUid = new Map(summaries.map((s) => [s.uid, s]));
-    for await (const message of client.fetch(
-      uidSet(open.map((s) => s.uid)),
-      { uid: true, bodyStructure: true },
-      { uid: true },
-    )) {
-      const summary = byUid.get(message.uid);
-      if (summary && message.bodyStructure) {
-        byUid.set(message.uid, withStructure(summary, message.bodyStructure));
+    for (const uids of uidBatches(open.map((s) => s.uid))) {
+      for await (const message of client.fetch(
+        uidSet(uids),
+        { uid: true, bodyStructure: true },
+        { uid: true },
+      )) {
+        const summary = byUid.get(message.uid);
+        if (summary && message.bodyStructure) {
+          byUid.set(message.uid, withStructure(summary, message.bodyStructure));
+        }
       }
     }
     this.deps.stats.structuresFetched += open.length;
@@ -271,9 +296,9 @@ export class ImapBatchReader {
     const structures = new Map<number, MessageStructureObject>();
     for (const s of big) if (s.structure) structures.set(s.uid, s.structure);
     const missing = big.filter((s) => !s.structure).map((s) => s.uid);
-    if (missing.length > 0) {
+    for (const uids of uidBatches(missing)) {
       for await (const message of client.fetch(
-        uidSet(missing),
+        uidSet(uids),
         { uid: true, bodyStructure: true },
         { uid: true },
       )) {
@@ -287,6 +312,18 @@ export class ImapBatchReader {
     }
     return plans;
   }
+}
+
+/**
+ * A batch's headers asked for ahead, settled into a value at once: a failed
+ * FETCH is rethrown when the batch's turn comes, not left as a rejection
+ * nobody is waiting for yet.
+ */
+export type HeadersAhead = Promise<{ summaries: HeaderSummary[] } | { error: unknown }>;
+
+function unwrapHeaders(settled: { summaries: HeaderSummary[] } | { error: unknown }) {
+  if ('error' in settled) throw settled.error;
+  return settled.summaries;
 }
 
 /** Ingests started by a batch's body FETCHes and not yet settled; the first failure. */

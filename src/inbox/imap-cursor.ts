@@ -82,10 +82,29 @@ export function completed(cursor: SyncCursor, mailbox: MailboxSnapshot): SyncCur
   return advance(cursor, mailbox.uidNext - 1);
 }
 
-/** Splits UIDs into batches for one FETCH each. */
-export function batches<T>(items: readonly T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+/**
+ * The longest UID set kith puts on one command line. RFC 7162 asks clients
+ * to keep a command under 8,192 octets; a set of scattered UIDs (mail moved
+ * or deleted in between) is long where a run of them is one `a:b`.
+ */
+export const MAX_UID_SET_CHARS = 4_000;
+
+/**
+ * Splits UIDs into batches for one FETCH each: at most `size` UIDs, and a
+ * UID set of at most `maxSetChars` (a batch too long is halved until it fits).
+ */
+export function uidBatches(
+  uids: readonly number[],
+  size = Number.POSITIVE_INFINITY,
+  maxSetChars = MAX_UID_SET_CHARS,
+): number[][] {
+  const halvedToFit = (batch: number[]): number[][] => {
+    if (batch.length <= 1 || uidSet(batch).length <= maxSetChars) return [batch];
+    const half = Math.ceil(batch.length / 2);
+    return [...halvedToFit(batch.slice(0, half)), ...halvedToFit(batch.slice(half))];
+  };
+  const out: number[][] = [];
+  for (let i = 0; i < uids.length; i += size) out.push(...halvedToFit(uids.slice(i, i + size)));
   return out;
 }
 

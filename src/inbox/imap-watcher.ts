@@ -6,15 +6,15 @@ import { getSyncState, saveSyncState } from '../db/inbox-queries.js';
 import type { KithError } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { Service, ServiceStatus } from '../service.js';
-import { ImapBatchReader } from './imap-batch.js';
+import { type HeadersAhead, ImapBatchReader } from './imap-batch.js';
 import {
-  batches,
   completed,
   type MailboxSnapshot,
   pendingUids,
   planSync,
   reconnectDelay,
   type SyncCursor,
+  uidBatches,
 } from './imap-cursor.js';
 import { translateImapError } from './imap-errors.js';
 import type { Ingester } from './ingest.js';
@@ -61,7 +61,12 @@ export interface ImapWatcherOptions {
     /** Auth failures back off further: servers lock out clients that hammer them. */
     readonly authMaxMs?: number;
   };
-  /** UIDs per headers-only FETCH. */
+  /**
+   * UIDs per headers-only FETCH. Each batch costs a few round trips (its
+   * headers, the structures it leaves open, its bodies), so over a real
+   * connection fewer, larger batches make a first start faster; one batch's
+   * summaries and the next's are all that is held.
+   */
   readonly headerBatchSize?: number;
 }
 
@@ -109,7 +114,7 @@ const DEFAULTS = {
   initialMs: 1_000,
   maxMs: 60_000,
   authMaxMs: 15 * 60_000,
-  headerBatchSize: 500,
+  headerBatchSize: 2_000,
 };
 
 export function createImapWatcher(options: ImapWatcherOptions): ImapWatcher {
@@ -469,9 +474,16 @@ class MailboxWatch {
       uids = pendingUids(await searchOrThrow(client, { uid: `${plan.fromUid}:*` }), cursor);
     }
 
-    for (const batch of batches(uids, this.o.headerBatchSize)) {
+    const all = uidBatches(uids, this.o.headerBatchSize);
+    let headers: HeadersAhead | undefined;
+    for (const [i, batch] of all.entries()) {
       if (this.stopped || !client.usable) return;
-      cursor = await this.reader.read(client, path, cursor, batch);
+      const read = await this.reader.read(client, path, cursor, batch, {
+        headers,
+        next: all[i + 1],
+      });
+      cursor = read.cursor;
+      headers = read.nextHeaders;
       if (plan.kind === 'backfill' && this.state.backfill) {
         this.state.backfill = {
           done: this.state.backfill.done + batch.length,

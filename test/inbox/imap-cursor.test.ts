@@ -2,11 +2,12 @@ import { describe, expect, it } from 'vitest';
 import {
   advance,
   backfillSince,
-  batches,
   completed,
+  MAX_UID_SET_CHARS,
   pendingUids,
   planSync,
   reconnectDelay,
+  uidBatches,
   uidSet,
 } from '../../src/inbox/imap-cursor.js';
 
@@ -79,7 +80,19 @@ describe('cursor arithmetic', () => {
   it('builds compact UID sets and batches', () => {
     expect(uidSet([7, 1, 2, 3, 9, 10, 5])).toBe('1:3,5,7,9:10');
     expect(uidSet([4])).toBe('4');
-    expect(batches([1, 2, 3, 4, 5], 2)).toEqual([[1, 2], [3, 4], [5]]);
+    expect(uidBatches([1, 2, 3, 4, 5], 2)).toEqual([[1, 2], [3, 4], [5]]);
+  });
+
+  it('keeps the UID set of a batch short enough for one command line', () => {
+    // A run of UIDs is one range whatever its length: the count alone cuts it.
+    const run = Array.from({ length: 5_000 }, (_, i) => i + 1);
+    expect(uidBatches(run, 2_000).map((b) => b.length)).toEqual([2_000, 2_000, 1_000]);
+    // Scattered seven-digit UIDs ("1000000,1000002,…", 8 characters each) are halved until each set fits.
+    const scattered = Array.from({ length: 2_000 }, (_, i) => 1_000_000 + 2 * i);
+    const split = uidBatches(scattered, 2_000);
+    expect(split.map((b) => b.length)).toEqual([500, 500, 500, 500]);
+    for (const batch of split) expect(uidSet(batch).length).toBeLessThanOrEqual(MAX_UID_SET_CHARS);
+    expect(split.flat()).toEqual(scattered);
   });
 });
 

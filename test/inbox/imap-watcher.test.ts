@@ -464,9 +464,9 @@ describe('IMAP watcher against Dovecot', () => {
     expect(h.watcher.stats().bodiesFetched).toBe(12);
   });
 
-  it('reads a reply in the batch after the outreach that made its sender a contact', async () => {
-    // Batches of two: the replies in a later batch concern a contact only the outreach in an
-    // earlier one creates, so which mail concerns kith is judged after that batch is stored.
+  it('judges a batch whose headers came ahead only after the batch before is stored', async () => {
+    // Batches of two: each one's headers are fetched while the one before is stored. The
+    // replies in a later batch concern a contact only the outreach in an earlier one creates.
     const user = dovecot.newUser();
     const first = outreach('ida@contact.example');
     const second = outreach('jo@contact.example');
