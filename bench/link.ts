@@ -77,6 +77,8 @@ export function startLink(target: { host: string; port: number }, shape: LinkSha
   const server = net.createServer((client) => {
     const upstream = net.connect(target.port, target.host);
     for (const s of [client, upstream]) {
+      // The relay only adds the modelled delay: Nagle's wait for an ACK would be its own.
+      s.setNoDelay(true);
       sockets.add(s);
       s.on('close', () => sockets.delete(s));
     }
