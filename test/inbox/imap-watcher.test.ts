@@ -490,6 +490,34 @@ describe('IMAP watcher against Dovecot', () => {
     expect(h.watcher.stats()).toMatchObject({ headersFetched: 7, bodiesFetched: 4 });
   });
 
+  it('reads every mail of a backfill whose UIDs are scattered, its headers split across FETCHes', async () => {
+    // 2,400 mails with every odd UID expunged: the 1,200 left fit one batch by count, but
+    // their UID set ("2,4,…,2400") runs over 5,000 characters, so it goes out as two FETCHes.
+    const user = dovecot.newUser();
+    dovecot.writeMaildir(
+      user,
+      'INBOX',
+      Array.from({ length: 2_400 }, (_, i) =>
+        (i + 1) % 100 === 0
+          ? reply('Kim <kim@contact.example>', `elsewhere-${i}@x`, `Note ${i + 1}`)
+          : buildMail({ from: `n${i}@news.example`, to: [OWNER], subject: 'News' }),
+      ),
+    );
+    const client = await dovecot.connect(user);
+    await client.mailboxOpen('INBOX');
+    const odd = Array.from({ length: 1_200 }, (_, i) => 2 * i + 1);
+    await client.messageDelete(odd.join(','), { uid: true });
+    await client.logout();
+
+    const h = await watch({ user, prepare: (db) => seedContact(db, 'kim@contact.example') });
+    await waitFor(async () => (await getSyncState(h.db, 'INBOX'))?.last_uid === 2_400, {
+      timeoutMs: 20_000,
+      what: 'the backfill to reach the last UID',
+    });
+    expect(h.watcher.stats()).toMatchObject({ headersFetched: 1_200, bodiesFetched: 24 });
+    expect((await counts(h.db)).messages).toBe(24);
+  });
+
   it('keeps running through broken, odd and huge mail', async () => {
     const h = await watch({ prepare: (db) => seedContact(db, 'hal@contact.example') });
     await idle(h);
