@@ -224,17 +224,12 @@ export class ImapBatchReader {
     );
     if (open.length === 0) return summaries;
     const byUid = new Map(summaries.map((s) => [s.uid, s]));
-    for (const uids of uidBatches(open.map((s) => s.uid))) {
-      for await (const message of client.fetch(
-        uidSet(uids),
-        { uid: true, bodyStructure: true },
-        { uid: true },
-      )) {
-        const summary = byUid.get(message.uid);
-        if (summary && message.bodyStructure) {
-          byUid.set(message.uid, withStructure(summary, message.bodyStructure));
-        }
-      }
+    for await (const { uid, structure } of structuresOf(
+      client,
+      open.map((s) => s.uid),
+    )) {
+      const summary = byUid.get(uid);
+      if (summary) byUid.set(uid, withStructure(summary, structure));
     }
     this.deps.stats.structuresFetched += open.length;
     return summaries.map((s) => byUid.get(s.uid) ?? s);
@@ -296,14 +291,8 @@ export class ImapBatchReader {
     const structures = new Map<number, MessageStructureObject>();
     for (const s of big) if (s.structure) structures.set(s.uid, s.structure);
     const missing = big.filter((s) => !s.structure).map((s) => s.uid);
-    for (const uids of uidBatches(missing)) {
-      for await (const message of client.fetch(
-        uidSet(uids),
-        { uid: true, bodyStructure: true },
-        { uid: true },
-      )) {
-        if (message.bodyStructure) structures.set(message.uid, message.bodyStructure);
-      }
+    for await (const { uid, structure } of structuresOf(client, missing)) {
+      structures.set(uid, structure);
     }
     const plans: PartPlans = new Map();
     for (const [uid, structure] of structures) {
@@ -311,6 +300,22 @@ export class ImapBatchReader {
       if (plan) plans.set(uid, { plan, structure });
     }
     return plans;
+  }
+}
+
+/** The BODYSTRUCTURE of each of `uids`, in FETCHes whose UID sets fit a command line. */
+async function* structuresOf(
+  client: ImapFlow,
+  uids: readonly number[],
+): AsyncGenerator<{ uid: number; structure: MessageStructureObject }> {
+  for (const part of uidBatches(uids)) {
+    for await (const message of client.fetch(
+      uidSet(part),
+      { uid: true, bodyStructure: true },
+      { uid: true },
+    )) {
+      if (message.bodyStructure) yield { uid: message.uid, structure: message.bodyStructure };
+    }
   }
 }
 
