@@ -324,6 +324,10 @@ class Decision {
     });
     if (!c.returnDate) return;
     const kept = this.facts.contacts.get(c.contactId)?.awayUntil ?? null;
+    if (kept === c.returnDate) {
+      this.remark(`away until ${kept}, as kith already knew`);
+      return;
+    }
     if (laterReturnDate(kept, c.returnDate) === kept) {
       this.remark(`says away until ${c.returnDate}; kith keeps the later ${kept}`);
       return;

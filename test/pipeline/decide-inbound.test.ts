@@ -447,6 +447,12 @@ describe('an auto-reply', () => {
     ]);
   });
 
+  it('with the date already kept changes nothing, and says so', () => {
+    const effects = awayReply('2026-12-07', '2026-12-07');
+    expect(types(effects)).toEqual(['record_message', 'remark']);
+    expect(remarks(effects)).toEqual(['away until 2026-12-07, as kith already knew']);
+  });
+
   it('with a later date than the one kept moves it', () => {
     expect(of(awayReply('2026-12-14', '2026-12-07'), 'away_until')).toEqual([
       { type: 'away_until', contact: 7, date: '2026-12-14' },
