@@ -252,16 +252,6 @@ export async function setAwayUntil(db: Db, contactId: number, until: string) {
   await db.updateTable('contacts').set({ away_until: until }).where('id', '=', contactId).execute();
 }
 
-/** When an out-of-office contact said they are back, if they did. */
-export async function awayUntil(db: Db, contactId: number): Promise<string | undefined> {
-  const row = await db
-    .selectFrom('contacts')
-    .select('away_until')
-    .where('id', '=', contactId)
-    .executeTakeFirst();
-  return row?.away_until ?? undefined;
-}
-
 /**
  * The exact draft text an approval request showed the owner. Requests made
  * before kith stored it count only while the draft's text still stands

@@ -2,7 +2,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { mergeContacts } from '../../src/db/contact-edits.js';
 import { createContact } from '../../src/db/contacts.js';
 import { type Db, migrateToLatest, openDatabase } from '../../src/db/database.js';
-import { awayUntil, setAwayUntil } from '../../src/db/inbox-queries.js';
+import { setAwayUntil } from '../../src/db/inbox-queries.js';
+import { awayUntil } from '../inbox/ingest-helpers.js';
 
 /** contacts.away_until: written by the inbox, the later date kept through a merge (src/pipeline/away.ts). */
 

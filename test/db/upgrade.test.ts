@@ -5,11 +5,11 @@ import SQLite from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig, withSecret } from '../../src/config.js';
 import { type Db, databasePath, migrateToLatest, openDatabase } from '../../src/db/database.js';
-import { awayUntil } from '../../src/db/inbox-queries.js';
 import { createOutboxEffects } from '../../src/scheduler/outbox-effects.js';
 import { scheduleSettings } from '../../src/scheduler/settings.js';
 import { runTick, type TickDeps } from '../../src/scheduler/tick.js';
 import { useTempDir } from '../helpers/temp-dir.js';
+import { awayUntil } from '../inbox/ingest-helpers.js';
 import { envFor, quietLogger, SECRET } from '../scheduler/world.js';
 
 /**

@@ -3,7 +3,6 @@ import { createContact } from '../../src/db/contacts.js';
 import type { Db } from '../../src/db/database.js';
 import {
   addToQuarantine,
-  awayUntil,
   getSyncState,
   isMessageKnown,
   markAddressDead,
@@ -11,7 +10,7 @@ import {
   setAwayUntil,
 } from '../../src/db/inbox-queries.js';
 import { useTempDir } from '../helpers/temp-dir.js';
-import { testDb } from './ingest-helpers.js';
+import { awayUntil, testDb } from './ingest-helpers.js';
 
 const tempDir = useTempDir();
 const dbs: Db[] = [];

@@ -74,6 +74,16 @@ export async function counts(db: Db) {
   };
 }
 
+/** The out-of-office return date kept for a contact (contacts.away_until), if any. */
+export async function awayUntil(db: Db, contactId: number): Promise<string | undefined> {
+  const row = await db
+    .selectFrom('contacts')
+    .select('away_until')
+    .where('id', '=', contactId)
+    .executeTakeFirst();
+  return row?.away_until ?? undefined;
+}
+
 export async function stageOf(db: Db, address: string): Promise<string | undefined> {
   const row = await db
     .selectFrom('contacts')

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Db } from '../../src/db/database.js';
-import { awayUntil, getSyncState, saveSyncState } from '../../src/db/inbox-queries.js';
+import { getSyncState, saveSyncState } from '../../src/db/inbox-queries.js';
 import type { DraftCommandRequest } from '../../src/inbox/ingest.js';
 import { describeOutcome } from '../../src/inbox/ingest.js';
 import { outboxPorts } from '../../src/kith.js';
@@ -8,6 +8,7 @@ import { makeSignedMessageId } from '../../src/outbox/message-id.js';
 import { useTempDir } from '../helpers/temp-dir.js';
 import { buildMail, ics, newMessageId } from './build-mail.js';
 import {
+  awayUntil,
   captureLogger,
   counts,
   OWNER,
